@@ -1,0 +1,18 @@
+// openras-bench: benchmarks that print their own baseline measured in the same run and the
+// ratio against it (absolute times on shared machines vary from run to run).
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+int bench_notify(int argc, char** argv);
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: openras-bench notify [--events N]\n");
+    return 2;
+  }
+  std::string which = argv[1];
+  if (which == "notify") return bench_notify(argc - 1, argv + 1);
+  std::fprintf(stderr, "openras-bench: unknown benchmark '%s'\n", argv[1]);
+  return 2;
+}

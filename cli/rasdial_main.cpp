@@ -1,0 +1,227 @@
+// rasdial: dial, list and hang up connections from the command line.
+#include <termios.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/rasdial_args.hpp"
+#include "common/ras_errors.hpp"
+#include "common/ras_states.hpp"
+#include "phonebook/store.hpp"
+#include "ras.h"
+
+using openras::cli::Action;
+using openras::cli::RasdialArgs;
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+const RasdialArgs* g_args = nullptr;
+bool g_done = false;
+DWORD g_final_error = 0;
+
+std::string error_text(DWORD code) {
+  char buf[512];
+  if (RasGetErrorStringA(code, buf, sizeof(buf)) == 0) return buf;
+  return "Unknown error " + std::to_string(code) + ".";
+}
+
+void emit(const nlohmann::json& j, const std::string& text, bool always = false) {
+  if (g_args->json) {
+    std::cout << j.dump() << std::endl;
+  } else if (!g_args->quiet || always) {
+    std::cout << text << std::endl;
+  }
+}
+
+void WINAPI on_state(HRASCONN, UINT, RASCONNSTATE state, DWORD error, DWORD extended) {
+  std::string name(openras::state_name(state));
+  nlohmann::json j{{"event", "state"}, {"state", name}, {"value", state}, {"error", error}};
+  if (extended) j["extended_error"] = extended;
+  emit(j, error ? name + " (error " + std::to_string(error) + ")" : name);
+  if (openras::is_final_state(state, error) || (openras::is_paused_state(state) && !error)) {
+    g_done = true;
+    g_final_error = error;
+  }
+}
+
+std::string prompt_password() {
+  std::cerr << "Password: " << std::flush;
+  termios old{};
+  bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+  std::cerr << std::endl;
+  return password;
+}
+
+std::vector<RASCONNA> enum_connections(DWORD& error) {
+  DWORD cb = 0, count = 0;
+  error = RasEnumConnectionsA(nullptr, &cb, &count);
+  std::vector<RASCONNA> conns;
+  if (error == ERROR_BUFFER_TOO_SMALL) {
+    conns.resize(count);
+    conns[0].dwSize = sizeof(RASCONNA);
+    error = RasEnumConnectionsA(conns.data(), &cb, &count);
+    conns.resize(error ? 0 : count);
+  }
+  return conns;
+}
+
+int finish(DWORD error, const std::string& success_text) {
+  nlohmann::json j{{"event", "result"}, {"error", error}};
+  if (error) {
+    j["name"] = std::string(openras::error_name(error));
+    j["message"] = error_text(error);
+    emit(j, "Remote Access error " + std::to_string(error) + " - " + error_text(error), true);
+  } else {
+    j["message"] = success_text;
+    emit(j, success_text, true);
+  }
+  return static_cast<int>(error);
+}
+
+int list_connections() {
+  DWORD error = 0;
+  auto conns = enum_connections(error);
+  if (error) return finish(error, "");
+  if (g_args->json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& c : conns) {
+      list.push_back({{"entry", c.szEntryName}, {"device_type", c.szDeviceType},
+                      {"device_name", c.szDeviceName}, {"phonebook", c.szPhonebook}});
+    }
+    std::cout << nlohmann::json{{"event", "connections"}, {"connections", list}}.dump()
+              << std::endl;
+    return 0;
+  }
+  if (conns.empty()) {
+    std::cout << "No connections" << std::endl;
+  } else {
+    std::cout << "Connected to" << std::endl;
+    for (const auto& c : conns) std::cout << c.szEntryName << std::endl;
+  }
+  std::cout << "Command completed successfully." << std::endl;
+  return 0;
+}
+
+// Waits, as Windows documents, until the handle is gone, so the port is really free on exit.
+void wait_released(HRASCONN h) {
+  for (int i = 0; i < 200; ++i) {
+    RASCONNSTATUSA st{};
+    st.dwSize = sizeof(st);
+    if (RasGetConnectStatusA(h, &st) == ERROR_INVALID_HANDLE) return;
+    usleep(50 * 1000);
+  }
+}
+
+int disconnect() {
+  DWORD error = 0;
+  auto conns = enum_connections(error);
+  if (error) return finish(error, "");
+  int matched = 0;
+  for (const auto& c : conns) {
+    if (!g_args->entry.empty() && g_args->entry != c.szEntryName) continue;
+    ++matched;
+    if ((error = RasHangUpA(c.hrasconn))) return finish(error, "");
+    wait_released(c.hrasconn);
+  }
+  if (matched == 0) {
+    return finish(ERROR_NO_CONNECTION, "");
+  }
+  return finish(0, "Command completed successfully.");
+}
+
+void warn_phonebook() {
+  std::vector<openras::phonebook::LoadedPhonebook> books;
+  if (!g_args->phonebook.empty()) {
+    openras::phonebook::LoadedPhonebook one;
+    if (openras::phonebook::load_phonebook(g_args->phonebook, true, one) == 0) {
+      books.push_back(std::move(one));
+    }
+  } else {
+    books = openras::phonebook::load_default_phonebooks();
+  }
+  for (const auto& book : books) {
+    for (const auto& d : book.file.diagnostics()) {
+      std::cerr << "rasdial: " << book.path << ":" << d.line << ": " << d.message
+                << (d.entry.empty() ? "" : " (entry \"" + d.entry + "\")") << std::endl;
+    }
+  }
+}
+
+int dial() {
+  warn_phonebook();
+  RASDIALPARAMSA params{};
+  params.dwSize = sizeof(params);
+  auto copy = [](auto& field, const std::string& v) {
+    std::snprintf(field, sizeof(field), "%s", v.c_str());
+  };
+  copy(params.szEntryName, g_args->entry);
+  copy(params.szPhoneNumber, g_args->phone);
+  copy(params.szCallbackNumber, g_args->callback);
+  copy(params.szDomain, g_args->domain);
+  if (g_args->user) copy(params.szUserName, *g_args->user);
+  if (g_args->password) {
+    copy(params.szPassword, *g_args->password == "*" ? prompt_password() : *g_args->password);
+  }
+  if (!g_args->json && !g_args->quiet) std::cout << "Connecting to " << g_args->entry << "..." << std::endl;
+  HRASCONN h = nullptr;
+  DWORD error = RasDialA(nullptr, g_args->phonebook.empty() ? nullptr : g_args->phonebook.c_str(),
+                         &params, 1, reinterpret_cast<LPVOID>(&on_state), &h);
+  std::fill(std::begin(params.szPassword), std::end(params.szPassword), '\0');
+  if (error) {
+    if (h) RasHangUpA(h);
+    return finish(error, "");
+  }
+  while (!g_done) {
+    RasDispatchNotifications(100);
+    if (g_interrupted) {
+      RasHangUpA(h);
+      wait_released(h);
+      return finish(ERROR_USER_DISCONNECTION, "");
+    }
+  }
+  if (g_final_error) {
+    RasHangUpA(h);  // required after an error, and it frees the port
+    return finish(g_final_error, "");
+  }
+  return finish(0, "Successfully connected to " + g_args->entry + ".\nCommand completed successfully.");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = openras::cli::parse_rasdial_args(args);
+  if (!parsed.args) {
+    std::cerr << "rasdial: " << parsed.error << "\n" << openras::cli::rasdial_usage();
+    return ERROR_INVALID_PARAMETER;
+  }
+  g_args = &*parsed.args;
+  std::signal(SIGINT, [](int) { g_interrupted = 1; });
+  std::signal(SIGTERM, [](int) { g_interrupted = 1; });
+  switch (g_args->action) {
+    case Action::Help:
+      std::cout << openras::cli::rasdial_usage();
+      return 0;
+    case Action::List:
+      return list_connections();
+    case Action::Disconnect:
+      return disconnect();
+    case Action::Dial:
+      return dial();
+  }
+  return 0;
+}

@@ -1,0 +1,185 @@
+#include "client/entry_mapping.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstring>
+
+#include "client/struct_sizes.hpp"
+#include "client/util.hpp"
+#include "phonebook/entry.hpp"
+
+namespace openras::client {
+namespace {
+
+using phonebook::Scope;
+
+// DataEncryption key values ([MS-RRASM] 2.2.2.2.7) and the RASENTRY ET_* they mean.
+constexpr std::uint32_t kDeNone = 0, kDeIfPossible = 8, kDeRequire = 256, kDeRequireMax = 512;
+// ExcludedProtocols bits.
+constexpr std::uint32_t kNpIp = 0x4, kNpIpv6 = 0x8;
+
+std::uint32_t u32_or(const std::optional<std::string>& v, std::uint32_t fallback) {
+  if (!v || v->empty()) return fallback;
+  std::uint32_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  return ec == std::errc() ? n : fallback;
+}
+
+RASIPADDR parse_ip(const std::optional<std::string>& v) {
+  RASIPADDR a{0, 0, 0, 0};
+  in_addr addr{};
+  if (v && inet_pton(AF_INET, v->c_str(), &addr) == 1) {
+    std::memcpy(&a, &addr, 4);
+  }
+  return a;
+}
+
+std::string format_ip(const RASIPADDR& a) {
+  return std::to_string(a.a) + "." + std::to_string(a.b) + "." + std::to_string(a.c) + "." +
+         std::to_string(a.d);
+}
+
+struct AuthFlag {
+  std::uint32_t option;       // RASEO_Require*
+  std::uint32_t restriction;  // AuthRestrictions bit
+};
+constexpr AuthFlag kAuthFlags[] = {
+    {RASEO_RequirePAP, phonebook::kAuthPap},
+    {RASEO_RequireSPAP, phonebook::kAuthSpap},
+    {RASEO_RequireCHAP, phonebook::kAuthMd5Chap},
+    {RASEO_RequireMsCHAP, phonebook::kAuthMsChap},
+    {RASEO_RequireMsCHAP2, phonebook::kAuthMsChapV2},
+    {RASEO_RequireW95MSCHAP, phonebook::kAuthW95MsChap},
+    {RASEO_RequireEAP, phonebook::kAuthEap},
+};
+
+std::string device_type_for(const RASENTRYA& in) {
+  std::string t = field_string(in.szDeviceType);
+  return t.empty() ? (in.dwType == RASET_Vpn ? "vpn" : "modem") : t;
+}
+
+}  // namespace
+
+void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, RASENTRYA& out) {
+  const DWORD size = out.dwSize;
+  std::memset(reinterpret_cast<BYTE*>(&out) + sizeof(DWORD), 0, size - sizeof(DWORD));
+  out.dwSize = size;
+  auto get = [&](const char* key, Scope scope = Scope::Entry) { return file.get(name, key, scope); };
+
+  std::uint32_t options = 0;
+  if (u32_or(get("IpPrioritizeRemote"), 1)) options |= RASEO_RemoteDefaultGateway;
+  if (u32_or(get("IpAssign"), 1) == 2) options |= RASEO_SpecificIpAddr;
+  if (u32_or(get("IpNameAssign"), 1) == 2) options |= RASEO_SpecificNameServers;
+  if (u32_or(get("IpHeaderCompression"), 0)) options |= RASEO_IpHeaderCompression;
+  if (u32_or(get("SwCompression"), 0)) options |= RASEO_SwCompression;
+  if (!u32_or(get("LcpExtensions"), 1)) options |= RASEO_DisableLcpExtensions;
+  if (u32_or(get("UseCountryAndAreaCodes", Scope::Device), 0) ||
+      u32_or(get("UseDialingRules", Scope::Device), 0)) {
+    options |= RASEO_UseCountryAndAreaCodes;
+  }
+  std::uint32_t encryption = u32_or(get("DataEncryption"), kDeNone);
+  if (encryption == kDeRequire || encryption == kDeRequireMax) {
+    options |= RASEO_RequireDataEncryption;
+  }
+  std::uint32_t restrictions = u32_or(get("AuthRestrictions"), 0);
+  for (const auto& f : kAuthFlags) {
+    if (restrictions & f.restriction) options |= f.option;
+  }
+  out.dwfOptions = options;
+  out.dwCountryID = u32_or(get("CountryID", Scope::Device), 0);
+  out.dwCountryCode = u32_or(get("CountryCode", Scope::Device), 0);
+  copy_field(out.szAreaCode, get("AreaCode", Scope::Device).value_or(""));
+  copy_field(out.szLocalPhoneNumber, get("PhoneNumber", Scope::Device).value_or(""));
+  out.ipaddr = parse_ip(get("IpAddress"));
+  out.ipaddrDns = parse_ip(get("IpDnsAddress"));
+  out.ipaddrDnsAlt = parse_ip(get("IpDns2Address"));
+  out.ipaddrWins = parse_ip(get("IpWinsAddress"));
+  out.ipaddrWinsAlt = parse_ip(get("IpWins2Address"));
+  out.dwFrameSize = u32_or(get("IpFrameSize"), 0);
+  std::uint32_t excluded = u32_or(get("ExcludedProtocols"), 0);
+  out.dwfNetProtocols = (RASNP_Ip | RASNP_Ipv6) & ~((excluded & kNpIp ? RASNP_Ip : 0) |
+                                                    (excluded & kNpIpv6 ? RASNP_Ipv6 : 0));
+  out.dwFramingProtocol = RASFP_Ppp;
+  copy_field(out.szDeviceType, get("DEVICE", Scope::Device).value_or(""));
+  copy_field(out.szDeviceName, get("Device", Scope::Media).value_or(""));
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwIdleDisconnectSeconds)) {
+    out.dwSubEntries = 1;
+    out.dwIdleDisconnectSeconds = u32_or(get("IdleDisconnectSeconds"), 0);
+  }
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwVpnStrategy)) {
+    out.dwType = u32_or(get("Type"), RASET_Phone);
+    out.dwEncryptionType = encryption == kDeRequire      ? ET_Require
+                           : encryption == kDeRequireMax ? ET_RequireMax
+                           : encryption == kDeIfPossible ? ET_Optional
+                                                         : ET_None;
+    out.dwVpnStrategy = u32_or(get("VpnStrategy"), VS_Default);
+  }
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwRedialPause)) {
+    copy_field(out.szDnsSuffix, get("IpDnsSuffix").value_or(""));
+    out.dwRedialCount = u32_or(get("RedialAttempts"), 0);
+    out.dwRedialPause = u32_or(get("RedialSeconds"), 0);
+  }
+}
+
+void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::PbkFile& file) {
+  const DWORD size = in.dwSize;
+  if (!file.has_entry(name)) file.add_entry(name);
+  auto set = [&](const char* key, const std::string& value, Scope scope = Scope::Entry) {
+    file.set(name, key, value, scope);
+  };
+  auto num = [](std::uint32_t v) { return std::to_string(v); };
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwVpnStrategy)) {
+    set("Encoding", "1");
+    set("Type", num(in.dwType));
+  }
+  set("IpPrioritizeRemote", num(in.dwfOptions & RASEO_RemoteDefaultGateway ? 1 : 0));
+  set("IpHeaderCompression", num(in.dwfOptions & RASEO_IpHeaderCompression ? 1 : 0));
+  set("SwCompression", num(in.dwfOptions & RASEO_SwCompression ? 1 : 0));
+  set("LcpExtensions", num(in.dwfOptions & RASEO_DisableLcpExtensions ? 0 : 1));
+  std::uint32_t restrictions = 0;
+  for (const auto& f : kAuthFlags) {
+    if (in.dwfOptions & f.option) restrictions |= f.restriction;
+  }
+  if (restrictions) set("AuthRestrictions", num(restrictions));
+  std::uint32_t encryption = (in.dwfOptions & RASEO_RequireDataEncryption) ? kDeRequire : kDeNone;
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwVpnStrategy)) {
+    encryption = in.dwEncryptionType == ET_Require      ? kDeRequire
+                 : in.dwEncryptionType == ET_RequireMax ? kDeRequireMax
+                 : in.dwEncryptionType == ET_Optional   ? kDeIfPossible
+                                                        : encryption;
+    set("VpnStrategy", num(in.dwVpnStrategy));
+  }
+  set("DataEncryption", num(encryption));
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwIdleDisconnectSeconds)) {
+    set("IdleDisconnectSeconds", num(in.dwIdleDisconnectSeconds));
+  }
+  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwRedialPause)) {
+    set("RedialAttempts", num(in.dwRedialCount));
+    set("RedialSeconds", num(in.dwRedialPause));
+    set("IpDnsSuffix", field_string(in.szDnsSuffix));
+  }
+  set("IpAssign", in.dwfOptions & RASEO_SpecificIpAddr ? "2" : "1");
+  if (in.dwfOptions & RASEO_SpecificIpAddr) set("IpAddress", format_ip(in.ipaddr));
+  set("IpNameAssign", in.dwfOptions & RASEO_SpecificNameServers ? "2" : "1");
+  if (in.dwfOptions & RASEO_SpecificNameServers) {
+    set("IpDnsAddress", format_ip(in.ipaddrDns));
+    set("IpDns2Address", format_ip(in.ipaddrDnsAlt));
+  }
+  if (in.dwFrameSize) set("IpFrameSize", num(in.dwFrameSize));
+  std::uint32_t excluded = 0;
+  if (!(in.dwfNetProtocols & RASNP_Ip)) excluded |= kNpIp;
+  if (!(in.dwfNetProtocols & RASNP_Ipv6)) excluded |= kNpIpv6;
+  set("ExcludedProtocols", num(excluded));
+  set("MEDIA", "rastapi", Scope::Media);
+  set("Device", field_string(in.szDeviceName), Scope::Media);
+  set("DEVICE", device_type_for(in), Scope::Device);
+  set("PhoneNumber", field_string(in.szLocalPhoneNumber), Scope::Device);
+  set("AreaCode", field_string(in.szAreaCode), Scope::Device);
+  set("CountryCode", num(in.dwCountryCode), Scope::Device);
+  set("CountryID", num(in.dwCountryID), Scope::Device);
+  set("UseDialingRules", in.dwfOptions & RASEO_UseCountryAndAreaCodes ? "1" : "0",
+      Scope::Device);
+}
+
+}  // namespace openras::client

@@ -1,0 +1,41 @@
+#include "client/phonebook_access.hpp"
+
+#include <filesystem>
+
+#include "phonebook/entry.hpp"
+#include "raserror.h"
+
+namespace openras::client {
+
+std::uint32_t load_books(const char* path, std::vector<phonebook::LoadedPhonebook>& books) {
+  books.clear();
+  if (path && *path) {
+    phonebook::LoadedPhonebook one;
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(path, ec);
+    if (auto err = phonebook::load_phonebook(ec ? path : absolute.string(), true, one)) return err;
+    books.push_back(std::move(one));
+    return 0;
+  }
+  books = phonebook::load_default_phonebooks();
+  return 0;
+}
+
+std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& out) {
+  std::vector<phonebook::LoadedPhonebook> books;
+  if (auto err = load_books(path, books)) return err;
+  for (const auto& book : books) {
+    if (!book.file.has_entry(name)) continue;
+    if (book.file.entry_is_broken(name)) return ERROR_CORRUPT_PHONEBOOK;
+    out.phonebook_path = book.path;
+    out.text = book.file.entry_text(name).value_or("");
+    return 0;
+  }
+  return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+}
+
+std::string edit_target(const char* path) {
+  return path && *path ? std::string(path) : phonebook::writable_default_phonebook();
+}
+
+}  // namespace openras::client

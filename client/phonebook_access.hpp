@@ -1,0 +1,27 @@
+// How the RAS functions find phonebooks: an explicit path, or the defaults a NULL phonebook
+// means (per-user first, then all-users).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "phonebook/store.hpp"
+
+namespace openras::client {
+
+// Loads the phonebook(s) `path` names (NULL or "" = the defaults).
+std::uint32_t load_books(const char* path, std::vector<phonebook::LoadedPhonebook>& books);
+
+struct FoundEntry {
+  std::string phonebook_path;
+  std::string text;  // the entry's section
+};
+
+// ERROR_CANNOT_FIND_PHONEBOOK_ENTRY / ERROR_CORRUPT_PHONEBOOK / ERROR_CANNOT_OPEN_PHONEBOOK.
+std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& out);
+
+// The single file an edit goes to: `path`, or the writable default.
+std::string edit_target(const char* path);
+
+}  // namespace openras::client

@@ -1,0 +1,259 @@
+// RasHangUp, RasGetConnectStatus, RasEnumConnections, projection, statistics, connection
+// notifications and RasGetErrorString.
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "client/channel.hpp"
+#include "client/notify.hpp"
+#include "client/struct_sizes.hpp"
+#include "client/util.hpp"
+#include "client/win32_objects.hpp"
+#include "common/ras_errors.hpp"
+#include "ipc/messages.hpp"
+#include "ras.h"
+
+using namespace openras;
+using namespace openras::client;
+
+namespace {
+
+// One request with a handle, decoding the reply payload into `body` on success.
+template <typename Body>
+DWORD handle_call(ipc::MsgType type, HRASCONN h, Body* body) {
+  std::uint32_t error = 0;
+  Channel* channel = Channel::for_this_thread(error);
+  if (!channel) return error;
+  std::vector<std::byte> payload;
+  error = channel->call(type, ipc::encode_body(ipc::HandleRequest{to_handle(h)}), &payload);
+  dispatch_pending();
+  if (error || !body) return error;
+  ipc::Reader r(payload);
+  return body->decode(r) ? 0 : ERROR_UNKNOWN;
+}
+
+DWORD subscribe(HRASCONN h, DWORD flags, int fd) {
+  if (!h) return ERROR_INVALID_HANDLE;
+  if (flags == 0 || (flags & ~static_cast<DWORD>(0x7F))) return ERROR_INVALID_PARAMETER;
+  std::uint32_t error = 0;
+  Channel* channel = Channel::for_this_thread(error);
+  if (!channel) return error;
+  ipc::SubscribeRequest req;
+  req.handle = h == reinterpret_cast<HRASCONN>(INVALID_HANDLE_VALUE) ? 0 : to_handle(h);
+  req.flags = flags;
+  return channel->call(ipc::MsgType::Subscribe, ipc::encode_body(req), nullptr, fd);
+}
+
+void fill_ip(RASPPPIPA& out, const ipc::ProjectionReply& p) {
+  out.dwError = p.projection_error;
+  copy_field(out.szIpAddress, p.ip_address);
+  if (OPENRAS_HAS_FIELD(RASPPPIPA, out.dwSize, szServerIpAddress)) {
+    copy_field(out.szServerIpAddress, p.server_ip_address);
+  }
+  if (OPENRAS_HAS_FIELD(RASPPPIPA, out.dwSize, dwServerOptions)) {
+    out.dwOptions = 0;
+    out.dwServerOptions = 0;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD APIENTRY RasHangUpA(HRASCONN h) {
+  if (!h) return ERROR_INVALID_HANDLE;
+  // Notifications stop at RasHangUp, even those already queued on this thread.
+  if (auto n = find_notifier(to_handle(h)); n && n->kind != NotifierKind::Sync) {
+    forget_notifier(to_handle(h));
+  }
+  return handle_call<ipc::DialReply>(ipc::MsgType::HangUp, h, nullptr);
+}
+
+DWORD APIENTRY RasGetConnectStatusA(HRASCONN h, LPRASCONNSTATUSA status) {
+  if (!status) return ERROR_INVALID_PARAMETER;
+  if (!size_is_one_of(status->dwSize, kConnStatusSizes)) return ERROR_INVALID_SIZE;
+  if (!h) return ERROR_INVALID_HANDLE;
+  ipc::StatusReply reply;
+  if (auto error = handle_call(ipc::MsgType::GetStatus, h, &reply)) return error;
+  status->rasconnstate = static_cast<RASCONNSTATE>(reply.state);
+  status->dwError = reply.error;
+  copy_field(status->szDeviceType, reply.device_type);
+  copy_field(status->szDeviceName, reply.device_name);
+  if (OPENRAS_HAS_FIELD(RASCONNSTATUSA, status->dwSize, szPhoneNumber)) {
+    copy_field(status->szPhoneNumber, reply.phone_number);
+  }
+  if (OPENRAS_HAS_FIELD(RASCONNSTATUSA, status->dwSize, rasconnsubstate)) {
+    status->localEndPoint = {};
+    status->remoteEndPoint = {};
+    status->rasconnsubstate = RASCSS_None;
+  }
+  return 0;
+}
+
+DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA conns, LPDWORD cb, LPDWORD count) {
+  if (!cb || !count) return ERROR_INVALID_PARAMETER;
+  DWORD element = sizeof(RASCONNA);
+  if (conns) {
+    if (!size_is_one_of(conns->dwSize, kConnSizes)) return ERROR_INVALID_SIZE;
+    element = conns->dwSize;
+  }
+  std::uint32_t error = 0;
+  Channel* channel = Channel::for_this_thread(error);
+  if (!channel) return error;
+  std::vector<std::byte> payload;
+  if ((error = channel->call(ipc::MsgType::EnumConnections, {}, &payload))) return error;
+  dispatch_pending();
+  ipc::EnumReply reply;
+  ipc::Reader r(payload);
+  if (!reply.decode(r)) return ERROR_UNKNOWN;
+  DWORD needed = static_cast<DWORD>(reply.connections.size()) * element;
+  *count = static_cast<DWORD>(reply.connections.size());
+  if (!conns || *cb < needed) {
+    *cb = needed;
+    if (needed == 0) return 0;
+    return ERROR_BUFFER_TOO_SMALL;
+  }
+  auto* base = reinterpret_cast<BYTE*>(conns);
+  for (std::size_t i = 0; i < reply.connections.size(); ++i) {
+    const auto& info = reply.connections[i];
+    auto* c = reinterpret_cast<RASCONNA*>(base + i * element);
+    std::memset(c, 0, element);
+    c->dwSize = element;
+    c->hrasconn = to_hrasconn(info.handle);
+    copy_field(c->szEntryName, info.entry_name);
+    if (OPENRAS_HAS_FIELD(RASCONNA, element, szDeviceName)) {
+      copy_field(c->szDeviceType, info.device_type);
+      copy_field(c->szDeviceName, info.device_name);
+    }
+    if (OPENRAS_HAS_FIELD(RASCONNA, element, dwSubEntry)) {
+      copy_field(c->szPhonebook, info.phonebook);
+      c->dwSubEntry = info.subentry;
+    }
+    if (OPENRAS_HAS_FIELD(RASCONNA, element, luid)) {
+      c->dwFlags = RASCF_OwnerKnown | (info.owner_uid == geteuid() ? RASCF_OwnerMatch : 0);
+    }
+  }
+  *cb = needed;
+  return 0;
+}
+
+DWORD APIENTRY RasGetErrorStringA(UINT code, LPSTR buffer, DWORD chars) {
+  if (!buffer) return ERROR_INVALID_PARAMETER;
+  auto info = find_error(code);
+  if (!info) return ERROR_INVALID_PARAMETER;
+  if (chars < info->text.size() + 1) return ERROR_INSUFFICIENT_BUFFER;
+  std::memcpy(buffer, info->text.data(), info->text.size());
+  buffer[info->text.size()] = '\0';
+  return 0;
+}
+
+DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID out,
+                                     LPDWORD cb) {
+  if (!out || !cb) return ERROR_INVALID_PARAMETER;
+  DWORD size = *static_cast<DWORD*>(out);
+  switch (protocol) {
+    case RASP_PppIp:
+      if (!size_is_one_of(size, kPppIpSizes)) return ERROR_INVALID_SIZE;
+      break;
+    case RASP_PppLcp:
+      if (!size_is_one_of(size, kPppLcpSizes)) return ERROR_INVALID_SIZE;
+      break;
+    case RASP_PppIpv6:
+      if (size != sizeof(RASPPPIPV6)) return ERROR_INVALID_SIZE;
+      break;
+    case RASP_Amb:
+    case RASP_PppNbf:
+    case RASP_PppIpx:
+    case RASP_PppCcp:
+      return ERROR_PROTOCOL_NOT_CONFIGURED;
+    default:
+      return ERROR_INVALID_PARAMETER;
+  }
+  if (*cb < size) {
+    *cb = size;
+    return ERROR_BUFFER_TOO_SMALL;
+  }
+  if (!h) return ERROR_INVALID_HANDLE;
+  std::uint32_t error = 0;
+  Channel* channel = Channel::for_this_thread(error);
+  if (!channel) return error;
+  std::vector<std::byte> payload;
+  ipc::ProjectionRequest req{to_handle(h), static_cast<std::uint32_t>(protocol)};
+  if ((error = channel->call(ipc::MsgType::GetProjection, ipc::encode_body(req), &payload))) {
+    return error;
+  }
+  ipc::ProjectionReply p;
+  ipc::Reader r(payload);
+  if (!p.decode(r)) return ERROR_UNKNOWN;
+  if (protocol == RASP_PppIp) {
+    fill_ip(*static_cast<RASPPPIPA*>(out), p);
+  } else if (protocol == RASP_PppLcp) {
+    auto* lcp = static_cast<RASPPPLCPA*>(out);
+    std::memset(reinterpret_cast<BYTE*>(lcp) + sizeof(DWORD), 0, size - sizeof(DWORD));
+    if (size == sizeof(RASPPPLCPA)) {
+      lcp->dwAuthenticationProtocol = p.auth_protocol;
+      lcp->dwAuthenticationData = p.auth_data;
+      lcp->dwOptions = p.lcp_options;
+      lcp->dwServerOptions = p.lcp_server_options;
+      copy_field(lcp->szReplyMessage, p.reply_message);
+    }
+  } else {
+    auto* v6 = static_cast<RASPPPIPV6*>(out);
+    v6->dwError = p.projection_error;
+    for (int i = 0; i < 8; ++i) {
+      v6->bLocalInterfaceIdentifier[i] = static_cast<BYTE>(p.local_interface_id >> (56 - 8 * i));
+      v6->bPeerInterfaceIdentifier[i] = static_cast<BYTE>(p.peer_interface_id >> (56 - 8 * i));
+    }
+  }
+  *cb = size;
+  return 0;
+}
+
+DWORD APIENTRY RasGetConnectionStatistics(HRASCONN h, RAS_STATS* stats) {
+  if (!stats) return ERROR_INVALID_PARAMETER;
+  if (stats->dwSize != sizeof(RAS_STATS)) return ERROR_INVALID_SIZE;
+  if (!h) return ERROR_INVALID_HANDLE;
+  ipc::StatisticsReply s;
+  if (auto error = handle_call(ipc::MsgType::GetStatistics, h, &s)) return error;
+  stats->dwBytesXmited = static_cast<DWORD>(s.bytes_sent);
+  stats->dwBytesRcved = static_cast<DWORD>(s.bytes_received);
+  stats->dwFramesXmited = static_cast<DWORD>(s.frames_sent);
+  stats->dwFramesRcved = static_cast<DWORD>(s.frames_received);
+  stats->dwCrcErr = s.crc_errors;
+  stats->dwTimeoutErr = s.timeout_errors;
+  stats->dwAlignmentErr = s.alignment_errors;
+  stats->dwHardwareOverrunErr = s.hardware_overruns;
+  stats->dwFramingErr = s.framing_errors;
+  stats->dwBufferOverrunErr = s.buffer_overruns;
+  stats->dwCompressionRatioIn = 0;
+  stats->dwCompressionRatioOut = 0;
+  stats->dwBps = s.bps;
+  stats->dwConnectDuration = s.duration_ms;
+  return 0;
+}
+
+DWORD APIENTRY RasClearConnectionStatistics(HRASCONN h) {
+  if (!h) return ERROR_INVALID_HANDLE;
+  return handle_call<ipc::DialReply>(ipc::MsgType::ClearStatistics, h, nullptr);
+}
+
+DWORD APIENTRY RasConnectionNotificationA(HRASCONN h, HANDLE event, DWORD flags) {
+  auto* e = as_event(event);
+  if (!e) return ERROR_INVALID_HANDLE;
+  return subscribe(h, flags, e->fd);
+}
+
+DWORD APIENTRY RasConnectionNotificationFd(HRASCONN h, DWORD flags, int* out_fd) {
+  if (!out_fd) return ERROR_INVALID_PARAMETER;
+  int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (fd < 0) return ERROR_NOT_ENOUGH_MEMORY;
+  if (auto error = subscribe(h, flags, fd)) {
+    ::close(fd);
+    return error;
+  }
+  *out_fd = fd;
+  return 0;
+}
+
+}  // extern "C"

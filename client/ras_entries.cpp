@@ -1,0 +1,156 @@
+// Phonebook functions: RasEnumEntries, RasGetEntryProperties, RasSetEntryProperties,
+// RasValidateEntryName, RasDeleteEntry, RasRenameEntry, RasGetEntryDialParams.
+#include "client/entry_mapping.hpp"
+#include "client/phonebook_access.hpp"
+#include "client/struct_sizes.hpp"
+#include "client/util.hpp"
+#include "phonebook/pbk_file.hpp"
+#include "ras.h"
+
+using namespace openras;
+using namespace openras::client;
+
+namespace {
+
+// Load the one file an edit goes to (a missing file is an empty phonebook).
+DWORD load_for_edit(const char* path, phonebook::LoadedPhonebook& book) {
+  return phonebook::load_phonebook(edit_target(path), false, book);
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD APIENTRY RasEnumEntriesA(LPCSTR reserved, LPCSTR path, LPRASENTRYNAMEA names, LPDWORD cb,
+                               LPDWORD count) {
+  if (reserved) return ERROR_INVALID_PARAMETER;
+  if (!cb || !count) return ERROR_INVALID_PARAMETER;
+  DWORD element = sizeof(RASENTRYNAMEA);
+  if (names) {
+    if (!size_is_one_of(names->dwSize, kEntryNameSizes)) return ERROR_INVALID_SIZE;
+    element = names->dwSize;
+  }
+  std::vector<phonebook::LoadedPhonebook> books;
+  if (auto error = load_books(path, books)) return error;
+  struct Found {
+    std::string name;
+    const phonebook::LoadedPhonebook* book;
+  };
+  std::vector<Found> found;
+  for (const auto& book : books) {
+    for (auto& name : book.file.entry_names()) found.push_back({name, &book});
+  }
+  DWORD needed = static_cast<DWORD>(found.size()) * element;
+  *count = static_cast<DWORD>(found.size());
+  if (!names || *cb < needed) {
+    *cb = needed;
+    return needed == 0 ? 0 : ERROR_BUFFER_TOO_SMALL;
+  }
+  auto* base = reinterpret_cast<BYTE*>(names);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    auto* e = reinterpret_cast<RASENTRYNAMEA*>(base + i * element);
+    std::memset(e, 0, element);
+    e->dwSize = element;
+    copy_field(e->szEntryName, found[i].name);
+    if (OPENRAS_HAS_FIELD(RASENTRYNAMEA, element, szPhonebookPath)) {
+      e->dwFlags = found[i].book->all_users ? REN_AllUsers : REN_User;
+      copy_field(e->szPhonebookPath, found[i].book->path);
+    }
+  }
+  *cb = needed;
+  return 0;
+}
+
+DWORD APIENTRY RasGetEntryPropertiesA(LPCSTR path, LPCSTR entry, LPRASENTRYA out,
+                                      LPDWORD out_size, LPBYTE device_info,
+                                      LPDWORD device_info_size) {
+  if (!out_size) return ERROR_INVALID_PARAMETER;
+  if (device_info_size) *device_info_size = 0;
+  (void)device_info;
+  if (!out || *out_size < sizeof(DWORD)) {
+    *out_size = sizeof(RASENTRYA);
+    return ERROR_BUFFER_TOO_SMALL;
+  }
+  if (!size_is_one_of(out->dwSize, kEntrySizes)) return ERROR_INVALID_SIZE;
+  if (*out_size < out->dwSize) {
+    *out_size = out->dwSize;
+    return ERROR_BUFFER_TOO_SMALL;
+  }
+  std::string name = entry ? entry : "";
+  if (name.empty()) {
+    // The default entry: what a new entry starts from.
+    entry_to_rasentry(phonebook::PbkFile::parse(""), "", *out);
+    return 0;
+  }
+  std::vector<phonebook::LoadedPhonebook> books;
+  if (auto error = load_books(path, books)) return error;
+  for (const auto& book : books) {
+    if (!book.file.has_entry(name)) continue;
+    if (book.file.entry_is_broken(name)) return ERROR_CORRUPT_PHONEBOOK;
+    entry_to_rasentry(book.file, name, *out);
+    return 0;
+  }
+  return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+}
+
+DWORD APIENTRY RasSetEntryPropertiesA(LPCSTR path, LPCSTR entry, LPRASENTRYA in, DWORD in_size,
+                                      LPBYTE, DWORD) {
+  if (!entry || !in) return ERROR_INVALID_PARAMETER;
+  if (!size_is_one_of(in->dwSize, kEntrySizes) || in_size < in->dwSize) return ERROR_INVALID_SIZE;
+  if (!phonebook::is_valid_entry_name(entry)) return ERROR_INVALID_NAME;
+  phonebook::LoadedPhonebook book;
+  if (auto error = load_for_edit(path, book)) return error;
+  rasentry_to_entry(*in, entry, book.file);
+  return phonebook::save_phonebook(book.path, book.file);
+}
+
+DWORD APIENTRY RasValidateEntryNameA(LPCSTR path, LPCSTR entry) {
+  if (!entry || !phonebook::is_valid_entry_name(entry)) return ERROR_INVALID_NAME;
+  std::vector<phonebook::LoadedPhonebook> books;
+  if (auto error = load_books(path, books)) return error;
+  for (const auto& book : books) {
+    if (book.file.has_entry(entry)) return ERROR_ALREADY_EXISTS;
+  }
+  return 0;
+}
+
+DWORD APIENTRY RasDeleteEntryA(LPCSTR path, LPCSTR entry) {
+  if (!entry) return ERROR_INVALID_PARAMETER;
+  phonebook::LoadedPhonebook book;
+  if (auto error = load_for_edit(path, book)) return error;
+  if (!book.file.remove_entry(entry)) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+  return phonebook::save_phonebook(book.path, book.file);
+}
+
+DWORD APIENTRY RasRenameEntryA(LPCSTR path, LPCSTR from, LPCSTR to) {
+  if (!from || !to) return ERROR_INVALID_PARAMETER;
+  if (!phonebook::is_valid_entry_name(to)) return ERROR_INVALID_NAME;
+  phonebook::LoadedPhonebook book;
+  if (auto error = load_for_edit(path, book)) return error;
+  if (!book.file.has_entry(from)) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+  if (book.file.has_entry(to)) return ERROR_ALREADY_EXISTS;
+  book.file.rename_entry(from, to);
+  return phonebook::save_phonebook(book.path, book.file);
+}
+
+DWORD APIENTRY RasGetEntryDialParamsA(LPCSTR path, LPRASDIALPARAMSA params, LPBOOL has_password) {
+  if (!params || !has_password) return ERROR_INVALID_PARAMETER;
+  if (!size_is_one_of(params->dwSize, kDialParamsSizes)) return ERROR_INVALID_SIZE;
+  std::string name = field_string(params->szEntryName);
+  std::vector<phonebook::LoadedPhonebook> books;
+  if (auto error = load_books(path, books)) return error;
+  for (const auto& book : books) {
+    if (!book.file.has_entry(name)) continue;
+    // Saved credentials live outside the .pbk (a later issue); none are stored yet.
+    params->szPhoneNumber[0] = '\0';
+    params->szCallbackNumber[0] = '\0';
+    params->szUserName[0] = '\0';
+    params->szPassword[0] = '\0';
+    params->szDomain[0] = '\0';
+    *has_password = FALSE;
+    return 0;
+  }
+  return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+}
+
+}  // extern "C"

@@ -1,0 +1,92 @@
+// The dial machine: one phonebook entry + link + PPP, seen from the manager as a sans-I/O
+// engine that emits RASCONNSTATE transitions and Win32 error codes. The manager feeds it time
+// (and, for real links, bytes) and delivers what it emits; it never touches a socket.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.hpp"
+#include "phonebook/entry.hpp"
+
+namespace openras::dial {
+
+struct DialEvent {
+  std::uint32_t state = 0;  // RASCONNSTATE the dial is entering
+  std::uint32_t error = 0;  // non-zero: the dial failed (or the link dropped) in this state
+  std::uint32_t extended_error = 0;
+};
+
+struct Credentials {
+  std::string user;
+  std::string password;
+  std::string domain;
+  std::string callback_number;
+};
+
+struct DialParams {
+  Credentials credentials;
+  std::string phone_number;  // overrides the entry's number when not empty
+  std::uint32_t options = 0;  // RDEOPT_*
+};
+
+struct Projection {
+  std::string ip_address;
+  std::string server_ip_address;
+  std::string dns1;
+  std::string dns2;
+  std::uint64_t local_interface_id = 0;
+  std::uint64_t peer_interface_id = 0;
+  bool ipv6 = false;
+  std::uint32_t auth_protocol = 0;  // RASLCPAP_*
+  std::uint32_t auth_data = 0;      // RASLCPAD_*
+  std::uint32_t lcp_options = 0;
+  std::uint32_t lcp_server_options = 0;
+};
+
+struct LinkStatistics {
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t frames_sent = 0;
+  std::uint64_t frames_received = 0;
+  std::uint32_t crc_errors = 0;
+  std::uint32_t timeout_errors = 0;
+  std::uint32_t framing_errors = 0;
+  std::uint32_t bps = 0;
+};
+
+class DialMachine {
+ public:
+  virtual ~DialMachine() = default;
+
+  virtual void start(TimePoint now) = 0;
+  virtual void on_timer(TimePoint now) = 0;
+  virtual std::optional<TimePoint> next_deadline() const = 0;
+  virtual std::optional<DialEvent> poll_event() = 0;
+
+  // Begin teardown from any state; released() turns true once the port is free.
+  virtual void hang_up(TimePoint now) = 0;
+  virtual bool released() const = 0;
+
+  // Continue from a paused state (RDEOPT_PausedStates) with what the user supplied.
+  // Returns a Win32 error when the dial is not paused.
+  virtual std::uint32_t resume(const Credentials& credentials, TimePoint now) = 0;
+
+  virtual std::optional<Projection> projection() const = 0;
+  virtual LinkStatistics statistics() const = 0;
+  virtual std::string device_type() const = 0;
+  virtual std::string device_name() const = 0;
+};
+
+struct MachineOrError {
+  std::unique_ptr<DialMachine> machine;
+  std::uint32_t error = 0;
+};
+
+// Chooses the link from the entry. Unknown or unsupported device types give the Win32 code
+// Windows gives for them.
+MachineOrError make_dial_machine(const phonebook::Entry& entry, const DialParams& params);
+
+}  // namespace openras::dial

@@ -1,0 +1,526 @@
+/* OpenRAS: the Win32 Remote Access Service client API for Linux.
+ * Win32 names, numbers and structure layouts (4-byte packing, as the SDK's pshpack4.h).
+ * The A (UTF-8) names are the implementation; the bare names map to them. */
+#ifndef OPENRAS_RAS_H
+#define OPENRAS_RAS_H
+
+#include "openras/wintypes.h"
+#include "raserror.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef WINVER
+#define WINVER 0x0A00
+#endif
+
+#define RAS_MaxDeviceType 16
+#define RAS_MaxPhoneNumber 128
+#define RAS_MaxIpAddress 15
+#define RAS_MaxIpxAddress 21
+#define RAS_MaxEntryName 256
+#define RAS_MaxDeviceName 128
+#define RAS_MaxCallbackNumber RAS_MaxPhoneNumber
+#define RAS_MaxAreaCode 10
+#define RAS_MaxPadType 32
+#define RAS_MaxX25Address 200
+#define RAS_MaxFacilities 200
+#define RAS_MaxUserData 200
+#define RAS_MaxReplyMessage 1024
+#define RAS_MaxDnsSuffix 256
+#define RAS_MaxIDSize 256
+#ifndef UNLEN
+#define UNLEN 256
+#endif
+#ifndef PWLEN
+#define PWLEN 256
+#endif
+#ifndef DNLEN
+#define DNLEN 15
+#endif
+
+typedef struct HRASCONN__* HRASCONN;
+typedef HRASCONN* LPHRASCONN;
+
+#define RASCS_PAUSED 0x1000
+#define RASCS_DONE 0x2000
+
+typedef enum tagRASCONNSTATE {
+  RASCS_OpenPort = 0,
+  RASCS_PortOpened,
+  RASCS_ConnectDevice,
+  RASCS_DeviceConnected,
+  RASCS_AllDevicesConnected,
+  RASCS_Authenticate,
+  RASCS_AuthNotify,
+  RASCS_AuthRetry,
+  RASCS_AuthCallback,
+  RASCS_AuthChangePassword,
+  RASCS_AuthProject,
+  RASCS_AuthLinkSpeed,
+  RASCS_AuthAck,
+  RASCS_ReAuthenticate,
+  RASCS_Authenticated,
+  RASCS_PrepareForCallback,
+  RASCS_WaitForModemReset,
+  RASCS_WaitForCallback,
+  RASCS_Projected,
+  RASCS_StartAuthentication,
+  RASCS_CallbackComplete,
+  RASCS_LogonNetwork,
+  RASCS_SubEntryConnected,
+  RASCS_SubEntryDisconnected,
+  RASCS_ApplySettings,
+  RASCS_Interactive = RASCS_PAUSED,
+  RASCS_RetryAuthentication,
+  RASCS_CallbackSetByCaller,
+  RASCS_PasswordExpired,
+  RASCS_InvokeEapUI,
+  RASCS_Connected = RASCS_DONE,
+  RASCS_Disconnected
+} RASCONNSTATE, *LPRASCONNSTATE;
+
+typedef enum tagRASCONNSUBSTATE {
+  RASCSS_None = 0,
+  RASCSS_Dormant = 1,
+  RASCSS_Reconnecting = 2,
+  RASCSS_Reconnected = 0x2000
+} RASCONNSUBSTATE;
+
+#define WM_RASDIALEVENT 0xCCCD
+#define RASDIALEVENT "RasDialEvent"
+
+/* dwNotifierType values for RasDial. */
+#define RASDIALFUNC_TYPE 0
+#define RASDIALFUNC1_TYPE 1
+#define RASDIALFUNC2_TYPE 2
+#define RASNOTIFIER_HWND 0xFFFFFFFFu
+
+typedef VOID(WINAPI* RASDIALFUNC)(UINT unMsg, RASCONNSTATE rascs, DWORD dwError);
+typedef VOID(WINAPI* RASDIALFUNC1)(HRASCONN hrasconn, UINT unMsg, RASCONNSTATE rascs,
+                                   DWORD dwError, DWORD dwExtendedError);
+typedef DWORD(WINAPI* RASDIALFUNC2)(ULONG_PTR dwCallbackId, DWORD dwSubEntry, HRASCONN hrasconn,
+                                    UINT unMsg, RASCONNSTATE rascs, DWORD dwError,
+                                    DWORD dwExtendedError);
+
+#pragma pack(push, 4)
+
+typedef struct tagRASIPADDR {
+  BYTE a, b, c, d;
+} RASIPADDR;
+
+typedef struct tagRASIPV6ADDR {
+  BYTE s6_bytes[16];
+} RASIPV6ADDR;
+
+typedef RASIPADDR RASIPV4ADDR;
+
+typedef struct _RASTUNNELENDPOINT {
+  DWORD dwType; /* RASTUNNELENDPOINT_IPv4 1, RASTUNNELENDPOINT_IPv6 2 */
+  union {
+    RASIPV4ADDR ipv4;
+    RASIPV6ADDR ipv6;
+  };
+} RASTUNNELENDPOINT, *PRASTUNNELENDPOINT;
+
+#define RASTUNNELENDPOINT_UNKNOWN 0
+#define RASTUNNELENDPOINT_IPv4 1
+#define RASTUNNELENDPOINT_IPv6 2
+
+typedef struct tagRASDIALPARAMSA {
+  DWORD dwSize;
+  CHAR szEntryName[RAS_MaxEntryName + 1];
+  CHAR szPhoneNumber[RAS_MaxPhoneNumber + 1];
+  CHAR szCallbackNumber[RAS_MaxCallbackNumber + 1];
+  CHAR szUserName[UNLEN + 1];
+  CHAR szPassword[PWLEN + 1];
+  CHAR szDomain[DNLEN + 1];
+  DWORD dwSubEntry;       /* WINVER >= 0x401 */
+  ULONG_PTR dwCallbackId; /* WINVER >= 0x401 */
+  DWORD dwIfIndex;        /* WINVER >= 0x601 */
+  LPSTR szEncPassword;    /* WINVER >= 0x602 */
+} RASDIALPARAMSA, *LPRASDIALPARAMSA;
+
+typedef struct tagRASEAPINFO {
+  DWORD dwSizeofEapInfo;
+  BYTE* pbEapInfo;
+} RASEAPINFO;
+
+typedef struct tagRASDEVSPECIFICINFO {
+  DWORD dwSize;
+  BYTE* pbDevSpecificInfo;
+} RASDEVSPECIFICINFO, *PRASDEVSPECIFICINFO;
+
+typedef struct tagRASDIALEXTENSIONS {
+  DWORD dwSize;
+  DWORD dwfOptions;
+  HWND hwndParent;
+  ULONG_PTR reserved;
+  ULONG_PTR reserved1;   /* WINVER >= 0x500 */
+  RASEAPINFO RasEapInfo; /* WINVER >= 0x500 */
+  BOOL fSkipPppAuth;     /* WINVER >= 0x601 */
+  RASDEVSPECIFICINFO RasDevSpecificInfo; /* WINVER >= 0x601 */
+} RASDIALEXTENSIONS, *LPRASDIALEXTENSIONS;
+
+#define RDEOPT_UsePrefixSuffix 0x00000001
+#define RDEOPT_PausedStates 0x00000002
+#define RDEOPT_IgnoreModemSpeaker 0x00000004
+#define RDEOPT_SetModemSpeaker 0x00000008
+#define RDEOPT_IgnoreSoftwareCompression 0x00000010
+#define RDEOPT_SetSoftwareCompression 0x00000020
+#define RDEOPT_DisableConnectedUI 0x00000040
+#define RDEOPT_DisableReconnectUI 0x00000080
+#define RDEOPT_DisableReconnect 0x00000100
+#define RDEOPT_NoUser 0x00000200
+#define RDEOPT_PauseOnScript 0x00000400
+#define RDEOPT_Router 0x00000800
+#define RDEOPT_CustomDial 0x00001000
+#define RDEOPT_UseCustomScripting 0x00002000
+#define RDEOPT_InvokeAutoTriggerCredentialUI 0x00004000
+#define RDEOPT_EapInfoCryptInCapable 0x00008000
+
+typedef struct tagRASCONNA {
+  DWORD dwSize;
+  HRASCONN hrasconn;
+  CHAR szEntryName[RAS_MaxEntryName + 1];
+  CHAR szDeviceType[RAS_MaxDeviceType + 1]; /* WINVER >= 0x400 */
+  CHAR szDeviceName[RAS_MaxDeviceName + 1]; /* WINVER >= 0x400 */
+  CHAR szPhonebook[MAX_PATH];               /* WINVER >= 0x401 */
+  DWORD dwSubEntry;                         /* WINVER >= 0x401 */
+  GUID guidEntry;                           /* WINVER >= 0x500 */
+  DWORD dwFlags;                            /* WINVER >= 0x501 */
+  LUID luid;                                /* WINVER >= 0x501 */
+  GUID guidCorrelationId;                   /* WINVER >= 0x601 */
+} RASCONNA, *LPRASCONNA;
+
+#define RASCF_AllUsers 0x00000001
+#define RASCF_GlobalCreds 0x00000002
+#define RASCF_OwnerKnown 0x00000004
+#define RASCF_OwnerMatch 0x00000008
+
+typedef struct tagRASCONNSTATUSA {
+  DWORD dwSize;
+  RASCONNSTATE rasconnstate;
+  DWORD dwError;
+  CHAR szDeviceType[RAS_MaxDeviceType + 1];
+  CHAR szDeviceName[RAS_MaxDeviceName + 1];
+  CHAR szPhoneNumber[RAS_MaxPhoneNumber + 1]; /* WINVER >= 0x401 */
+  RASTUNNELENDPOINT localEndPoint;            /* WINVER >= 0x601 */
+  RASTUNNELENDPOINT remoteEndPoint;           /* WINVER >= 0x601 */
+  RASCONNSUBSTATE rasconnsubstate;            /* WINVER >= 0x601 */
+} RASCONNSTATUSA, *LPRASCONNSTATUSA;
+
+typedef struct tagRASENTRYNAMEA {
+  DWORD dwSize;
+  CHAR szEntryName[RAS_MaxEntryName + 1];
+  DWORD dwFlags;                  /* WINVER >= 0x500 */
+  CHAR szPhonebookPath[MAX_PATH + 1]; /* WINVER >= 0x500 */
+} RASENTRYNAMEA, *LPRASENTRYNAMEA;
+
+#define REN_User 0x00000000
+#define REN_AllUsers 0x00000001
+
+typedef enum { RASP_Amb = 0x10000, RASP_PppNbf = 0x803F, RASP_PppIpx = 0x802B,
+               RASP_PppIp = 0x8021, RASP_PppCcp = 0x80FD, RASP_PppLcp = 0xC021,
+               RASP_PppIpv6 = 0x8057 } RASPROJECTION, *LPRASPROJECTION;
+
+typedef struct tagRASPPPIPA {
+  DWORD dwSize;
+  DWORD dwError;
+  CHAR szIpAddress[RAS_MaxIpAddress + 1];
+  CHAR szServerIpAddress[RAS_MaxIpAddress + 1]; /* WINVER >= 0x400 */
+  DWORD dwOptions;                              /* WINVER >= 0x500 */
+  DWORD dwServerOptions;                        /* WINVER >= 0x500 */
+} RASPPPIPA, *LPRASPPPIPA;
+
+#define RASIPO_VJ 0x00000001
+
+typedef struct tagRASPPPIPV6 {
+  DWORD dwSize;
+  DWORD dwError;
+  BYTE bLocalInterfaceIdentifier[8];
+  BYTE bPeerInterfaceIdentifier[8];
+  BYTE bLocalCompressionProtocol[2];
+  BYTE bPeerCompressionProtocol[2];
+} RASPPPIPV6, *LPRASPPPIPV6;
+
+#define RASLCPAP_PAP 0xC023
+#define RASLCPAP_SPAP 0xC027
+#define RASLCPAP_CHAP 0xC223
+#define RASLCPAP_EAP 0xC227
+#define RASLCPAD_CHAP_MD5 0x05
+#define RASLCPAD_CHAP_MS 0x80
+#define RASLCPAD_CHAP_MSV2 0x81
+#define RASLCPO_PFC 0x00000001
+#define RASLCPO_ACFC 0x00000002
+#define RASLCPO_SSHF 0x00000004
+#define RASLCPO_DES_56 0x00000008
+#define RASLCPO_3_DES 0x00000010
+
+typedef struct tagRASPPPLCPA {
+  DWORD dwSize;
+  BOOL fBundled;
+  DWORD dwError;
+  DWORD dwAuthenticationProtocol;
+  DWORD dwAuthenticationData;
+  DWORD dwEapTypeId;
+  DWORD dwServerAuthenticationProtocol;
+  DWORD dwServerAuthenticationData;
+  DWORD dwServerEapTypeId;
+  BOOL fMultilink;
+  DWORD dwTerminateReason;
+  DWORD dwServerTerminateReason;
+  CHAR szReplyMessage[RAS_MaxReplyMessage];
+  DWORD dwOptions;
+  DWORD dwServerOptions;
+} RASPPPLCPA, *LPRASPPPLCPA;
+
+typedef struct _RAS_STATS {
+  DWORD dwSize;
+  DWORD dwBytesXmited;
+  DWORD dwBytesRcved;
+  DWORD dwFramesXmited;
+  DWORD dwFramesRcved;
+  DWORD dwCrcErr;
+  DWORD dwTimeoutErr;
+  DWORD dwAlignmentErr;
+  DWORD dwHardwareOverrunErr;
+  DWORD dwFramingErr;
+  DWORD dwBufferOverrunErr;
+  DWORD dwCompressionRatioIn;
+  DWORD dwCompressionRatioOut;
+  DWORD dwBps;
+  DWORD dwConnectDuration; /* milliseconds */
+} RAS_STATS, *PRAS_STATS;
+
+typedef struct tagRASENTRYA {
+  DWORD dwSize;
+  DWORD dwfOptions;
+  DWORD dwCountryID;
+  DWORD dwCountryCode;
+  CHAR szAreaCode[RAS_MaxAreaCode + 1];
+  CHAR szLocalPhoneNumber[RAS_MaxPhoneNumber + 1];
+  DWORD dwAlternateOffset;
+  RASIPADDR ipaddr;
+  RASIPADDR ipaddrDns;
+  RASIPADDR ipaddrDnsAlt;
+  RASIPADDR ipaddrWins;
+  RASIPADDR ipaddrWinsAlt;
+  DWORD dwFrameSize;
+  DWORD dwfNetProtocols;
+  DWORD dwFramingProtocol;
+  CHAR szScript[MAX_PATH];
+  CHAR szAutodialDll[MAX_PATH];
+  CHAR szAutodialFunc[MAX_PATH];
+  CHAR szDeviceType[RAS_MaxDeviceType + 1];
+  CHAR szDeviceName[RAS_MaxDeviceName + 1];
+  CHAR szX25PadType[RAS_MaxPadType + 1];
+  CHAR szX25Address[RAS_MaxX25Address + 1];
+  CHAR szX25Facilities[RAS_MaxFacilities + 1];
+  CHAR szX25UserData[RAS_MaxUserData + 1];
+  DWORD dwChannels;
+  DWORD dwReserved1;
+  DWORD dwReserved2;
+  /* WINVER >= 0x401 */
+  DWORD dwSubEntries;
+  DWORD dwDialMode;
+  DWORD dwDialExtraPercent;
+  DWORD dwDialExtraSampleSeconds;
+  DWORD dwHangUpExtraPercent;
+  DWORD dwHangUpExtraSampleSeconds;
+  DWORD dwIdleDisconnectSeconds;
+  /* WINVER >= 0x500 */
+  DWORD dwType;
+  DWORD dwEncryptionType;
+  DWORD dwCustomAuthKey;
+  GUID guidId;
+  CHAR szCustomDialDll[MAX_PATH];
+  DWORD dwVpnStrategy;
+  /* WINVER >= 0x501 */
+  DWORD dwfOptions2;
+  DWORD dwfOptions3;
+  CHAR szDnsSuffix[RAS_MaxDnsSuffix];
+  DWORD dwTcpWindowSize;
+  CHAR szPrerequisitePbk[MAX_PATH];
+  CHAR szPrerequisiteEntry[RAS_MaxEntryName + 1];
+  DWORD dwRedialCount;
+  DWORD dwRedialPause;
+  /* WINVER >= 0x600 */
+  RASIPV6ADDR ipv6addrDns;
+  RASIPV6ADDR ipv6addrDnsAlt;
+  DWORD dwIPv4InterfaceMetric;
+  DWORD dwIPv6InterfaceMetric;
+  /* WINVER >= 0x601 */
+  RASIPV6ADDR ipv6addr;
+  DWORD dwIPv6PrefixLength;
+  DWORD dwNetworkOutageTime;
+  /* WINVER >= 0xA00 */
+  CHAR szIDi[RAS_MaxIDSize + 1];
+  CHAR szIDr[RAS_MaxIDSize + 1];
+  BOOL fIsImsConfig;
+  DWORD IdiType;
+  DWORD IdrType;
+  BOOL fDisableIKEv2Fragmentation;
+} RASENTRYA, *LPRASENTRYA;
+
+#pragma pack(pop)
+
+/* RASENTRY dwfOptions */
+#define RASEO_UseCountryAndAreaCodes 0x00000001
+#define RASEO_SpecificIpAddr 0x00000002
+#define RASEO_SpecificNameServers 0x00000004
+#define RASEO_IpHeaderCompression 0x00000008
+#define RASEO_RemoteDefaultGateway 0x00000010
+#define RASEO_DisableLcpExtensions 0x00000020
+#define RASEO_TerminalBeforeDial 0x00000040
+#define RASEO_TerminalAfterDial 0x00000080
+#define RASEO_ModemLights 0x00000100
+#define RASEO_SwCompression 0x00000200
+#define RASEO_RequireEncryptedPw 0x00000400
+#define RASEO_RequireMsEncryptedPw 0x00000800
+#define RASEO_RequireDataEncryption 0x00001000
+#define RASEO_NetworkLogon 0x00002000
+#define RASEO_UseLogonCredentials 0x00004000
+#define RASEO_PromoteAlternates 0x00008000
+#define RASEO_SecureLocalFiles 0x00010000
+#define RASEO_RequireEAP 0x00020000
+#define RASEO_RequirePAP 0x00040000
+#define RASEO_RequireSPAP 0x00080000
+#define RASEO_Custom 0x00100000
+#define RASEO_PreviewPhoneNumber 0x00200000
+#define RASEO_SharedPhoneNumbers 0x00800000
+#define RASEO_PreviewUserPw 0x01000000
+#define RASEO_PreviewDomain 0x02000000
+#define RASEO_ShowDialingProgress 0x04000000
+#define RASEO_RequireCHAP 0x08000000
+#define RASEO_RequireMsCHAP 0x10000000
+#define RASEO_RequireMsCHAP2 0x20000000
+#define RASEO_RequireW95MSCHAP 0x40000000
+#define RASEO_CustomScript 0x80000000
+
+#define RASNP_NetBEUI 0x00000001
+#define RASNP_Ipx 0x00000002
+#define RASNP_Ip 0x00000004
+#define RASNP_Ipv6 0x00000008
+
+#define RASFP_Ppp 0x00000001
+#define RASFP_Slip 0x00000002
+#define RASFP_Ras 0x00000004
+
+#define RASDT_Modem "modem"
+#define RASDT_Isdn "isdn"
+#define RASDT_X25 "x25"
+#define RASDT_Vpn "vpn"
+#define RASDT_Pad "pad"
+#define RASDT_Generic "GENERIC"
+#define RASDT_Serial "SERIAL"
+#define RASDT_FrameRelay "FRAMERELAY"
+#define RASDT_Atm "ATM"
+#define RASDT_Sonet "SONET"
+#define RASDT_SW56 "SW56"
+#define RASDT_Irda "IRDA"
+#define RASDT_Parallel "PARALLEL"
+#define RASDT_PPPoE "PPPoE"
+
+#define RASET_Phone 1
+#define RASET_Vpn 2
+#define RASET_Direct 3
+#define RASET_Internet 4
+#define RASET_Broadband 5
+
+#define VS_Default 0
+#define VS_PptpOnly 1
+#define VS_PptpFirst 2
+#define VS_L2tpOnly 3
+#define VS_L2tpFirst 4
+#define VS_SstpOnly 5
+#define VS_SstpFirst 6
+#define VS_Ikev2Only 7
+#define VS_Ikev2First 8
+#define VS_GREOnly 9
+#define VS_PptpSstp 12
+#define VS_L2tpSstp 13
+#define VS_Ikev2Sstp 14
+#define VS_ProtocolList 15
+
+#define ET_None 0
+#define ET_Require 1
+#define ET_RequireMax 2
+#define ET_Optional 3
+
+#define RASCN_Connection 0x00000001
+#define RASCN_Disconnection 0x00000002
+#define RASCN_BandwidthAdded 0x00000004
+#define RASCN_BandwidthRemoved 0x00000008
+#define RASCN_Dormant 0x00000010
+#define RASCN_ReConnection 0x00000020
+#define RASCN_EPDGPacketArrival 0x00000040
+
+/* ---- Functions (A names are the implementation). ---- */
+DWORD APIENTRY RasDialA(LPRASDIALEXTENSIONS lpRasDialExtensions, LPCSTR lpszPhonebook,
+                        LPRASDIALPARAMSA lpRasDialParams, DWORD dwNotifierType,
+                        LPVOID lpvNotifier, LPHRASCONN lphRasConn);
+DWORD APIENTRY RasHangUpA(HRASCONN hrasconn);
+DWORD APIENTRY RasGetConnectStatusA(HRASCONN hrasconn, LPRASCONNSTATUSA lprasconnstatus);
+DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA lprasconn, LPDWORD lpcb, LPDWORD lpcConnections);
+DWORD APIENTRY RasGetErrorStringA(UINT uErrorValue, LPSTR lpszErrorString, DWORD cBufSize);
+DWORD APIENTRY RasGetProjectionInfoA(HRASCONN hrasconn, RASPROJECTION rasprojection,
+                                     LPVOID lpprojection, LPDWORD lpcb);
+DWORD APIENTRY RasGetConnectionStatistics(HRASCONN hRasConn, RAS_STATS* lpStatistics);
+DWORD APIENTRY RasClearConnectionStatistics(HRASCONN hRasConn);
+DWORD APIENTRY RasConnectionNotificationA(HRASCONN hrasconn, HANDLE hEvent, DWORD dwFlags);
+DWORD APIENTRY RasEnumEntriesA(LPCSTR reserved, LPCSTR lpszPhonebook,
+                               LPRASENTRYNAMEA lprasentryname, LPDWORD lpcb,
+                               LPDWORD lpcEntries);
+DWORD APIENTRY RasGetEntryPropertiesA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
+                                      LPRASENTRYA lpRasEntry, LPDWORD lpdwEntryInfoSize,
+                                      LPBYTE lpbDeviceInfo, LPDWORD lpdwDeviceInfoSize);
+DWORD APIENTRY RasSetEntryPropertiesA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
+                                      LPRASENTRYA lpRasEntry, DWORD dwEntryInfoSize,
+                                      LPBYTE lpbDeviceInfo, DWORD dwDeviceInfoSize);
+DWORD APIENTRY RasValidateEntryNameA(LPCSTR lpszPhonebook, LPCSTR lpszEntry);
+DWORD APIENTRY RasDeleteEntryA(LPCSTR lpszPhonebook, LPCSTR lpszEntry);
+DWORD APIENTRY RasRenameEntryA(LPCSTR lpszPhonebook, LPCSTR lpszOldEntry, LPCSTR lpszNewEntry);
+DWORD APIENTRY RasGetEntryDialParamsA(LPCSTR lpszPhonebook, LPRASDIALPARAMSA lprasdialparams,
+                                      LPBOOL lpfPassword);
+
+/* ---- OpenRAS extensions (not in Win32). ----
+ * Notifications for RasDial run only on the thread that called RasDial, when that thread pumps:
+ * any blocking RAS call, RasDispatchNotifications, the win32 shim's waits, or its own poll/epoll
+ * loop on the descriptor from RasGetNotificationFd that then calls RasDispatchNotifications(0). */
+DWORD APIENTRY RasDispatchNotifications(DWORD dwTimeoutMs);
+int APIENTRY RasGetNotificationFd(void);
+/* RasConnectionNotification on a descriptor for Linux event loops: returns an eventfd that
+ * becomes readable (counter > 0) when one of dwFlags happens for hrasconn (or every connection
+ * when hrasconn is INVALID_HANDLE_VALUE). Close it with close(2) when done. */
+DWORD APIENTRY RasConnectionNotificationFd(HRASCONN hrasconn, DWORD dwFlags, int* lpFd);
+
+#define RasDial RasDialA
+#define RasHangUp RasHangUpA
+#define RasGetConnectStatus RasGetConnectStatusA
+#define RasEnumConnections RasEnumConnectionsA
+#define RasGetErrorString RasGetErrorStringA
+#define RasGetProjectionInfo RasGetProjectionInfoA
+#define RasConnectionNotification RasConnectionNotificationA
+#define RasEnumEntries RasEnumEntriesA
+#define RasGetEntryProperties RasGetEntryPropertiesA
+#define RasSetEntryProperties RasSetEntryPropertiesA
+#define RasValidateEntryName RasValidateEntryNameA
+#define RasDeleteEntry RasDeleteEntryA
+#define RasRenameEntry RasRenameEntryA
+#define RasGetEntryDialParams RasGetEntryDialParamsA
+
+typedef RASDIALPARAMSA RASDIALPARAMS, *LPRASDIALPARAMS;
+typedef RASCONNA RASCONN, *LPRASCONN;
+typedef RASCONNSTATUSA RASCONNSTATUS, *LPRASCONNSTATUS;
+typedef RASENTRYNAMEA RASENTRYNAME, *LPRASENTRYNAME;
+typedef RASENTRYA RASENTRY, *LPRASENTRY;
+typedef RASPPPIPA RASPPPIP, *LPRASPPPIP;
+typedef RASPPPLCPA RASPPPLCP, *LPRASPPPLCP;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OPENRAS_RAS_H */

@@ -1,0 +1,439 @@
+#include "manager/connection_manager.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <random>
+
+#include "common/ras_errors.hpp"
+#include "common/ras_states.hpp"
+#include "manager/log.hpp"
+#include "phonebook/entry.hpp"
+#include "ras.h"
+
+namespace openras::manager {
+namespace {
+
+using ipc::MsgType;
+
+template <typename Body>
+std::vector<std::byte> ok(const Body& body) {
+  return ipc::encode_reply(0, &body);
+}
+
+std::vector<std::byte> fail(std::uint32_t error) {
+  return ipc::encode_reply<ipc::DialReply>(error, nullptr);
+}
+
+}  // namespace
+
+ConnectionManager::ConnectionManager(asio::io_context& io) : io_(io) {
+  // Handles are opaque to clients; starting at a random point keeps a stale handle from an
+  // earlier daemon from naming a new connection.
+  std::random_device rd;
+  last_handle_ = (rd() % 0x7fff0000u) + 0x100u;
+}
+
+ConnectionManager::~ConnectionManager() {
+  for (auto& s : subscriptions_) ::close(s.fd);
+}
+
+std::uint32_t ConnectionManager::next_handle() {
+  do {
+    ++last_handle_;
+  } while (last_handle_ == 0 || connections_.count(last_handle_));
+  return last_handle_;
+}
+
+void ConnectionManager::on_request(const std::shared_ptr<Session>& session,
+                                   const ipc::FrameHeader& header,
+                                   std::span<const std::byte> body, std::vector<int>& fds) {
+  ipc::Reader r(body);
+  Reply reply;
+  switch (header.type) {
+    case MsgType::Dial:
+      reply = handle_dial(session, r);
+      break;
+    case MsgType::Resume:
+      reply = handle_resume(*session, r);
+      break;
+    case MsgType::HangUp:
+      reply = handle_hang_up(*session, r);
+      break;
+    case MsgType::GetStatus:
+      reply = handle_status(*session, r);
+      break;
+    case MsgType::EnumConnections:
+      reply = handle_enum(*session);
+      break;
+    case MsgType::GetProjection:
+      reply = handle_projection(*session, r);
+      break;
+    case MsgType::GetStatistics:
+      reply = handle_statistics(*session, r, false);
+      break;
+    case MsgType::ClearStatistics:
+      reply = handle_statistics(*session, r, true);
+      break;
+    case MsgType::Subscribe:
+      reply = handle_subscribe(*session, r, fds);
+      break;
+    case MsgType::Ping:
+      reply = fail(0);
+      break;
+    default:
+      log_line("ipc", "session=%llu pid=%u unknown message type %u",
+               static_cast<unsigned long long>(session->id()), session->peer().pid,
+               static_cast<unsigned>(header.type));
+      reply = fail(ERROR_INVALID_PARAMETER);
+      break;
+  }
+  session->send(MsgType::Reply, header.request_id, reply);
+  // Events a request caused (a referenced dial's Connected) go after its reply, so the client
+  // knows the handle before it hears of it.
+  auto deferred = std::move(deferred_);
+  deferred_.clear();
+  for (auto& [target, ev] : deferred) {
+    if (auto s = target.lock()) s->send(MsgType::StateEvent, 0, ipc::encode_body(ev));
+  }
+}
+
+ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Session>& session,
+                                                        ipc::Reader& r) {
+  ipc::DialRequest req;
+  if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
+
+  phonebook::Entry entry;
+  if (req.entry_text.empty()) {
+    // No entry: a simple modem call on the first modem port (RASDIALPARAMS with an empty
+    // szEntryName); it needs a number.
+    if (req.phone_number.empty()) return fail(ERROR_CANNOT_FIND_PHONEBOOK_ENTRY);
+    entry.name = "." + req.phone_number;
+    entry.device_type = "modem";
+  } else {
+    auto parsed = phonebook::entry_from_text(req.entry_text);
+    if (!parsed.entry) {
+      log_line("dial", "entry \"%s\" from %s rejected: %s (%s)", req.entry_name.c_str(),
+               req.phonebook.c_str(), std::string(error_name(parsed.error)).c_str(),
+               parsed.detail.c_str());
+      return fail(parsed.error);
+    }
+    entry = std::move(*parsed.entry);
+  }
+
+  for (auto& [handle, c] : connections_) {
+    if (c->hung_up || c->entry_name != entry.name || c->phonebook != req.phonebook ||
+        c->owner_peer.uid != session->peer().uid) {
+      continue;
+    }
+    if (c->state == RASCS_Connected && c->error == 0) {
+      // Win32: dialing a connected entry succeeds and takes a reference on the connection;
+      // the caller's notifier hears Connected right after the reply.
+      ++c->references;
+      deferred_.push_back(
+          {session, ipc::StateEvent{c->handle, RASCS_Connected, 0, 0, req.subentry,
+                                    monotonic_ns()}});
+      return ok(ipc::DialReply{c->handle});
+    }
+    if (!is_final_state(c->state, c->error)) return fail(ERROR_DIAL_ALREADY_IN_PROGRESS);
+  }
+
+  dial::DialParams params;
+  params.credentials = {req.user, req.password, req.domain, req.callback_number};
+  params.phone_number = req.phone_number;
+  params.options = req.options;
+  auto made = dial::make_dial_machine(entry, params);
+  if (!made.machine) {
+    log_line("dial", "entry \"%s\": %s", entry.name.c_str(),
+             std::string(error_name(made.error)).c_str());
+    return fail(made.error);
+  }
+
+  auto c = std::make_unique<Connection>(io_);
+  c->handle = next_handle();
+  c->entry_name = entry.name;
+  c->phonebook = req.phonebook;
+  c->phone_number = req.phone_number.empty() ? entry.phone_number : req.phone_number;
+  c->machine = std::move(made.machine);
+  c->owner_peer = session->peer();
+  c->notify = session;
+  c->dial_session_id = session->id();
+  c->state = RASCS_OpenPort;
+  Connection& conn = *c;
+  connections_.emplace(conn.handle, std::move(c));
+  log_line("dial", "conn=%u entry=\"%s\" uid=%u pid=%u dialing", conn.handle,
+           conn.entry_name.c_str(), conn.owner_peer.uid, conn.owner_peer.pid);
+  conn.machine->start(Clock::now());
+  arm_timer(conn);
+  return ok(ipc::DialReply{conn.handle});
+}
+
+Connection* ConnectionManager::find_visible(const Session& session, std::uint32_t handle) {
+  auto it = connections_.find(handle);
+  if (it == connections_.end()) return nullptr;
+  // A user sees the connections they dialed; root sees every connection.
+  const auto& peer = session.peer();
+  if (peer.uid != 0 && peer.uid != it->second->owner_peer.uid) return nullptr;
+  return it->second.get();
+}
+
+ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session,
+                                                          ipc::Reader& r) {
+  ipc::ResumeRequest req;
+  if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
+  Connection* c = find_visible(session, req.handle);
+  if (!c || c->hung_up) return fail(ERROR_INVALID_HANDLE);
+  std::uint32_t error = c->machine->resume(
+      {req.user, req.password, req.domain, req.callback_number}, Clock::now());
+  if (error) return fail(error);
+  arm_timer(*c);
+  return fail(0);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_hang_up(const Session& session,
+                                                           ipc::Reader& r) {
+  ipc::HandleRequest req;
+  if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
+  Connection* c = find_visible(session, req.handle);
+  if (!c) return fail(ERROR_INVALID_HANDLE);
+  if (c->hung_up) return fail(0);  // repeated RasHangUp while the port is released: harmless
+  if (c->references > 1) {
+    --c->references;
+    return fail(0);
+  }
+  log_line("dial", "conn=%u hang-up requested by uid=%u pid=%u", c->handle, session.peer().uid,
+           session.peer().pid);
+  begin_hang_up(*c);
+  return fail(0);
+}
+
+void ConnectionManager::begin_hang_up(Connection& c) {
+  if (c.hung_up) return;
+  c.hung_up = true;
+  if (auto s = c.notify.lock()) {
+    // Notifications stop at RasHangUp; tell the dialing thread to drop the notifier.
+    s->send(MsgType::DialDetached, 0, ipc::encode_body(ipc::HandleRequest{c.handle}));
+  }
+  c.notify.reset();
+  bool was_up = c.state == RASCS_Connected && c.error == 0;
+  c.state = RASCS_Disconnected;
+  c.machine->hang_up(Clock::now());
+  if (was_up) signal(c.handle, RASCN_Disconnection);
+  pump(c);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_status(const Session& session,
+                                                          ipc::Reader& r) {
+  ipc::HandleRequest req;
+  if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
+  Connection* c = find_visible(session, req.handle);
+  if (!c) return fail(ERROR_INVALID_HANDLE);
+  ipc::StatusReply reply{c->state, c->error, c->machine->device_type(),
+                         c->machine->device_name(), c->phone_number};
+  return ok(reply);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_enum(const Session& session) {
+  ipc::EnumReply reply;
+  for (auto& [handle, c] : connections_) {
+    // As on Windows NT, a connection is listed once it has connected, until it goes down.
+    if (c->hung_up || c->state != RASCS_Connected || c->error != 0) continue;
+    if (!find_visible(session, handle)) continue;
+    reply.connections.push_back({handle, c->entry_name, c->machine->device_type(),
+                                 c->machine->device_name(), c->phonebook, 0,
+                                 c->owner_peer.uid});
+  }
+  return ok(reply);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_projection(const Session& session,
+                                                              ipc::Reader& r) {
+  ipc::ProjectionRequest req;
+  if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
+  Connection* c = find_visible(session, req.handle);
+  if (!c) return fail(ERROR_INVALID_HANDLE);
+  auto p = c->machine->projection();
+  if (!p) return fail(ERROR_PROJECTION_NOT_COMPLETE);
+  if (req.protocol == RASP_PppIpv6 && !p->ipv6) return fail(ERROR_PROTOCOL_NOT_CONFIGURED);
+  if (req.protocol != RASP_PppIp && req.protocol != RASP_PppIpv6 && req.protocol != RASP_PppLcp) {
+    return fail(ERROR_PROTOCOL_NOT_CONFIGURED);
+  }
+  ipc::ProjectionReply reply;
+  reply.ip_address = p->ip_address;
+  reply.server_ip_address = p->server_ip_address;
+  reply.dns1 = p->dns1;
+  reply.dns2 = p->dns2;
+  reply.local_interface_id = p->local_interface_id;
+  reply.peer_interface_id = p->peer_interface_id;
+  reply.auth_protocol = p->auth_protocol;
+  reply.auth_data = p->auth_data;
+  reply.lcp_options = p->lcp_options;
+  reply.lcp_server_options = p->lcp_server_options;
+  return ok(reply);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_statistics(const Session& session,
+                                                              ipc::Reader& r, bool clear) {
+  ipc::HandleRequest req;
+  if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
+  Connection* c = find_visible(session, req.handle);
+  if (!c) return fail(ERROR_INVALID_HANDLE);
+  auto now = Clock::now();
+  auto s = c->machine->statistics();
+  if (clear) {
+    c->statistics_baseline = s;
+    c->statistics_since = now;
+    return fail(0);
+  }
+  const auto& b = c->statistics_baseline;
+  ipc::StatisticsReply reply;
+  reply.bytes_sent = s.bytes_sent - b.bytes_sent;
+  reply.bytes_received = s.bytes_received - b.bytes_received;
+  reply.frames_sent = s.frames_sent - b.frames_sent;
+  reply.frames_received = s.frames_received - b.frames_received;
+  reply.crc_errors = s.crc_errors - b.crc_errors;
+  reply.timeout_errors = s.timeout_errors - b.timeout_errors;
+  reply.framing_errors = s.framing_errors - b.framing_errors;
+  reply.bps = s.bps;
+  if (c->connected_once) {
+    auto since = std::max(c->connected_at, c->statistics_since);
+    reply.duration_ms = static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - since).count());
+  }
+  return ok(reply);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& session,
+                                                             ipc::Reader& r,
+                                                             std::vector<int>& fds) {
+  ipc::SubscribeRequest req;
+  if (!req.decode(r) || !r.at_end() || fds.size() != 1) return fail(ERROR_INVALID_PARAMETER);
+  if (req.flags == 0) return fail(ERROR_INVALID_PARAMETER);
+  if (req.handle != 0 && !find_visible(session, req.handle)) return fail(ERROR_INVALID_HANDLE);
+  Subscription sub;
+  sub.session_id = session.id();
+  sub.handle = req.handle;
+  sub.flags = req.flags;
+  sub.fd = fds.front();
+  sub.session = const_cast<Session&>(session).weak_from_this();
+  sub.uid = session.peer().uid;
+  fds.clear();
+  subscriptions_.push_back(sub);
+  return fail(0);
+}
+
+void ConnectionManager::pump(Connection& c) {
+  const std::uint32_t handle = c.handle;
+  while (auto ev = c.machine->poll_event()) {
+    if (c.hung_up) continue;
+    c.state = ev->state;
+    if (ev->error) c.error = ev->error;
+    log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle,
+             c.entry_name.c_str(), std::string(state_name(ev->state)).c_str(), ev->error,
+             ev->error ? " " : "", ev->error ? std::string(error_name(ev->error)).c_str() : "");
+    if (ev->state == RASCS_Connected && ev->error == 0) {
+      c.connected_once = true;
+      c.connected_at = c.statistics_since = Clock::now();
+      c.dial_session_id = 0;  // from here the connection lives on without its client
+      signal(handle, RASCN_Connection);
+    } else if (ev->state == RASCS_Disconnected && c.connected_once) {
+      signal(handle, RASCN_Disconnection);
+    }
+    if (auto s = c.notify.lock()) {
+      ipc::StateEvent out{handle, ev->state, ev->error, ev->extended_error, 0, monotonic_ns()};
+      s->send(MsgType::StateEvent, 0, ipc::encode_body(out));
+    }
+    if (is_final_state(ev->state, ev->error)) c.notify.reset();
+  }
+  if (c.hung_up && c.machine->released()) {
+    erase(handle);
+    return;
+  }
+  arm_timer(c);
+}
+
+void ConnectionManager::arm_timer(Connection& c) {
+  auto deadline = c.machine->next_deadline();
+  if (!deadline) {
+    c.timer.cancel();
+    return;
+  }
+  c.timer.expires_at(*deadline);
+  c.timer.async_wait([this, handle = c.handle](const std::error_code& ec) {
+    if (ec) return;
+    auto it = connections_.find(handle);
+    if (it == connections_.end()) return;
+    it->second->machine->on_timer(Clock::now());
+    pump(*it->second);
+  });
+}
+
+void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
+  auto it = connections_.find(handle);
+  std::uint32_t owner = it == connections_.end() ? 0 : it->second->owner_peer.uid;
+  for (const auto& sub : subscriptions_) {
+    if (!(sub.flags & flag)) continue;
+    bool matches = sub.handle == handle || (sub.handle == 0 && (sub.uid == 0 || sub.uid == owner));
+    if (!matches) continue;
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(sub.fd, &one, sizeof(one));
+  }
+}
+
+void ConnectionManager::erase(std::uint32_t handle) {
+  log_line("dial", "conn=%u port released", handle);
+  connections_.erase(handle);
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+    if (it->handle == handle) {
+      ::close(it->fd);
+      it = subscriptions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (on_all_released_ && connections_.empty()) {
+    auto done = std::move(on_all_released_);
+    on_all_released_ = nullptr;
+    done();
+  }
+}
+
+void ConnectionManager::on_session_closed(Session& session) {
+  if (live_sessions_ > 0) --live_sessions_;
+  const std::uint64_t id = session.id();
+  std::vector<std::uint32_t> abandoned;
+  for (auto& [handle, c] : connections_) {
+    if (c->dial_session_id == id && !c->hung_up) abandoned.push_back(handle);
+  }
+  for (std::uint32_t handle : abandoned) {
+    auto it = connections_.find(handle);
+    if (it == connections_.end()) continue;
+    log_line("dial", "conn=%u the dialing client went away before a final state: aborting",
+             handle);
+    begin_hang_up(*it->second);
+  }
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+    if (it->session_id == id) {
+      ::close(it->fd);
+      it = subscriptions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void ConnectionManager::shutdown(std::function<void()> done) {
+  if (connections_.empty()) {
+    done();
+    return;
+  }
+  on_all_released_ = std::move(done);
+  std::vector<std::uint32_t> handles;
+  for (auto& [handle, c] : connections_) handles.push_back(handle);
+  for (auto handle : handles) {
+    auto it = connections_.find(handle);
+    if (it != connections_.end()) begin_hang_up(*it->second);
+  }
+}
+
+}  // namespace openras::manager

@@ -1,0 +1,95 @@
+// rasmand's connection table: every connection, the dial machine that drives it, its timer,
+// who dialed it (SO_PEERCRED) and which client thread hears its notifications. Runs on one
+// io_context thread, so nothing here takes a lock.
+#pragma once
+
+#include <asio.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dial/dial_machine.hpp"
+#include "ipc/messages.hpp"
+#include "manager/session.hpp"
+
+namespace openras::manager {
+
+struct Connection {
+  explicit Connection(asio::io_context& io) : timer(io) {}
+
+  std::uint32_t handle = 0;
+  std::string entry_name;
+  std::string phonebook;
+  std::string phone_number;
+  std::unique_ptr<dial::DialMachine> machine;
+  asio::steady_timer timer;
+  std::uint32_t state = 0;
+  std::uint32_t error = 0;
+  bool connected_once = false;
+  bool hung_up = false;
+  PeerCredentials owner_peer;
+  std::weak_ptr<Session> notify;  // the dialing thread, until a final state
+  std::uint64_t dial_session_id = 0;  // the dial depends on this client until Connected
+  int references = 1;
+  TimePoint connected_at{};
+  dial::LinkStatistics statistics_baseline;
+  TimePoint statistics_since{};
+};
+
+struct Subscription {
+  std::weak_ptr<Session> session;
+  std::uint64_t session_id = 0;
+  std::uint32_t handle = 0;  // 0: every connection
+  std::uint32_t flags = 0;
+  std::uint32_t uid = 0;
+  int fd = -1;  // eventfd, owned
+};
+
+class ConnectionManager final : public RequestHandler {
+ public:
+  explicit ConnectionManager(asio::io_context& io);
+  ~ConnectionManager() override;
+
+  void on_request(const std::shared_ptr<Session>& session, const ipc::FrameHeader& header,
+                  std::span<const std::byte> body, std::vector<int>& fds) override;
+  void on_session_closed(Session& session) override;
+
+  // Hang up everything (daemon shutdown); `done` runs once every port is released.
+  void shutdown(std::function<void()> done);
+  std::size_t connection_count() const { return connections_.size(); }
+  std::size_t session_count() const { return live_sessions_; }
+  void session_opened() { ++live_sessions_; }
+
+ private:
+  using Reply = std::vector<std::byte>;
+
+  Reply handle_dial(const std::shared_ptr<Session>& session, ipc::Reader& r);
+  Reply handle_resume(const Session& session, ipc::Reader& r);
+  Reply handle_hang_up(const Session& session, ipc::Reader& r);
+  Reply handle_status(const Session& session, ipc::Reader& r);
+  Reply handle_enum(const Session& session);
+  Reply handle_projection(const Session& session, ipc::Reader& r);
+  Reply handle_statistics(const Session& session, ipc::Reader& r, bool clear);
+  Reply handle_subscribe(const Session& session, ipc::Reader& r, std::vector<int>& fds);
+
+  Connection* find_visible(const Session& session, std::uint32_t handle);
+  void pump(Connection& c);
+  void arm_timer(Connection& c);
+  void begin_hang_up(Connection& c);
+  void signal(std::uint32_t handle, std::uint32_t flag);
+  void erase(std::uint32_t handle);
+  std::uint32_t next_handle();
+
+  asio::io_context& io_;
+  std::map<std::uint32_t, std::unique_ptr<Connection>> connections_;
+  std::vector<Subscription> subscriptions_;
+  std::uint32_t last_handle_;
+  std::size_t live_sessions_ = 0;
+  std::function<void()> on_all_released_;
+  std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
+};
+
+}  // namespace openras::manager

@@ -1,0 +1,71 @@
+// rasmand: the OpenRAS connection manager daemon. It owns every connection; clients reach it
+// on a Unix socket (see common/paths.hpp for which one).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <asio.hpp>
+#include <csignal>
+#include <cstdio>
+
+#include "common/paths.hpp"
+#include "manager/connection_manager.hpp"
+#include "manager/log.hpp"
+#include "manager/server.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rasmand - the OpenRAS remote access connection manager"};
+  std::string socket_path = openras::default_socket_path();
+  unsigned idle_exit_seconds = 0;
+  bool quiet = false;
+  app.add_option("--socket", socket_path, "Unix socket to listen on");
+  app.add_option("--idle-exit", idle_exit_seconds,
+                 "exit after this many seconds with no client and no connection (0: never)");
+  app.add_flag("--quiet", quiet, "do not log state changes");
+  CLI11_PARSE(app, argc, argv);
+
+  std::signal(SIGPIPE, SIG_IGN);
+  openras::manager::set_log_quiet(quiet);
+  asio::io_context io;
+  openras::manager::ConnectionManager manager(io);
+  openras::manager::Server server(io, manager);
+  switch (server.listen(socket_path)) {
+    case openras::manager::Server::Start::AlreadyRunning:
+      return 0;  // another rasmand serves this socket
+    case openras::manager::Server::Start::Failed:
+      return 1;
+    case openras::manager::Server::Start::Listening:
+      break;
+  }
+  openras::manager::log_line("server", "listening on %s (pid %d)", socket_path.c_str(),
+                             static_cast<int>(getpid()));
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer shutdown_guard(io);
+  signals.async_wait([&](const std::error_code&, int) {
+    server.stop();
+    manager.shutdown([&] { io.stop(); });
+    shutdown_guard.expires_after(std::chrono::seconds(3));
+    shutdown_guard.async_wait([&](const std::error_code& ec) {
+      if (!ec) io.stop();
+    });
+  });
+
+  asio::steady_timer idle(io);
+  std::function<void()> check_idle = [&] {
+    idle.expires_after(std::chrono::seconds(idle_exit_seconds));
+    idle.async_wait([&](const std::error_code& ec) {
+      if (ec) return;
+      if (manager.connection_count() == 0 && manager.session_count() == 0) {
+        server.stop();
+        io.stop();
+        return;
+      }
+      check_idle();
+    });
+  };
+  if (idle_exit_seconds > 0) check_idle();
+
+  io.run();
+  server.stop();
+  return 0;
+}

@@ -1,0 +1,80 @@
+#include "manager/server.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "manager/log.hpp"
+
+namespace openras::manager {
+
+Server::Server(asio::io_context& io, ConnectionManager& manager)
+    : io_(io), manager_(manager), acceptor_(io) {}
+
+Server::~Server() {
+  stop();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+Server::Start Server::listen(const std::string& socket_path) {
+  namespace fs = std::filesystem;
+  socket_path_ = socket_path;
+  fs::path dir = fs::path(socket_path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    // The system directory is world-readable so every user reaches the socket (each request
+    // is then checked against SO_PEERCRED); a per-user directory stays private.
+    ::chmod(dir.c_str(), geteuid() == 0 && dir == "/run/openras" ? 0755 : 0700);
+  }
+  std::string lock_path = socket_path + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0) {
+    log_line("server", "cannot open %s: %s", lock_path.c_str(), std::strerror(errno));
+    return Start::Failed;
+  }
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) return Start::AlreadyRunning;
+  // The lock file names the serving daemon, for administrators and tests.
+  std::string pid = std::to_string(getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) == 0) {
+    [[maybe_unused]] auto n = ::pwrite(lock_fd_, pid.data(), pid.size(), 0);
+  }
+  ::unlink(socket_path.c_str());  // we hold the lock: any socket file here is stale
+  asio::local::stream_protocol::endpoint endpoint(socket_path);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    log_line("server", "cannot listen on %s: %s", socket_path.c_str(), ec.message().c_str());
+    return Start::Failed;
+  }
+  ::chmod(socket_path.c_str(), geteuid() == 0 ? 0666 : 0600);
+  accept_next();
+  return Start::Listening;
+}
+
+void Server::stop() {
+  if (!acceptor_.is_open()) return;
+  std::error_code ec;
+  acceptor_.close(ec);
+  ::unlink(socket_path_.c_str());
+}
+
+void Server::accept_next() {
+  acceptor_.async_accept([this](const std::error_code& ec,
+                                asio::local::stream_protocol::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted) accept_next();
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(socket), manager_, next_session_id_++);
+    manager_.session_opened();
+    session->start();
+    accept_next();
+  });
+}
+
+}  // namespace openras::manager

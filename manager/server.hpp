@@ -1,0 +1,33 @@
+// rasmand's listening socket: takes a lock beside the socket so only one daemon serves a path,
+// replaces a stale socket file, and accepts client sessions.
+#pragma once
+
+#include <asio.hpp>
+#include <memory>
+#include <string>
+
+#include "manager/connection_manager.hpp"
+
+namespace openras::manager {
+
+class Server {
+ public:
+  Server(asio::io_context& io, ConnectionManager& manager);
+  ~Server();
+
+  enum class Start { Listening, AlreadyRunning, Failed };
+  Start listen(const std::string& socket_path);
+  void stop();
+
+ private:
+  void accept_next();
+
+  asio::io_context& io_;
+  ConnectionManager& manager_;
+  asio::local::stream_protocol::acceptor acceptor_;
+  std::string socket_path_;
+  int lock_fd_ = -1;
+  std::uint64_t next_session_id_ = 1;
+};
+
+}  // namespace openras::manager

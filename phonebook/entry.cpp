@@ -1,0 +1,89 @@
+#include "phonebook/entry.hpp"
+
+#include <charconv>
+
+#include "raserror.h"
+
+namespace openras::phonebook {
+namespace {
+
+std::uint32_t parse_u32(std::string_view s, std::uint32_t fallback) {
+  std::uint32_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return (ec == std::errc() && p == s.data() + s.size()) ? v : fallback;
+}
+
+}  // namespace
+
+std::optional<std::string> Entry::key(std::string_view k) const {
+  auto it = keys.find(k);
+  if (it == keys.end()) return std::nullopt;
+  return it->second;
+}
+
+std::uint32_t Entry::key_u32(std::string_view k, std::uint32_t fallback) const {
+  auto v = key(k);
+  return v && !v->empty() ? parse_u32(*v, fallback) : fallback;
+}
+
+EntryParse entry_from_pbk(const PbkFile& file, std::string_view name) {
+  EntryParse out;
+  if (!file.has_entry(name)) {
+    out.error = ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+    return out;
+  }
+  for (const auto& d : file.diagnostics()) {
+    if (d.entry == name) {
+      out.error = ERROR_CORRUPT_PHONEBOOK;
+      out.detail = "line " + std::to_string(d.line) + ": " + d.message;
+      return out;
+    }
+  }
+  Entry e;
+  e.name = std::string(name);
+  auto text = file.entry_text(name).value_or("");
+  PbkFile one = PbkFile::parse(text);
+  // Entry-scope keys, in file order; the first occurrence wins as on Windows.
+  std::size_t pos = 0;
+  bool in_entry_scope = true;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string_view line(text.data() + pos, (nl == std::string::npos ? text.size() : nl) - pos);
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string_view k, v;
+    if (!split_key_line(line, k, v)) continue;
+    if (k == "MEDIA" || k == "DEVICE" || k == "NETCOMPONENTS") in_entry_scope = false;
+    if (in_entry_scope) e.keys.emplace(std::string(k), std::string(v));
+  }
+  e.type = e.key_u32("Type", 1);
+  e.vpn_strategy = e.key_u32("VpnStrategy", 0);
+  e.redial_attempts = e.key_u32("RedialAttempts", 0);
+  e.redial_seconds = e.key_u32("RedialSeconds", 0);
+  e.redial_on_link_failure = e.key_u32("RedialOnLinkFailure", 0) != 0;
+  e.idle_disconnect_seconds = e.key_u32("IdleDisconnectSeconds", 0);
+  e.auth_restrictions = e.key_u32("AuthRestrictions", 0);
+  e.data_encryption = e.key_u32("DataEncryption", 0);
+  e.remote_default_gateway = e.key_u32("IpPrioritizeRemote", 1) != 0;
+  e.media = one.get(name, "MEDIA", Scope::Media).value_or("");
+  e.port = one.get(name, "Port", Scope::Media).value_or("");
+  e.device_name = one.get(name, "Device", Scope::Media).value_or("");
+  e.device_type = one.get(name, "DEVICE", Scope::Device).value_or("");
+  e.phone_number = one.get(name, "PhoneNumber", Scope::Device).value_or("");
+  out.entry = std::move(e);
+  return out;
+}
+
+EntryParse entry_from_text(std::string_view section_text) {
+  PbkFile file = PbkFile::parse(section_text);
+  auto names = file.entry_names();
+  if (names.size() != 1) {
+    EntryParse out;
+    out.error = ERROR_CORRUPT_PHONEBOOK;
+    out.detail = "expected exactly one entry";
+    return out;
+  }
+  return entry_from_pbk(file, names.front());
+}
+
+}  // namespace openras::phonebook

@@ -1,0 +1,122 @@
+// Whole programs against a real rasmand: the Win32 samples compiled unchanged, and rasdial.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "daemon_fixture.hpp"
+
+namespace openras::testing {
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string out;
+};
+
+Output run(const std::string& command) {
+  Output r;
+  FILE* p = popen((command + " 2>/dev/null").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string sample(const std::string& name) {
+  return (std::filesystem::path(OPENRAS_RASDIAL_PATH).parent_path() / ("sample_" + name)).string();
+}
+
+using ProgramsTest = DaemonTest;
+
+TEST_F(ProgramsTest, SdkStyleAsyncSamplePrintsEveryState) {
+  add_entry("Demo", kFullScript, 3);
+  Output r = run(sample("async_dial") + " Demo " + phonebook());
+  EXPECT_EQ(r.status, 0) << r.out;
+  std::size_t last = 0;
+  for (const char* line : {"RasDial returned at once", "RASCS_OpenPort = 0", "RASCS_PortOpened = 1",
+                           "RASCS_ConnectDevice = 2", "RASCS_Authenticate = 5",
+                           "RASCS_Projected = 18", "RASCS_Connected = 8192",
+                           "final error 0", "Calling RasHangUp"}) {
+    auto at = r.out.find(line, last);
+    ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << r.out;
+    last = at;
+  }
+}
+
+TEST_F(ProgramsTest, SdkStyleAsyncSampleReportsTheError) {
+  add_entry("Busy", "OpenPort,PortOpened,ConnectDevice!676", 3);
+  Output r = run(sample("async_dial") + " Busy " + phonebook());
+  EXPECT_EQ(r.status, 676 & 0xff);
+  EXPECT_NE(r.out.find("Error: 676 - The phone line is busy."), std::string::npos) << r.out;
+}
+
+TEST_F(ProgramsTest, SdkStyleSyncSampleReadsStatusProjectionAndStatistics) {
+  add_entry("Demo", kFullScript, 1);
+  Output r = run(sample("sync_dial") + " Demo " + phonebook());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("status=0 state=8192 device=OpenRAS scripted test link"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("projection=0 ip=10.254.0.2 server=10.254.0.1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("statistics=0"), std::string::npos);
+  EXPECT_NE(r.out.find("hangup=0"), std::string::npos);
+  EXPECT_NE(r.out.find("released=yes"), std::string::npos);
+}
+
+TEST_F(ProgramsTest, SdkStyleEnumSampleListsEntriesAndConnections) {
+  add_entry("One", kFullScript, 1);
+  add_entry("Two", kFullScript, 1);
+  auto params = params_for("Two");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h), 0u);
+  Output r = run(sample("enum_status") + " " + phonebook());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("entry: One\nentry: Two\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("connection: Two\n"), std::string::npos) << r.out;
+  RasHangUpA(h);
+}
+
+TEST_F(ProgramsTest, RasdialConnectsListsAndDisconnects) {
+  add_entry("Work", kFullScript, 1);
+  std::string rasdial = OPENRAS_RASDIAL_PATH;
+  Output r = run(rasdial + " Work alice secret /PHONEBOOK:" + phonebook());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("RASCS_Authenticate\n"), std::string::npos);
+  EXPECT_NE(r.out.find("Command completed successfully."), std::string::npos);
+  r = run(rasdial);
+  EXPECT_NE(r.out.find("Connected to\nWork\n"), std::string::npos) << r.out;
+  r = run(rasdial + " Work /DISCONNECT");
+  EXPECT_EQ(r.status, 0) << r.out;
+  r = run(rasdial);
+  EXPECT_NE(r.out.find("No connections"), std::string::npos) << r.out;
+  r = run(rasdial + " Work /DISCONNECT");
+  EXPECT_EQ(r.status, ERROR_NO_CONNECTION & 0xff);
+}
+
+TEST_F(ProgramsTest, RasdialJsonAndExitCodes) {
+  add_entry("Bad", "OpenPort,PortOpened,Authenticate!691", 1);
+  std::string rasdial = OPENRAS_RASDIAL_PATH;
+  Output r = run(rasdial + " Bad alice wrong /PHONEBOOK:" + phonebook() + " --json");
+  EXPECT_EQ(r.status, ERROR_AUTHENTICATION_FAILURE & 0xff);
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<nlohmann::json> events;
+  while (std::getline(lines, line)) events.push_back(nlohmann::json::parse(line));
+  ASSERT_GE(events.size(), 4u);
+  EXPECT_EQ(events[0]["state"], "RASCS_OpenPort");
+  EXPECT_EQ(events.back()["event"], "result");
+  EXPECT_EQ(events.back()["error"], 691);
+  EXPECT_EQ(events.back()["name"], "ERROR_AUTHENTICATION_FAILURE");
+  r = run(rasdial + " Missing /PHONEBOOK:" + phonebook() + " --json");
+  EXPECT_EQ(r.status, ERROR_CANNOT_FIND_PHONEBOOK_ENTRY & 0xff);
+  r = run(rasdial + " /NOSUCHSWITCH");
+  EXPECT_EQ(r.status, ERROR_INVALID_PARAMETER);
+}
+
+}  // namespace
+}  // namespace openras::testing

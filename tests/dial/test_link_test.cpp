@@ -1,0 +1,121 @@
+#include "dial/test_link.hpp"
+
+#include <gtest/gtest.h>
+
+#include "phonebook/entry.hpp"
+#include "ras.h"
+
+namespace openras::dial {
+namespace {
+
+phonebook::Entry entry_with(const std::string& keys) {
+  auto parsed = phonebook::entry_from_text("[T]\n" + keys);
+  return *parsed.entry;
+}
+
+// Runs the machine in virtual time until it has no deadline; returns what it emitted.
+std::vector<DialEvent> run(DialMachine& m, TimePoint& now) {
+  std::vector<DialEvent> out;
+  m.start(now);
+  for (int i = 0; i < 100; ++i) {
+    while (auto e = m.poll_event()) out.push_back(*e);
+    auto d = m.next_deadline();
+    if (!d) break;
+    now = *d;
+    m.on_timer(now);
+  }
+  while (auto e = m.poll_event()) out.push_back(*e);
+  return out;
+}
+
+TEST(TestLink, ParsesNamesNumbersAndErrors) {
+  auto s = parse_test_script("OpenPort, 1 ,ConnectDevice!676");
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->size(), 3u);
+  EXPECT_EQ((*s)[1].state, 1u);
+  EXPECT_EQ((*s)[2].error, 676u);
+  EXPECT_FALSE(parse_test_script("Nonsense"));
+  EXPECT_FALSE(parse_test_script("OpenPort!x"));
+  EXPECT_FALSE(parse_test_script(""));
+}
+
+TEST(TestLink, StepsFollowTheClock) {
+  auto e = entry_with("OpenRasTestScript=OpenPort,PortOpened,Connected\nOpenRasTestStepMs=10\n");
+  TestLinkDial m(e, {}, *parse_test_script(*e.key("OpenRasTestScript")));
+  TimePoint t0{};
+  TimePoint now = t0;
+  auto events = run(m, now);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events.back().state, static_cast<std::uint32_t>(RASCS_Connected));
+  EXPECT_EQ(now - t0, std::chrono::milliseconds(30));
+  EXPECT_TRUE(m.projection() == std::nullopt);  // never reached Projected
+}
+
+TEST(TestLink, ErrorInAStateIsReportedTwice) {
+  auto e = entry_with("OpenRasTestScript=OpenPort,ConnectDevice!679\n");
+  TestLinkDial m(e, {}, *parse_test_script(*e.key("OpenRasTestScript")));
+  TimePoint now{};
+  auto events = run(m, now);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].state, static_cast<std::uint32_t>(RASCS_ConnectDevice));
+  EXPECT_EQ(events[1].error, 0u);
+  EXPECT_EQ(events[2].error, static_cast<std::uint32_t>(ERROR_NO_CARRIER));
+}
+
+TEST(TestLink, ScriptEndingEarlyIsAPppTimeout) {
+  auto e = entry_with("OpenRasTestScript=OpenPort,Authenticate\n");
+  TestLinkDial m(e, {}, *parse_test_script(*e.key("OpenRasTestScript")));
+  TimePoint now{};
+  auto events = run(m, now);
+  EXPECT_EQ(events.back().error, static_cast<std::uint32_t>(ERROR_PPP_TIMEOUT));
+}
+
+TEST(TestLink, HangUpReleasesAfterTheTeardownDelay) {
+  auto e = entry_with(
+      "OpenRasTestScript=OpenPort,Connected\nOpenRasTestTeardownMs=40\nOpenRasTestStepMs=1\n");
+  TestLinkDial m(e, {}, *parse_test_script(*e.key("OpenRasTestScript")));
+  TimePoint now{};
+  run(m, now);
+  m.hang_up(now);
+  EXPECT_FALSE(m.released());
+  ASSERT_TRUE(m.next_deadline());
+  EXPECT_EQ(*m.next_deadline() - now, std::chrono::milliseconds(40));
+  m.on_timer(*m.next_deadline());
+  EXPECT_TRUE(m.released());
+}
+
+TEST(TestLink, PausedRetryAndResume) {
+  auto e = entry_with(
+      "OpenRasTestScript=OpenPort,Authenticate,Connected\nOpenRasTestPassword=pw\n");
+  DialParams params;
+  params.options = RDEOPT_PausedStates;
+  params.credentials.password = "bad";
+  TestLinkDial m(e, params, *parse_test_script(*e.key("OpenRasTestScript")));
+  TimePoint now{};
+  auto events = run(m, now);
+  EXPECT_EQ(events.back().state, static_cast<std::uint32_t>(RASCS_RetryAuthentication));
+  EXPECT_FALSE(m.next_deadline());
+  EXPECT_EQ(m.resume({"", "pw", "", ""}, now), 0u);
+  std::vector<DialEvent> rest;
+  for (int i = 0; i < 10; ++i) {
+    while (auto ev = m.poll_event()) rest.push_back(*ev);
+    auto d = m.next_deadline();
+    if (!d) break;
+    m.on_timer(*d);
+  }
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(rest.back().state, static_cast<std::uint32_t>(RASCS_Connected));
+  EXPECT_EQ(m.resume({}, now), static_cast<std::uint32_t>(ERROR_INVALID_AUTH_STATE));
+}
+
+TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
+  auto e = entry_with("Type=2\nMEDIA=rastapi\nDEVICE=vpn\nPhoneNumber=x\n");
+  auto made = make_dial_machine(e, {});
+  EXPECT_FALSE(made.machine);
+  EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST));
+  auto broken = make_dial_machine(entry_with("OpenRasTestScript=Bogus\n"), {});
+  EXPECT_EQ(broken.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK));
+}
+
+}  // namespace
+}  // namespace openras::dial
