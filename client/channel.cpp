@@ -104,6 +104,7 @@ bool Channel::send_all(std::span<const std::byte> frame, int pass_fd) {
 std::uint32_t Channel::call(ipc::MsgType type, std::span<const std::byte> body,
                             std::vector<std::byte>* reply_payload, int pass_fd) {
   if (broken_) return ERROR_RASMAN_SERVICE_STOPPED;
+  if (body.size() > ipc::kMaxBodySize) return ERROR_INVALID_PARAMETER;
   std::uint32_t id = next_request_++;
   if (next_request_ == 0) next_request_ = 1;
   if (!send_all(ipc::make_frame(type, id, body), pass_fd)) return ERROR_RASMAN_SERVICE_STOPPED;
@@ -155,6 +156,8 @@ bool Channel::read_some(bool block) {
     }
     got = true;
     in_.insert(in_.end(), buf, buf + n);
+    // A short read drained the socket; asking again would only return EAGAIN.
+    if (static_cast<std::size_t>(n) < sizeof(buf)) break;
   }
   parse_frames();
   return got || !broken_;

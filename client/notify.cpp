@@ -133,6 +133,12 @@ void dispatch_pending() {
 bool pump_once(int timeout_ms, int extra_fd) {
   dispatch_pending();
   Channel* ch = Channel::existing();
+  if (timeout_ms == 0 && extra_fd < 0) {
+    // A caller whose own poll loop saw the descriptor readable: read without polling again.
+    if (ch) ch->read_available();
+    dispatch_pending();
+    return false;
+  }
   pollfd fds[2];
   int n = 0;
   if (extra_fd >= 0) fds[n++] = {extra_fd, POLLIN, 0};

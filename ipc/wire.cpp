@@ -54,7 +54,8 @@ void Writer::u64(std::uint64_t v) {
 }
 
 void Writer::str(std::string_view s) {
-  auto n = static_cast<std::uint32_t>(s.size() > kMaxStringSize ? kMaxStringSize : s.size());
+  // Never truncated: an oversized string makes an oversized body, which the sender refuses.
+  auto n = static_cast<std::uint32_t>(s.size());
   u32(n);
   const auto* p = reinterpret_cast<const std::byte*>(s.data());
   data_.insert(data_.end(), p, p + n);

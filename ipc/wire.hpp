@@ -15,7 +15,7 @@ namespace openras::ipc {
 constexpr std::uint16_t kProtocolVersion = 1;
 constexpr std::size_t kHeaderSize = 12;
 constexpr std::uint32_t kMaxBodySize = 64 * 1024;
-constexpr std::uint32_t kMaxStringSize = 16 * 1024;
+constexpr std::uint32_t kMaxStringSize = kMaxBodySize;
 
 enum class MsgType : std::uint16_t {
   // client -> rasmand requests (each answered by one Reply with the same request id)
