@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "manager/log.hpp"
@@ -42,16 +44,24 @@ Server::Start Server::listen(const std::string& socket_path) {
   if (::ftruncate(lock_fd_, 0) == 0) {
     [[maybe_unused]] auto n = ::pwrite(lock_fd_, pid.data(), pid.size(), 0);
   }
-  ::unlink(socket_path.c_str());  // we hold the lock: any socket file here is stale
-  asio::local::stream_protocol::endpoint endpoint(socket_path);
+  // Bind and listen under a temporary name, then rename: the socket path appears only once
+  // it accepts connections, so nobody who sees it gets ECONNREFUSED.
+  std::string staging = socket_path + ".new";
+  ::unlink(staging.c_str());
+  asio::local::stream_protocol::endpoint endpoint(staging);
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) ::chmod(staging.c_str(), geteuid() == 0 ? 0666 : 0600);
+  // We hold the lock, so a socket file already at the path is stale.
+  if (!ec && ::rename(staging.c_str(), socket_path.c_str()) != 0) {
+    ec = std::error_code(errno, std::generic_category());
+  }
   if (ec) {
     log_line("server", "cannot listen on %s: %s", socket_path.c_str(), ec.message().c_str());
+    ::unlink(staging.c_str());
     return Start::Failed;
   }
-  ::chmod(socket_path.c_str(), geteuid() == 0 ? 0666 : 0600);
   accept_next();
   return Start::Listening;
 }

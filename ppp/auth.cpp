@@ -1,0 +1,370 @@
+#include "ppp/auth.hpp"
+
+#include <nettle/md5.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "raserror.h"
+
+namespace openras::ppp {
+namespace {
+
+enum PapCode : std::uint8_t { kPapRequest = 1, kPapAck = 2, kPapNak = 3 };
+enum ChapCode : std::uint8_t { kChallenge = 1, kResponse = 2, kSuccess = 3, kFailure = 4 };
+constexpr char kServerName[] = "openras";
+
+// A control packet's header, checked; nullopt when it is too short or lies about its length.
+struct Header {
+  std::uint8_t code;
+  std::uint8_t id;
+  ByteView data;
+};
+std::optional<Header> parse(ByteView packet) {
+  if (packet.size() < 4) return std::nullopt;
+  std::uint16_t len = get16(packet.data() + 2);
+  if (len < 4 || len > packet.size()) return std::nullopt;
+  return Header{packet[0], packet[1], packet.subspan(4, len - 4u)};
+}
+
+std::array<std::uint8_t, 16> chap_md5(std::uint8_t id, std::string_view secret, ByteView challenge) {
+  md5_ctx ctx;
+  md5_init(&ctx);
+  md5_update(&ctx, 1, &id);
+  md5_update(&ctx, secret.size(), reinterpret_cast<const std::uint8_t*>(secret.data()));
+  md5_update(&ctx, challenge.size(), challenge.data());
+  std::array<std::uint8_t, 16> out;
+  md5_digest(&ctx, out.size(), out.data());
+  return out;
+}
+
+// Known MS-CHAPv2 failure codes; anything else is an authentication failure.
+std::uint32_t failure_error(std::uint32_t e) {
+  switch (e) {
+    case ERROR_RESTRICTED_LOGON_HOURS:
+    case ERROR_ACCT_DISABLED:
+    case ERROR_PASSWD_EXPIRED:
+    case ERROR_NO_DIALIN_PERMISSION:
+    case ERROR_AUTHENTICATION_FAILURE:
+    case ERROR_CHANGING_PASSWORD:
+      return e;
+    default:
+      return ERROR_AUTHENTICATION_FAILURE;
+  }
+}
+
+std::string to_hex(const std::uint8_t* p, std::size_t n) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    s.push_back(digits[p[i] >> 4]);
+    s.push_back(digits[p[i] & 15]);
+  }
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) ==
+                  std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+AuthClient::AuthClient(const SessionConfig& config, Negotiated& negotiated, Random& random,
+                       std::deque<OutPacket>& outbox)
+    : config_(config),
+      negotiated_(negotiated),
+      random_(random),
+      outbox_(outbox),
+      user_(config.user),
+      password_(config.password) {}
+
+void AuthClient::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
+                      const Bytes& data) {
+  OutPacket out{protocol, {code, id}};
+  put16(out.packet, static_cast<std::uint16_t>(4 + data.size()));
+  out.packet.insert(out.packet.end(), data.begin(), data.end());
+  outbox_.push_back(std::move(out));
+}
+
+void AuthClient::fail(std::uint32_t error) {
+  status_ = AuthStatus::Failed;
+  error_ = error;
+  deadline_.reset();
+}
+
+void AuthClient::start(AuthMethod method, TimePoint now) {
+  method_ = method;
+  status_ = AuthStatus::Running;
+  requests_left_ = config_.auth_max_requests;
+  if (method == AuthMethod::Pap) {
+    send_pap(now);
+  } else {
+    // CHAP: the authenticator speaks first; give it as long as the retransmissions would take.
+    deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+  }
+}
+
+void AuthClient::send_pap(TimePoint now) {
+  Bytes data;
+  data.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(user_.size(), 255)));
+  data.insert(data.end(), user_.begin(), user_.begin() + data[0]);
+  std::uint8_t pw_len = static_cast<std::uint8_t>(std::min<std::size_t>(password_.size(), 255));
+  data.push_back(pw_len);
+  data.insert(data.end(), password_.begin(), password_.begin() + pw_len);
+  send(kProtoPap, kPapRequest, ++id_, data);
+  std::fill(data.begin(), data.end(), 0);
+  --requests_left_;
+  deadline_ = now + config_.auth_timeout;
+}
+
+void AuthClient::on_timer(TimePoint now) {
+  if (!deadline_ || now < *deadline_ || status_ != AuthStatus::Running) return;
+  if (method_ == AuthMethod::Pap && requests_left_ > 0) {
+    send_pap(now);
+    return;
+  }
+  fail(ERROR_PPP_TIMEOUT);
+}
+
+void AuthClient::receive(std::uint16_t protocol, ByteView packet, TimePoint now) {
+  if (status_ != AuthStatus::Running && status_ != AuthStatus::Succeeded) return;
+  auto h = parse(packet);
+  if (!h) return;
+  if (protocol == kProtoPap && method_ == AuthMethod::Pap) on_pap(h->code, h->data);
+  if (protocol == kProtoChap && (method_ == AuthMethod::ChapMd5 || method_ == AuthMethod::MsChapV2)) {
+    on_chap(h->code, h->id, h->data, now);
+  }
+}
+
+void AuthClient::on_pap(std::uint8_t code, ByteView data) {
+  if (status_ != AuthStatus::Running) return;
+  if (!data.empty() && data[0] <= data.size() - 1) {
+    negotiated_.auth_message.assign(reinterpret_cast<const char*>(data.data() + 1), data[0]);
+  }
+  if (code == kPapAck) {
+    status_ = AuthStatus::Succeeded;
+    deadline_.reset();
+  } else if (code == kPapNak) {
+    fail(ERROR_AUTHENTICATION_FAILURE);
+  }
+}
+
+void AuthClient::answer_challenge(std::uint8_t id, ByteView value, TimePoint now) {
+  Bytes data;
+  std::string_view name = user_;
+  if (method_ == AuthMethod::ChapMd5) {
+    auto digest = chap_md5(id, password_, value);
+    data.push_back(16);
+    data.insert(data.end(), digest.begin(), digest.end());
+  } else {
+    std::copy_n(value.begin(), 16, authenticator_challenge_.begin());
+    random_.fill(peer_challenge_.data(), peer_challenge_.size());
+    nt_response_ = mschap::generate_nt_response(authenticator_challenge_, peer_challenge_,
+                                                mschap::hashed_user_name(user_), password_);
+    data.push_back(49);
+    data.insert(data.end(), peer_challenge_.begin(), peer_challenge_.end());
+    data.insert(data.end(), 8, 0);
+    data.insert(data.end(), nt_response_.begin(), nt_response_.end());
+    data.push_back(0);  // flags
+  }
+  data.insert(data.end(), name.begin(), name.end());
+  send(kProtoChap, kResponse, id, data);
+  last_response_ = std::move(data);
+  answered_id_ = id;
+  deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+}
+
+void AuthClient::on_chap(std::uint8_t code, std::uint8_t id, ByteView data, TimePoint now) {
+  switch (code) {
+    case kChallenge: {
+      if (status_ != AuthStatus::Running) return;  // a re-challenge after success: ignored
+      if (data.empty() || data[0] > data.size() - 1) return;
+      ByteView value = data.subspan(1, data[0]);
+      if (method_ == AuthMethod::MsChapV2 && value.size() != 16) return;
+      if (answered_id_ == id) {
+        send(kProtoChap, kResponse, id, last_response_);  // the server did not hear us
+        return;
+      }
+      answer_challenge(id, value, now);
+      return;
+    }
+    case kSuccess: {
+      if (status_ != AuthStatus::Running || answered_id_ != id) return;
+      std::string message(reinterpret_cast<const char*>(data.data()), data.size());
+      if (method_ == AuthMethod::MsChapV2) {
+        std::string expected = mschap::authenticator_response(
+            password_, nt_response_, peer_challenge_, authenticator_challenge_,
+            mschap::hashed_user_name(user_));
+        // A server that cannot prove it knows the password is refused (RFC 2759 section 8.8).
+        if (message.size() < expected.size() ||
+            !iequals(std::string_view(message).substr(0, expected.size()), expected)) {
+          fail(ERROR_UNABLE_TO_AUTHENTICATE_SERVER);
+          return;
+        }
+        auto m = message.find("M=");
+        negotiated_.auth_message = m == std::string::npos ? "" : message.substr(m + 2);
+        negotiated_.mppe_master_key = mschap::master_key(
+            mschap::hash_nt_password_hash(mschap::nt_password_hash(password_)), nt_response_);
+      } else {
+        negotiated_.auth_message = message;
+      }
+      status_ = AuthStatus::Succeeded;
+      deadline_.reset();
+      return;
+    }
+    case kFailure: {
+      if (status_ != AuthStatus::Running || answered_id_ != id) return;
+      std::string message(reinterpret_cast<const char*>(data.data()), data.size());
+      if (method_ != AuthMethod::MsChapV2) {
+        negotiated_.auth_message = message;
+        fail(ERROR_AUTHENTICATION_FAILURE);
+        return;
+      }
+      auto f = mschap::parse_failure(message);
+      negotiated_.auth_message = f.message;
+      if (f.retry && config_.paused_retry && f.challenge) {
+        status_ = AuthStatus::Paused;
+        error_ = failure_error(f.error);
+        retry_challenge_ = f.challenge;
+        id_ = static_cast<std::uint8_t>(id + 1);
+        deadline_.reset();
+        return;
+      }
+      fail(failure_error(f.error));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void AuthClient::resume(const std::string& user, const std::string& password, TimePoint now) {
+  if (status_ != AuthStatus::Paused || !retry_challenge_) return;
+  if (!user.empty()) user_ = user;
+  password_ = password;
+  status_ = AuthStatus::Running;
+  error_ = 0;
+  // RFC 2759 section 7: the next Response answers the Failure's challenge with the next id.
+  answer_challenge(id_, ByteView(retry_challenge_->data(), 16), now);
+}
+
+AuthServer::AuthServer(const SessionConfig& config, Negotiated& negotiated, Random& random,
+                       std::deque<OutPacket>& outbox)
+    : config_(config), negotiated_(negotiated), random_(random), outbox_(outbox) {}
+
+void AuthServer::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
+                      const Bytes& data) {
+  OutPacket out{protocol, {code, id}};
+  put16(out.packet, static_cast<std::uint16_t>(4 + data.size()));
+  out.packet.insert(out.packet.end(), data.begin(), data.end());
+  outbox_.push_back(std::move(out));
+}
+
+std::optional<std::string> AuthServer::password_of(const std::string& user) const {
+  auto it = config_.server_settings.accounts.find(user);
+  if (it == config_.server_settings.accounts.end()) return std::nullopt;
+  return it->second;
+}
+
+void AuthServer::start(AuthMethod method, TimePoint now) {
+  method_ = method;
+  status_ = AuthStatus::Running;
+  challenges_left_ = config_.auth_max_requests;
+  if (method == AuthMethod::Pap) {
+    deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+  } else {
+    random_.fill(challenge_.data(), challenge_.size());
+    id_ = static_cast<std::uint8_t>(random_.u32());
+    send_challenge(now);
+  }
+}
+
+void AuthServer::send_challenge(TimePoint now) {
+  Bytes data{16};
+  data.insert(data.end(), challenge_.begin(), challenge_.end());
+  data.insert(data.end(), kServerName, kServerName + sizeof(kServerName) - 1);
+  send(kProtoChap, kChallenge, id_, data);
+  --challenges_left_;
+  deadline_ = now + config_.auth_timeout;
+}
+
+void AuthServer::on_timer(TimePoint now) {
+  if (!deadline_ || now < *deadline_ || status_ != AuthStatus::Running) return;
+  if (method_ != AuthMethod::Pap && challenges_left_ > 0) {
+    send_challenge(now);
+    return;
+  }
+  status_ = AuthStatus::Failed;
+  deadline_.reset();
+}
+
+void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint) {
+  if (status_ != AuthStatus::Running) return;
+  auto h = parse(packet);
+  if (!h) return;
+  if (protocol == kProtoPap && method_ == AuthMethod::Pap && h->code == kPapRequest) {
+    ByteView d = h->data;
+    if (d.empty() || d[0] + 1u >= d.size() + 0u) return;
+    std::string user(reinterpret_cast<const char*>(d.data() + 1), d[0]);
+    std::size_t pw_at = 1u + d[0];
+    if (pw_at >= d.size() || d[pw_at] > d.size() - pw_at - 1) return;
+    std::string password(reinterpret_cast<const char*>(d.data() + pw_at + 1), d[pw_at]);
+    auto expected = password_of(user);
+    bool ok = expected && *expected == password;
+    std::string msg = ok ? "Login ok" : "Login incorrect";
+    Bytes reply{static_cast<std::uint8_t>(msg.size())};
+    reply.insert(reply.end(), msg.begin(), msg.end());
+    send(kProtoPap, ok ? kPapAck : kPapNak, h->id, reply);
+    status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;
+    if (ok) negotiated_.peer_user = user;
+    deadline_.reset();
+    return;
+  }
+  if (protocol != kProtoChap || h->code != kResponse || h->id != id_) return;
+  ByteView d = h->data;
+  if (d.empty() || d[0] > d.size() - 1) return;
+  ByteView value = d.subspan(1, d[0]);
+  std::string name(reinterpret_cast<const char*>(d.data() + 1 + d[0]), d.size() - 1 - d[0]);
+  auto password = password_of(name);
+  bool ok = false;
+  Bytes reply;
+  if (method_ == AuthMethod::ChapMd5) {
+    if (password && value.size() == 16) {
+      auto expected = chap_md5(id_, *password, challenge_);
+      ok = std::equal(expected.begin(), expected.end(), value.begin());
+    }
+    std::string msg = ok ? "Welcome" : "Access denied";
+    reply.assign(msg.begin(), msg.end());
+  } else {
+    if (value.size() != 49) return;
+    mschap::Challenge16 peer;
+    std::copy_n(value.begin(), 16, peer.begin());
+    mschap::NtResponse nt;
+    std::copy_n(value.begin() + 24, 24, nt.begin());
+    if (password) {
+      auto expected =
+          mschap::generate_nt_response(challenge_, peer, mschap::hashed_user_name(name), *password);
+      ok = expected == nt;
+    }
+    std::string msg;
+    if (ok) {
+      msg = mschap::authenticator_response(*password, nt, peer, challenge_,
+                                           mschap::hashed_user_name(name)) +
+            " M=Welcome";
+      negotiated_.mppe_master_key = mschap::master_key(
+          mschap::hash_nt_password_hash(mschap::nt_password_hash(*password)), nt);
+    } else {
+      msg = "E=691 R=0 C=" + to_hex(challenge_.data(), 16) + " V=3 M=Access denied";
+    }
+    reply.assign(msg.begin(), msg.end());
+  }
+  send(kProtoChap, ok ? kSuccess : kFailure, id_, reply);
+  status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;
+  if (ok) negotiated_.peer_user = name;
+  deadline_.reset();
+}
+
+}  // namespace openras::ppp

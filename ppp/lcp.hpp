@@ -1,0 +1,56 @@
+// LCP (RFC 1661 section 6, RFC 1662 ACCM): the options as a table of handlers, plus
+// Protocol-Reject, Echo and Discard. Client and server roles differ only in which
+// authentication protocol they ask for and accept.
+#pragma once
+
+#include "ppp/fsm.hpp"
+#include "ppp/layer_hooks.hpp"
+#include "ppp/types.hpp"
+
+namespace openras::ppp {
+
+class Lcp final : public FsmProtocol {
+ public:
+  Lcp(const SessionConfig& config, Negotiated& negotiated, Random& random, LayerHooks& hooks,
+      std::deque<OutPacket>& outbox);
+
+  Fsm& fsm() { return fsm_; }
+  void send_echo_request();
+  void send_protocol_reject(std::uint16_t protocol, ByteView frame_info);
+
+  Bytes build_request() override;
+  Verdict check_request(ByteView options, Bytes& reply) override;
+  bool on_ack(ByteView options) override;
+  void on_nak(ByteView options) override;
+  void on_reject(ByteView options) override;
+  bool on_extended_code(std::uint8_t code, std::uint8_t id, ByteView data) override;
+  void this_layer_up() override;
+  void this_layer_down() override;
+  void this_layer_finished(FinishReason reason) override;
+
+ private:
+  struct Wants {  // what we put in our Configure-Request
+    bool mru = false;
+    bool accm = false;
+    bool magic = true;
+    bool pfc = false;
+    bool acfc = false;
+    std::optional<AuthMethod> auth;  // server role
+  };
+  Verdict check_auth(ByteView data, Bytes& nak);
+  AuthMethod preferred_auth() const;
+
+  const SessionConfig& config_;
+  Negotiated& negotiated_;
+  Random& random_;
+  LayerHooks& hooks_;
+  Fsm fsm_;
+  Wants wants_;
+  std::uint16_t our_mru_;
+  std::size_t server_auth_index_ = 0;
+  int magic_collisions_ = 0;
+  // Values from the peer's request, committed when it is acked.
+  Negotiated pending_;
+};
+
+}  // namespace openras::ppp
