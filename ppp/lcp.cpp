@@ -110,6 +110,7 @@ Verdict Lcp::check_auth(ByteView data, Bytes& nak) {
     pending_.auth = *method;
     return Verdict::Ack;
   }
+  refused_peer_auth_ = true;
   AuthMethod ours = preferred_auth();
   if (ours == AuthMethod::None) return Verdict::Reject;
   put_auth(nak, ours);
@@ -150,7 +151,9 @@ Verdict Lcp::check_request(ByteView options, Bytes& reply) {
         break;
       }
       case kMagicNumber: {
-        if (o.data.size() != 4) return reject();
+        if (o.data.size() != 4 || (config_.server && config_.server_settings.reject_magic)) {
+          return reject();
+        }
         std::uint32_t magic = get32(o.data.data());
         if (magic != 0 && magic == negotiated_.our_magic && wants_.magic) {
           // Our own number came back: a looped-back line, or a rare collision.

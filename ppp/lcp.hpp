@@ -15,6 +15,8 @@ class Lcp final : public FsmProtocol {
       std::deque<OutPacket>& outbox);
 
   Fsm& fsm() { return fsm_; }
+  // We turned down the authentication protocol the peer asked for at least once.
+  bool refused_peer_auth() const { return refused_peer_auth_; }
   void send_echo_request();
   void send_protocol_reject(std::uint16_t protocol, ByteView frame_info);
 
@@ -49,6 +51,7 @@ class Lcp final : public FsmProtocol {
   std::uint16_t our_mru_;
   std::size_t server_auth_index_ = 0;
   int magic_collisions_ = 0;
+  bool refused_peer_auth_ = false;
   // Values from the peer's request, committed when it is acked.
   Negotiated pending_;
 };

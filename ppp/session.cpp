@@ -208,6 +208,7 @@ void Session::layer_up(std::uint16_t protocol) {
 
 void Session::layer_down(std::uint16_t protocol) {
   if (protocol == kProtoLcp) {
+    phase_at_down_ = phase_;
     ipcp_.fsm().down();
     ipv6cp_.fsm().down();
     negotiated_.ipv4_up = negotiated_.ipv6_up = false;
@@ -248,14 +249,20 @@ void Session::layer_finished(std::uint16_t protocol, FinishReason reason) {
       case FinishReason::Timeout:
         error = ERROR_PPP_TIMEOUT;
         break;
-      case FinishReason::PeerTerminated:
-        // A server that ends LCP while we authenticate is refusing the credentials
-        // (SoftEther and slirp send no failure message).
-        error = phase_ == Phase::Authenticate ? ERROR_AUTHENTICATION_FAILURE
-                : (phase_ == Phase::Network || phase_ == Phase::Running)
-                    ? ERROR_REMOTE_DISCONNECTION
-                    : ERROR_PPP_LCP_TERMINATED;
+      case FinishReason::PeerTerminated: {
+        // A server that ends LCP while we authenticate, or after we turned down its
+        // authentication protocol, is refusing us (SoftEther and slirp send no failure
+        // message): Windows reports that as 691.
+        Phase where = phase_at_down_ != Phase::Dead ? phase_at_down_ : phase_;
+        if (where == Phase::Authenticate || (!network_up_ && lcp_.refused_peer_auth())) {
+          error = ERROR_AUTHENTICATION_FAILURE;
+        } else if (where == Phase::Network || where == Phase::Running) {
+          error = ERROR_REMOTE_DISCONNECTION;
+        } else {
+          error = ERROR_PPP_LCP_TERMINATED;
+        }
         break;
+      }
       case FinishReason::NotConverging:
         error = ERROR_PPP_NOT_CONVERGING;
         break;

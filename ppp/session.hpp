@@ -83,6 +83,7 @@ class Session final : private LayerHooks {
   AuthClient auth_client_;
   AuthServer auth_server_;
   Phase phase_ = Phase::Dead;
+  Phase phase_at_down_ = Phase::Dead;  // where LCP was when it last left Opened
   std::uint32_t pending_error_ = 0;  // why we are closing
   bool finished_ = false;
   bool network_up_ = false;

@@ -1,0 +1,153 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "ppp/fcs.hpp"
+#include "ppp/hdlc.hpp"
+
+namespace openras::ppp {
+namespace {
+
+const std::uint8_t kCheck[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
+
+TEST(Fcs, CheckValuesOfTheStandardCrcs) {
+  // CRC-16/X-25 and CRC-32 of "123456789": the FCS is the complement of the register.
+  EXPECT_EQ(static_cast<std::uint16_t>(~fcs16_update(kFcs16Init, kCheck, 9)), 0x906E);
+  EXPECT_EQ(~fcs32_update(kFcs32Init, kCheck, 9), 0xCBF43926u);
+}
+
+TEST(Fcs, ResidueOverDataAndFcsIsTheGoodValue) {
+  std::uint16_t f16 = static_cast<std::uint16_t>(~fcs16_update(kFcs16Init, kCheck, 9));
+  std::uint8_t with16[11];
+  std::copy(kCheck, kCheck + 9, with16);
+  with16[9] = static_cast<std::uint8_t>(f16);
+  with16[10] = static_cast<std::uint8_t>(f16 >> 8);
+  EXPECT_EQ(fcs16_update(kFcs16Init, with16, 11), kFcs16Good);
+  std::uint32_t f32 = ~fcs32_update(kFcs32Init, kCheck, 9);
+  std::uint8_t with32[13];
+  std::copy(kCheck, kCheck + 9, with32);
+  for (int i = 0; i < 4; ++i) with32[9 + i] = static_cast<std::uint8_t>(f32 >> (8 * i));
+  EXPECT_EQ(fcs32_update(kFcs32Init, with32, 13), kFcs32Good);
+}
+
+TEST(Fcs, SlicedTablesMatchTheBitwiseReference) {
+  std::mt19937 rng(7);
+  for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 15u, 16u, 17u, 63u, 1500u}) {
+    Bytes data(len);
+    for (auto& b : data) b = static_cast<std::uint8_t>(rng());
+    EXPECT_EQ(fcs16_update(kFcs16Init, data.data(), len), fcs16_reference(kFcs16Init, data.data(), len));
+    EXPECT_EQ(fcs32_update(kFcs32Init, data.data(), len), fcs32_reference(kFcs32Init, data.data(), len));
+  }
+}
+
+Bytes every_octet() {
+  Bytes all(256);
+  for (int i = 0; i < 256; ++i) all[i] = static_cast<std::uint8_t>(i);
+  return all;
+}
+
+TEST(Hdlc, EscapesExactlyTheMappedControlOctetsFlagAndEscape) {
+  Bytes all = every_octet();
+  for (int bit = 0; bit < 32; ++bit) {
+    HdlcEncoder enc;
+    enc.set_accm(1u << bit);
+    Bytes out;
+    enc.encode(all, out);
+    // Inside the flags, count escapes of each octet value.
+    std::vector<int> escaped(256, 0);
+    for (std::size_t i = 1; i + 1 < out.size(); ++i) {
+      if (out[i] == 0x7D) escaped[out[++i] ^ 0x20]++;
+    }
+    for (int v = 0; v < 32; ++v) EXPECT_EQ(escaped[v] > 0, v == bit) << "bit " << bit << " v " << v;
+    EXPECT_GT(escaped[0x7E], 0);
+    EXPECT_GT(escaped[0x7D], 0);
+    for (std::size_t i = 1; i + 1 < out.size(); ++i) EXPECT_NE(out[i], 0x7E);
+  }
+}
+
+TEST(Hdlc, AllOnesAccmEscapesEveryControlOctetAndZeroNone) {
+  Bytes all = every_octet();
+  HdlcEncoder enc;  // starts at 0xffffffff, as LCP requires before it opens
+  Bytes out;
+  enc.encode(all, out);
+  for (std::size_t i = 1; i + 1 < out.size(); ++i) {
+    if (out[i] != 0x7D) EXPECT_GE(out[i], 0x20) << i;
+    else ++i;
+  }
+  enc.set_accm(0);
+  Bytes plain;
+  enc.encode(all, plain);
+  EXPECT_LT(plain.size(), out.size());
+}
+
+TEST(Hdlc, RoundTripsThroughEveryAccmAndBothFcsSizes) {
+  std::mt19937 rng(11);
+  for (FcsSize fcs : {FcsSize::Fcs16, FcsSize::Fcs32}) {
+    for (std::uint32_t accm : {0u, 0xffffffffu, 0x000a0000u}) {
+      HdlcEncoder enc;
+      enc.set_accm(accm);
+      enc.set_fcs(fcs);
+      HdlcDecoder dec;
+      dec.set_fcs(fcs);
+      std::deque<Bytes> frames;
+      std::vector<Bytes> sent;
+      Bytes line;
+      for (int n = 0; n < 20; ++n) {
+        Bytes frame(1 + rng() % 1500);
+        for (auto& b : frame) b = static_cast<std::uint8_t>(rng());
+        enc.encode(frame, line);
+        sent.push_back(frame);
+      }
+      // Feed in odd-sized pieces so frames and escapes straddle the chunks.
+      for (std::size_t i = 0; i < line.size(); i += 37) {
+        dec.feed(ByteView(line).subspan(i, std::min<std::size_t>(37, line.size() - i)), frames);
+      }
+      ASSERT_EQ(frames.size(), sent.size());
+      for (std::size_t i = 0; i < sent.size(); ++i) EXPECT_EQ(frames[i], sent[i]);
+      EXPECT_EQ(dec.stats().fcs_errors, 0u);
+    }
+  }
+}
+
+TEST(Hdlc, BadFramesAreCountedAndDropped) {
+  HdlcEncoder enc;
+  Bytes line;
+  enc.encode(Bytes{0xFF, 0x03, 0xC0, 0x21, 1, 2, 3}, line);
+  Bytes corrupt = line;
+  corrupt[5] ^= 0x01;
+  HdlcDecoder dec(64);
+  std::deque<Bytes> frames;
+  dec.feed(corrupt, frames);                      // FCS error
+  dec.feed(Bytes{0x7E, 0x11, 0x7E}, frames);      // runt
+  dec.feed(Bytes{0x7E, 0x11, 0x22, 0x7D, 0x7E}, frames);  // aborted by escape + flag
+  Bytes big(200, 0x41);
+  big.insert(big.begin(), 0x7E);
+  big.push_back(0x7E);
+  dec.feed(big, frames);                          // past the maximum frame
+  dec.feed(line, frames);                         // and a good one still gets through
+  EXPECT_EQ(frames.size(), 1u);
+  EXPECT_EQ(dec.stats().fcs_errors, 1u);
+  EXPECT_EQ(dec.stats().runts, 1u);
+  EXPECT_EQ(dec.stats().aborts, 1u);
+  EXPECT_EQ(dec.stats().overruns, 1u);
+}
+
+TEST(Hdlc, ControlOctetsInTheReceiveMapAreDiscarded) {
+  HdlcEncoder enc;
+  enc.set_accm(0xffffffff);
+  Bytes line;
+  enc.encode(Bytes{0xFF, 0x03, 0x00, 0x21, 0x45}, line);
+  // The line inserts XON/XOFF (0x11, 0x13) in the middle: with them in the map they vanish.
+  line.insert(line.begin() + 3, 0x11);
+  line.insert(line.begin() + 6, 0x13);
+  HdlcDecoder dec;
+  dec.set_accm(0xffffffff);
+  std::deque<Bytes> frames;
+  dec.feed(line, frames);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0], (Bytes{0xFF, 0x03, 0x00, 0x21, 0x45}));
+  EXPECT_EQ(dec.stats().discarded_octets, 2u);
+}
+
+}  // namespace
+}  // namespace openras::ppp

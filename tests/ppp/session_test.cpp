@@ -1,0 +1,261 @@
+// Two engines back to back: every authentication method to Opened and IP traffic, and each
+// error path ending in its Win32 code.
+#include "ppp/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include "back_to_back.hpp"
+#include "raserror.h"
+
+namespace openras::ppp {
+namespace {
+
+using testing::client_config;
+using testing::Pair;
+using testing::server_config;
+
+class EveryMethod : public ::testing::TestWithParam<AuthMethod> {};
+
+TEST_P(EveryMethod, NegotiatesToRunningAndCarriesIp) {
+  Pair p(client_config(), server_config({GetParam()}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up()) << "client error " << p.client_error();
+  const auto& n = p.client.negotiated();
+  EXPECT_EQ(n.auth, GetParam());
+  EXPECT_EQ(n.ip, 0xC0A81E0Au);
+  EXPECT_EQ(n.peer_ip, 0xC0A81E01u);
+  EXPECT_EQ(n.dns1, 0xC0A81E01u);
+  EXPECT_EQ(n.dns2, 0u);  // the server has none: rejected, so "none"
+  EXPECT_EQ(p.client.phase(), Phase::Running);
+  EXPECT_EQ(p.server.negotiated().peer_user, "alice");
+  EXPECT_EQ(n.mppe_master_key.has_value(), GetParam() == AuthMethod::MsChapV2);
+  if (GetParam() == AuthMethod::MsChapV2) {
+    EXPECT_EQ(n.mppe_master_key, p.server.negotiated().mppe_master_key);
+  }
+  // The event order the dial machine turns into RASCONNSTATEs.
+  std::vector<Event::Kind> kinds;
+  for (const auto& e : p.client_events) kinds.push_back(e.kind);
+  std::vector<Event::Kind> expected = {Event::Kind::LinkEstablished, Event::Kind::AuthStarted,
+                                       Event::Kind::AuthSucceeded, Event::Kind::NetworkStarted,
+                                       Event::Kind::NetworkUp};
+  EXPECT_TRUE(std::search(kinds.begin(), kinds.end(), expected.begin(), expected.end()) !=
+              kinds.end());
+
+  Bytes ip_packet = {0x45, 0, 0, 20, 1, 2, 3, 4, 64, 17, 0, 0, 192, 168, 30, 10, 192, 168, 30, 1};
+  ASSERT_TRUE(p.client.send_packet(kProtoIp, ip_packet));
+  p.run([&] { return false; }, std::chrono::milliseconds(1));
+  auto got = p.server.poll_packet();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->protocol, kProtoIp);
+  EXPECT_EQ(got->data, ip_packet);
+  // And IPv6 came up too: both ends speak IPV6CP here.
+  EXPECT_TRUE(n.ipv6_up);
+  EXPECT_NE(n.our_interface_id, n.peer_interface_id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Auth, EveryMethod,
+                         ::testing::Values(AuthMethod::Pap, AuthMethod::ChapMd5,
+                                           AuthMethod::MsChapV2),
+                         [](const auto& info) {
+                           return std::string(info.param == AuthMethod::Pap       ? "Pap"
+                                              : info.param == AuthMethod::ChapMd5 ? "ChapMd5"
+                                                                                  : "MsChapV2");
+                         });
+
+TEST(Session, NoAuthenticationAndUnframedLinks) {
+  auto c = client_config();
+  c.framed = false;
+  auto s = server_config({});
+  s.framed = false;
+  Pair p(c, s);
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  EXPECT_EQ(p.client.negotiated().auth, AuthMethod::None);
+  // Unframed links never ask for ACCM, PFC or ACFC: frames carry FF 03 and full protocols.
+  EXPECT_FALSE(p.client.negotiated().tx_acfc);
+  ASSERT_TRUE(p.client.send_packet(kProtoIp, Bytes(20, 0x45)));
+  Bytes frame;
+  ASSERT_TRUE(p.client.poll_transmit(frame));
+  EXPECT_EQ(frame[0], 0xFF);
+  EXPECT_EQ(frame[1], 0x03);
+  EXPECT_EQ(frame[2], 0x00);
+  EXPECT_EQ(frame[3], 0x21);
+}
+
+TEST(Session, FramedLinksCompressAfterNegotiation) {
+  Pair p(client_config(), server_config({}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  EXPECT_TRUE(p.client.negotiated().tx_acfc);
+  EXPECT_TRUE(p.client.negotiated().tx_pfc);
+  EXPECT_EQ(p.client.negotiated().tx_accm, 0u);
+  EXPECT_EQ(p.client.negotiated().rx_accm, 0u);
+  ASSERT_TRUE(p.client.send_packet(kProtoIp, Bytes(20, 0x45)));
+  Bytes frame;
+  ASSERT_TRUE(p.client.poll_transmit(frame));
+  EXPECT_EQ(frame[0], 0x21);  // no FF 03, one-octet protocol
+}
+
+TEST(Session, WrongPasswordIsAuthenticationFailure) {
+  for (AuthMethod m : {AuthMethod::Pap, AuthMethod::ChapMd5, AuthMethod::MsChapV2}) {
+    Pair p(client_config("alice", "wrong"), server_config({m}));
+    p.start();
+    p.run([&] { return p.client_finished(); });
+    EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_AUTHENTICATION_FAILURE))
+        << auth_method_name(m);
+  }
+}
+
+TEST(Session, NoCommonAuthenticationMethodFails) {
+  auto c = client_config();
+  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = true};
+  Pair p(c, server_config({AuthMethod::Pap}));  // the server will only do PAP
+  p.start();
+  p.run([&] { return p.client_finished(); });
+  EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_AUTHENTICATION_FAILURE));
+  EXPECT_FALSE(p.has(p.client_events, Event::Kind::AuthSucceeded));
+}
+
+TEST(Session, ClientRefusesPapUnlessAllowedAndServerFallsBack) {
+  auto c = client_config();
+  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = true};
+  // SoftEther's order: it offers something else first, then MS-CHAPv2 on a Nak.
+  Pair p(c, server_config({AuthMethod::Pap, AuthMethod::MsChapV2}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  EXPECT_EQ(p.client.negotiated().auth, AuthMethod::MsChapV2);
+}
+
+TEST(Session, SilentPeerIsPppTimeout) {
+  Pair p(client_config(), server_config({}));
+  p.filter = [](Bytes&, bool to_server) { return !to_server; };  // nothing reaches the server
+  p.start();
+  p.run([&] { return p.client_finished(); });
+  EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_PPP_TIMEOUT));
+  // Max-Configure (10) requests, 3 s apart: the timeout is the RFC's, not a guess.
+  EXPECT_GE(p.now - TimePoint{}, std::chrono::seconds(27));
+}
+
+TEST(Session, LoopedBackLineIsDetected) {
+  testing::SeededRandom random(5);
+  Session client(client_config(), random);
+  TimePoint now{};
+  client.open(now);
+  std::optional<std::uint32_t> error;
+  for (int i = 0; i < 200 && !error; ++i) {
+    Bytes frame;
+    bool moved = false;
+    while (client.poll_transmit(frame)) {
+      moved = true;
+      client.feed(frame, now);  // everything we send comes straight back
+    }
+    while (auto e = client.poll_event()) {
+      if (e->kind == Event::Kind::Finished) error = e->error;
+    }
+    if (!moved) {
+      auto d = client.next_deadline();
+      if (!d) break;
+      now = *d;
+      client.on_timer(now);
+    }
+  }
+  ASSERT_TRUE(error);
+  EXPECT_EQ(*error, static_cast<std::uint32_t>(ERROR_PPP_LOOPBACK_DETECTED));
+}
+
+TEST(Session, PeerTerminatingAfterConnectIsRemoteDisconnection) {
+  Pair p(client_config(), server_config({AuthMethod::ChapMd5}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  p.server.close(p.now);
+  p.run([&] { return p.client_finished(); });
+  EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_REMOTE_DISCONNECTION));
+}
+
+TEST(Session, OurHangUpFinishesWithoutError) {
+  Pair p(client_config(), server_config({}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  p.client.close(p.now);
+  p.run([&] { return p.client_finished(); });
+  EXPECT_EQ(p.client_error(), 0u);
+}
+
+TEST(Session, ServerRejectingMagicNumberStillConnects) {
+  auto s = server_config({AuthMethod::MsChapV2});
+  s.server_settings.reject_magic = true;  // as SoftEther does
+  Pair p(client_config(), s);
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  EXPECT_EQ(p.client.negotiated().our_magic, 0u);  // we stopped asking for it
+}
+
+TEST(Session, PeerThatIgnoresIpv6cpStillComesUpWithIpv4) {
+  Pair p(client_config(), server_config({}));
+  // Like slirp: IPV6CP frames vanish without a Protocol-Reject.
+  p.filter = [](Bytes& frame, bool) {
+    std::size_t at = (frame.size() >= 2 && frame[0] == 0xFF) ? 2 : 0;
+    return !(frame.size() >= at + 2 && frame[at] == 0x80 && frame[at + 1] == 0x57);
+  };
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  EXPECT_TRUE(p.client.negotiated().ipv4_up);
+  EXPECT_FALSE(p.client.negotiated().ipv6_up);
+  EXPECT_LT(p.now - TimePoint{}, std::chrono::seconds(1)) << "waited on a silent IPV6CP";
+}
+
+TEST(Session, UnknownProtocolsGetProtocolReject) {
+  Pair p(client_config(), server_config({}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  p.client.feed(Bytes{0xFF, 0x03, 0x80, 0xFD, 1, 1, 0, 4}, p.now);  // an empty CCP request
+  Bytes frame;
+  ASSERT_TRUE(p.client.poll_transmit(frame));
+  EXPECT_EQ(frame, (Bytes{0xFF, 0x03, 0xC0, 0x21, 8, frame[5], 0, 10, 0x80, 0xFD, 1, 1, 0, 4}));
+  EXPECT_EQ(p.client.counters().unknown_protocols, 1u);
+}
+
+TEST(Session, MalformedFramesAreCountedAndDropped) {
+  Pair p(client_config(), server_config({}));
+  p.start();
+  for (Bytes junk : {Bytes{}, Bytes{0xFF, 0x03}, Bytes{0xFF, 0x03, 0xC0}, Bytes{0x02, 0x02},
+                     Bytes{0xC0, 0x21, 1, 1, 0xFF, 0xFF}, Bytes{0xC0, 0x21, 1, 1, 0, 2}}) {
+    p.client.feed(junk, p.now);
+  }
+  EXPECT_GE(p.client.counters().malformed, 3u);
+  ASSERT_TRUE(p.run_until_up());
+}
+
+TEST(Session, MsChapV2RetryPausesForNewCredentials) {
+  auto c = client_config("alice", "wrong");
+  c.paused_retry = true;
+  auto s = server_config({AuthMethod::MsChapV2});
+  Pair p(c, s);
+  // Make the server's failure retryable, as Windows servers do.
+  p.filter = [](Bytes& frame, bool to_server) {
+    if (to_server) return true;
+    std::string text(frame.begin(), frame.end());
+    auto at = text.find("R=0");
+    if (at != std::string::npos) frame[at + 2] = '1';
+    return true;
+  };
+  p.start();
+  ASSERT_TRUE(p.run([&] { return p.has(p.client_events, Event::Kind::AuthRetry); }));
+  EXPECT_EQ(p.client_events.back().error, static_cast<std::uint32_t>(ERROR_AUTHENTICATION_FAILURE));
+  (void)s;
+}
+
+TEST(Session, EchoKeepaliveDetectsADeadLink) {
+  auto c = client_config();
+  c.echo_interval = std::chrono::seconds(10);
+  c.echo_max_failures = 3;
+  Pair p(c, server_config({}));
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  p.filter = [](Bytes&, bool to_server) { return !to_server; };  // the line goes dead
+  p.run([&] { return p.client_finished(); });
+  EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_LINK_FAILURE));
+}
+
+}  // namespace
+}  // namespace openras::ppp
