@@ -15,7 +15,9 @@ build: setup
 demo: build
 	@./scripts/demo $(BUILD_DIR)
 
+# The fuzz smoke run goes first so that ctest's summary is the last thing printed.
 test: build
+	@./scripts/fuzz-smoke
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
 asan:

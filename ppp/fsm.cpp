@@ -234,6 +234,9 @@ void Fsm::on_configure_request(std::uint8_t id, ByteView options, TimePoint now)
   }
   Bytes reply;
   Verdict verdict = handler_.check_request(options, reply);
+  if (state_ == FsmState::Closing || state_ == FsmState::Closed) {
+    return;  // judging the request made the protocol close the layer (a looped-back line)
+  }
   if (verdict == Verdict::Nak && ++failure_count_ >= config_.max_failure) {
     // Past Max-Failure a Nak becomes a Reject so negotiation converges (RFC 1661 4.6).
     verdict = Verdict::Reject;

@@ -69,7 +69,10 @@ Verdict Ipcp::check_request(ByteView options, Bytes& reply) {
             peer_ip = value;
           }
         } else if (value == 0) {
-          reject();  // the server wants us to name its address; we cannot
+          // The server asks us to name its address. Rejecting that makes some servers (slirp)
+          // give IPCP up ("no local address"), so name the conventional placeholder pppd uses
+          // for a peer without one; it only labels the point-to-point route.
+          put_address(naks, kIpAddress, config_.peer_address_hint);
         } else {
           peer_ip = value;
         }

@@ -74,6 +74,7 @@ struct SessionConfig {
   bool ipv4 = true;
   bool ipv6 = true;
   bool want_dns = true;
+  std::uint32_t peer_address_hint = 0x0A404040;  // 10.64.64.64, for a server that asks for one
   bool paused_retry = false;  // RDEOPT_PausedStates: a retryable failure pauses for new creds
   Duration echo_interval{0};  // 0: no LCP echo keepalive
   int echo_max_failures = 5;
