@@ -102,6 +102,9 @@ int bench_notify(int argc, char** argv) {
   DWORD error = RasDialA(nullptr, pbk.c_str(), &params, 0, reinterpret_cast<LPVOID>(&on_state), &h);
   if (error) {
     std::fprintf(stderr, "RasDial failed: %u\n", error);
+    kill(daemon, SIGTERM);
+    waitpid(daemon, nullptr, 0);
+    std::filesystem::remove_all(dir);
     return 1;
   }
   int fd = RasGetNotificationFd();

@@ -1,4 +1,8 @@
+#include <algorithm>
+#include <cctype>
+
 #include "dial/dial_machine.hpp"
+#include "dial/ppp_dial.hpp"
 #include "raserror.h"
 
 #ifdef OPENRAS_WITH_TEST_LINK
@@ -22,9 +26,23 @@ MachineOrError make_dial_machine(const phonebook::Entry& entry, const DialParams
 #else
   (void)params;
 #endif
-  // The serial, modem, SSTP and L2TP links arrive in their own issues; until then every real
-  // device type is one this build cannot open.
-  (void)entry;
+  std::string type = entry.device_type;
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool modem = type == "modem";
+  const bool direct = type == "serial" || type == "null" || type == "direct" ||
+                      type == "generic" || (type.empty() && entry.type == 3);
+  if (modem || direct) {
+    if (entry.port.empty() || entry.port.front() != '/') {
+      // A Windows port name (COM1) or none: nothing on this machine to open.
+      out.error = ERROR_PORT_NOT_AVAILABLE;
+      return out;
+    }
+    out.machine = std::make_unique<PppDial>(entry, params, system_random(), modem);
+    return out;
+  }
+  // SSTP and L2TP arrive in their own issues; until then a VPN entry is a device type this
+  // build cannot open.
   out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
   return out;
 }

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "phonebook/entry.hpp"
@@ -57,9 +59,60 @@ struct LinkStatistics {
   std::uint32_t bps = 0;
 };
 
+// What the manager must open for a machine that talks over a port.
+struct PortRequest {
+  std::string device;        // a tty path
+  std::uint32_t speed = 115200;
+  bool hardware_flow = false;
+};
+
+// What the manager must configure once the machine is projected.
+struct NetworkRequest {
+  std::uint32_t ip = 0;       // host order
+  std::uint32_t peer_ip = 0;
+  std::uint32_t dns1 = 0;
+  std::uint32_t dns2 = 0;
+  std::uint16_t mtu = 1500;
+  bool default_route = true;  // "use default gateway on remote network"
+  std::string interface_name;  // a name the entry asks for, or "" for rasN
+};
+
 class DialMachine {
  public:
   virtual ~DialMachine() = default;
+
+  // ---- Port and network I/O, for machines with a real link (the manager does the I/O). ----
+  // A port the manager should open now (asked once, after start()).
+  virtual std::optional<PortRequest> port_request() { return std::nullopt; }
+  virtual void port_opened(TimePoint now) { (void)now; }
+  virtual void port_failed(std::uint32_t error, TimePoint now) {
+    (void)error;
+    (void)now;
+  }
+  virtual void feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
+    (void)octets;
+    (void)now;
+  }
+  virtual bool poll_line(std::vector<std::uint8_t>& out) {
+    (void)out;
+    return false;
+  }
+  virtual void line_closed(TimePoint now) { (void)now; }
+  // Once Projected: the network the manager must configure, then network_ready().
+  virtual std::optional<NetworkRequest> network_request() { return std::nullopt; }
+  virtual void network_ready(std::uint32_t error, TimePoint now) {
+    (void)error;
+    (void)now;
+  }
+  // Data path: an IP packet from the interface, and packets for it.
+  virtual bool send_packet(std::span<const std::uint8_t> packet) {
+    (void)packet;
+    return false;
+  }
+  virtual bool poll_packet(std::vector<std::uint8_t>& out) {
+    (void)out;
+    return false;
+  }
 
   virtual void start(TimePoint now) = 0;
   virtual void on_timer(TimePoint now) = 0;

@@ -27,7 +27,8 @@ std::vector<std::byte> fail(std::uint32_t error) {
 
 }  // namespace
 
-ConnectionManager::ConnectionManager(asio::io_context& io) : io_(io) {
+ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions options)
+    : io_(io), options_(std::move(options)), dns_(options_.dns_mode, options_.resolv_conf) {
   // Handles are opaque to clients; starting at a random point keeps a stale handle from an
   // earlier daemon from naming a new connection.
   std::random_device rd;
@@ -164,7 +165,10 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
   log_line("dial", "conn=%u entry=\"%s\" uid=%u pid=%u dialing", conn.handle,
            conn.entry_name.c_str(), conn.owner_peer.uid, conn.owner_peer.pid);
   conn.machine->start(Clock::now());
-  arm_timer(conn);
+  // The first states go out after the reply (posted), so the client knows the handle first.
+  asio::post(io_, [this, handle = conn.handle] {
+    if (Connection* c = find(handle)) pump(*c);
+  });
   return ok(ipc::DialReply{conn.handle});
 }
 
@@ -324,30 +328,50 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
 
 void ConnectionManager::pump(Connection& c) {
   const std::uint32_t handle = c.handle;
-  while (auto ev = c.machine->poll_event()) {
-    if (c.hung_up) continue;
-    c.state = ev->state;
-    if (ev->error) c.error = ev->error;
-    log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle,
-             c.entry_name.c_str(), std::string(state_name(ev->state)).c_str(), ev->error,
-             ev->error ? " " : "", ev->error ? std::string(error_name(ev->error)).c_str() : "");
-    if (ev->state == RASCS_Connected && ev->error == 0) {
-      c.connected_once = true;
-      c.connected_at = c.statistics_since = Clock::now();
-      c.dial_session_id = 0;  // from here the connection lives on without its client
-      signal(handle, RASCN_Connection);
-    } else if (ev->state == RASCS_Disconnected && c.connected_once) {
-      signal(handle, RASCN_Disconnection);
+  // Each step can enable the next (port open -> PPP -> projected -> interface -> Connected),
+  // so go round until nothing moves.
+  for (bool progress = true; progress;) {
+    progress = false;
+    if (auto request = c.machine->port_request()) {
+      open_port(c, *request);
+      progress = true;
     }
-    if (auto s = c.notify.lock()) {
-      ipc::StateEvent out{handle, ev->state, ev->error, ev->extended_error, 0, monotonic_ns()};
-      s->send(MsgType::StateEvent, 0, ipc::encode_body(out));
+    if (!c.network_configured && !c.hung_up) {
+      if (auto request = c.machine->network_request()) {
+        configure_network(c, *request);
+        progress = true;
+      }
     }
-    if (is_final_state(ev->state, ev->error)) c.notify.reset();
+    while (auto ev = c.machine->poll_event()) {
+      progress = true;
+      if (c.hung_up) continue;
+      c.state = ev->state;
+      if (ev->error) c.error = ev->error;
+      log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle,
+               c.entry_name.c_str(), std::string(state_name(ev->state)).c_str(), ev->error,
+               ev->error ? " " : "", ev->error ? std::string(error_name(ev->error)).c_str() : "");
+      if (ev->state == RASCS_Connected && ev->error == 0) {
+        c.connected_once = true;
+        c.connected_at = c.statistics_since = Clock::now();
+        c.dial_session_id = 0;  // from here the connection lives on without its client
+        signal(handle, RASCN_Connection);
+      } else if (ev->state == RASCS_Disconnected && c.connected_once) {
+        signal(handle, RASCN_Disconnection);
+      }
+      if (auto s = c.notify.lock()) {
+        ipc::StateEvent out{handle, ev->state, ev->error, ev->extended_error, 0, monotonic_ns()};
+        s->send(MsgType::StateEvent, 0, ipc::encode_body(out));
+      }
+      if (is_final_state(ev->state, ev->error)) c.notify.reset();
+    }
+    flush_output(c);
   }
-  if (c.hung_up && c.machine->released()) {
-    erase(handle);
-    return;
+  if (c.machine->released()) {
+    release_io(c);
+    if (c.hung_up) {
+      erase(handle);
+      return;
+    }
   }
   arm_timer(c);
 }

@@ -3,8 +3,10 @@
 // io_context thread, so nothing here takes a lock.
 #pragma once
 
+#include <array>
 #include <asio.hpp>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +15,7 @@
 
 #include "dial/dial_machine.hpp"
 #include "ipc/messages.hpp"
+#include "manager/dns.hpp"
 #include "manager/session.hpp"
 
 namespace openras::manager {
@@ -37,6 +40,23 @@ struct Connection {
   TimePoint connected_at{};
   dial::LinkStatistics statistics_baseline;
   TimePoint statistics_since{};
+
+  // The port (tty) and the interface (TUN), once the machine asks for them.
+  std::unique_ptr<asio::posix::stream_descriptor> port;
+  std::unique_ptr<asio::posix::stream_descriptor> tun;
+  std::string ifname;
+  bool network_configured = false;
+  std::deque<std::vector<std::uint8_t>> port_out;
+  std::deque<std::vector<std::uint8_t>> tun_out;
+  bool port_writing = false;
+  bool tun_writing = false;
+  std::array<std::uint8_t, 4096> port_buffer{};
+  std::array<std::uint8_t, 2048> tun_buffer{};
+};
+
+struct ManagerOptions {
+  DnsMode dns_mode = DnsMode::Auto;
+  std::string resolv_conf = "/etc/resolv.conf";
 };
 
 struct Subscription {
@@ -50,7 +70,7 @@ struct Subscription {
 
 class ConnectionManager final : public RequestHandler {
  public:
-  explicit ConnectionManager(asio::io_context& io);
+  explicit ConnectionManager(asio::io_context& io, ManagerOptions options = {});
   ~ConnectionManager() override;
 
   void on_request(const std::shared_ptr<Session>& session, const ipc::FrameHeader& header,
@@ -81,9 +101,22 @@ class ConnectionManager final : public RequestHandler {
   void begin_hang_up(Connection& c);
   void signal(std::uint32_t handle, std::uint32_t flag);
   void erase(std::uint32_t handle);
+  // Port and interface I/O (connection_io.cpp).
+  void open_port(Connection& c, const dial::PortRequest& request);
+  void read_port(Connection& c);
+  void write_port(Connection& c);
+  void close_port(Connection& c);
+  void configure_network(Connection& c, const dial::NetworkRequest& request);
+  void read_tun(Connection& c);
+  void write_tun(Connection& c);
+  void flush_output(Connection& c);
+  void release_io(Connection& c);
+  Connection* find(std::uint32_t handle);
   std::uint32_t next_handle();
 
   asio::io_context& io_;
+  ManagerOptions options_;
+  DnsManager dns_;
   std::map<std::uint32_t, std::unique_ptr<Connection>> connections_;
   std::vector<Subscription> subscriptions_;
   std::uint32_t last_handle_;

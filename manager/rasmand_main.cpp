@@ -17,16 +17,25 @@ int main(int argc, char** argv) {
   std::string socket_path = openras::default_socket_path();
   unsigned idle_exit_seconds = 0;
   bool quiet = false;
+  std::string dns_mode = "auto";
+  openras::manager::ManagerOptions options;
   app.add_option("--socket", socket_path, "Unix socket to listen on");
   app.add_option("--idle-exit", idle_exit_seconds,
                  "exit after this many seconds with no client and no connection (0: never)");
   app.add_flag("--quiet", quiet, "do not log state changes");
+  app.add_option("--dns", dns_mode, "where name servers go: auto, resolved, file, none")
+      ->check(CLI::IsMember({"auto", "resolved", "file", "none"}));
+  app.add_option("--resolv-conf", options.resolv_conf, "the resolv.conf the file mode edits");
   CLI11_PARSE(app, argc, argv);
 
   std::signal(SIGPIPE, SIG_IGN);
   openras::manager::set_log_quiet(quiet);
   asio::io_context io;
-  openras::manager::ConnectionManager manager(io);
+  options.dns_mode = dns_mode == "resolved" ? openras::manager::DnsMode::Resolved
+                     : dns_mode == "file"     ? openras::manager::DnsMode::File
+                     : dns_mode == "none"     ? openras::manager::DnsMode::None
+                                              : openras::manager::DnsMode::Auto;
+  openras::manager::ConnectionManager manager(io, options);
   openras::manager::Server server(io, manager);
   switch (server.listen(socket_path)) {
     case openras::manager::Server::Start::AlreadyRunning:

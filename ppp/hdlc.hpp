@@ -50,6 +50,8 @@ class HdlcDecoder {
   // Feed line octets; complete frames with a good FCS (FCS removed) land in `frames`.
   void feed(ByteView octets, std::deque<Bytes>& frames);
   const HdlcStats& stats() const { return stats_; }
+  // The octets since the last flag (a modem's "NO CARRIER" lands here after the last frame).
+  ByteView partial() const { return current_; }
 
  private:
   void end_frame(std::deque<Bytes>& frames);

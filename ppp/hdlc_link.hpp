@@ -19,6 +19,7 @@ class HdlcLink {
   // Appends the next frame, encoded for the line, to `out`; false when there is none.
   bool poll_line(Bytes& out);
   const HdlcStats& stats() const { return decoder_.stats(); }
+  ByteView partial() const { return decoder_.partial(); }
 
  private:
   Session& session_;

@@ -56,6 +56,29 @@ SlirpPeer::SlirpPeer(const SlirpOptions& options) {
   if (run("ip netns add " + netns_) != 0) return;
   run("ip netns exec " + netns_ + " ip link set lo up");
   std::string link = dir_ + "/slirp.pty";
+  if (options.http_port) {
+    std::string response = dir_ + "/http-response";
+    std::ofstream(response) << "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+                            << "hello through the tunnel\r\n";
+    http_pid_ = fork();
+    if (http_pid_ == 0) {
+      int null_fd = open("/dev/null", O_RDWR);
+      dup2(null_fd, 0);
+      dup2(null_fd, 1);
+      dup2(null_fd, 2);
+      std::string listen = "TCP-LISTEN:" + std::to_string(options.http_port) +
+                           ",bind=127.0.0.1,reuseaddr,fork";
+      std::string serve = "EXEC:cat " + response;
+      execlp("ip", "ip", "netns", "exec", netns_.c_str(), "socat", listen.c_str(), serve.c_str(),
+             static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  std::string exec = "EXEC:slirp-fullbolt,pty,raw,echo=0,setsid,ctty";
+  if (!options.modem_mode.empty()) {
+    exec = "EXEC:" + options.responder + " --mode " + options.modem_mode +
+           ",pty,raw,echo=0,setsid,ctty";
+  }
   pid_ = fork();
   if (pid_ == 0) {
     setenv("HOME", dir_.c_str(), 1);
@@ -64,8 +87,8 @@ SlirpPeer::SlirpPeer(const SlirpOptions& options) {
     dup2(null_fd, 1);
     dup2(null_fd, 2);
     std::string pty = "PTY,link=" + link + ",raw,echo=0";
-    execlp("ip", "ip", "netns", "exec", netns_.c_str(), "socat", pty.c_str(),
-           "EXEC:slirp-fullbolt,pty,raw,echo=0", static_cast<char*>(nullptr));
+    execlp("ip", "ip", "netns", "exec", netns_.c_str(), "socat", pty.c_str(), exec.c_str(),
+           static_cast<char*>(nullptr));
     _exit(127);
   }
   for (int i = 0; i < 500; ++i) {
@@ -89,6 +112,11 @@ int SlirpPeer::open_line() const {
 }
 
 void SlirpPeer::stop() {
+  if (http_pid_ > 0) {
+    kill(http_pid_, SIGTERM);
+    waitpid(http_pid_, nullptr, 0);
+    http_pid_ = -1;
+  }
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     int status = 0;
@@ -111,5 +139,17 @@ void SlirpPeer::stop() {
 }
 
 SlirpPeer::~SlirpPeer() { stop(); }
+
+std::string run_in_netns(const std::string& ns, const std::string& command) {
+  std::string full = "ip netns exec " + ns + " " + command + " 2>&1";
+  FILE* p = popen(full.c_str(), "r");
+  if (!p) return {};
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
 
 }  // namespace openras::testing

@@ -5,12 +5,18 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 namespace openras::testing {
 
 struct SlirpOptions {
   std::string extra_rc;  // more .slirprc lines (e.g. "+pap")
+  // Put a modem in front: openras-hayes-responder with this --mode (connect, busy, ...), which
+  // execs slirp on CONNECT. Empty: slirp straight on the pty.
+  std::string modem_mode;
+  std::string responder;    // path of openras-hayes-responder
+  std::uint16_t http_port = 0;  // when set, a tiny HTTP server on 127.0.0.1 in slirp's namespace
   std::string pap_secrets;  // written to $HOME/.pap-secrets when not empty
   std::string chap_secrets;
 };
@@ -35,6 +41,10 @@ class SlirpPeer {
   std::string netns_;
   std::string pty_path_;
   pid_t pid_ = -1;
+  pid_t http_pid_ = -1;
 };
+
+// Runs `command` inside network namespace `ns` and returns what it printed.
+std::string run_in_netns(const std::string& ns, const std::string& command);
 
 }  // namespace openras::testing

@@ -1,0 +1,387 @@
+#include "dial/ppp_dial.hpp"
+
+#include <sys/random.h>
+
+#include <arpa/inet.h>
+
+#include "ppp/types.hpp"
+#include "ras.h"
+
+namespace openras::dial {
+namespace {
+
+// How long a hang-up waits for the peer to acknowledge LCP Terminate before letting go.
+constexpr auto kTeardownLimit = std::chrono::seconds(3);
+
+class KernelRandom final : public ppp::Random {
+ public:
+  void fill(std::uint8_t* out, std::size_t n) override {
+    while (n > 0) {
+      ssize_t got = getrandom(out, n, 0);
+      if (got <= 0) continue;
+      out += got;
+      n -= static_cast<std::size_t>(got);
+    }
+  }
+};
+
+std::string ip_string(std::uint32_t host_order) {
+  if (host_order == 0) return {};
+  in_addr a{htonl(host_order)};
+  char buf[INET_ADDRSTRLEN];
+  return inet_ntop(AF_INET, &a, buf, sizeof(buf));
+}
+
+bool valid_ifname(const std::string& name) {
+  if (name.empty() || name.size() > 15) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParams& params) {
+  ppp::SessionConfig c;
+  c.framed = true;
+  c.user = params.credentials.user;
+  if (!params.credentials.domain.empty()) {
+    c.user = params.credentials.domain + "\\" + params.credentials.user;
+  }
+  c.password = params.credentials.password;
+  if (entry.auth_restrictions != 0) {
+    c.allowed.pap = entry.auth_restrictions & phonebook::kAuthPap;
+    c.allowed.chap_md5 = entry.auth_restrictions & phonebook::kAuthMd5Chap;
+    c.allowed.mschapv2 = entry.auth_restrictions & phonebook::kAuthMsChapV2;
+  }
+  std::uint32_t excluded = entry.key_u32("ExcludedProtocols", 0);
+  c.ipv4 = !(excluded & 0x4);
+  c.ipv6 = !(excluded & 0x8);
+  c.paused_retry = params.options & RDEOPT_PausedStates;
+  c.echo_interval = std::chrono::seconds(entry.key_u32("OpenRasLcpEchoSeconds", 30));
+  c.echo_max_failures = static_cast<int>(entry.key_u32("OpenRasLcpEchoFailures", 5));
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<ppp::Random> system_random() { return std::make_unique<KernelRandom>(); }
+
+PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
+                 std::unique_ptr<ppp::Random> random, bool modem)
+    : random_(std::move(random)),
+      session_(session_config(entry, params), *random_),
+      link_(session_),
+      params_(params) {
+  port_.device = entry.port;
+  port_.speed = entry.key_u32("PreferredBps", 115200);
+  port_.hardware_flow = entry.key_u32("PreferredHwFlow", 0) != 0;
+  device_name_ = entry.device_name.empty() ? entry.port : entry.device_name;
+  if (modem) {
+    link::ModemConfig mc;
+    mc.number = params.phone_number.empty() ? entry.phone_number : params.phone_number;
+    if (auto init = entry.key("OpenRasModemInit"); init && !init->empty()) {
+      mc.init = {"ATZ", *init};
+    }
+    mc.connect_timeout = std::chrono::seconds(entry.key_u32("OpenRasModemConnectSeconds", 60));
+    modem_.emplace(std::move(mc));
+  }
+  network_.default_route = entry.remote_default_gateway;
+  network_.interface_name = valid_ifname(entry.name) ? entry.name : "";
+}
+
+void PppDial::emit(std::uint32_t state, std::uint32_t error) {
+  state_ = state;
+  events_.push_back({state, error, 0});
+}
+
+void PppDial::fail(std::uint32_t error, TimePoint now) {
+  if (phase_ == Phase::Done) return;
+  bool was_connected = phase_ == Phase::Connected;
+  phase_ = Phase::Done;
+  events_.push_back({was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_,
+                     error, 0});
+  if (!session_finished_ && session_.phase() != ppp::Phase::Dead) {
+    session_.close(now);  // LCP Terminate; the port is let go once it is done
+    teardown_deadline_ = now + kTeardownLimit;
+  } else {
+    session_finished_ = true;
+  }
+}
+
+void PppDial::start(TimePoint now) {
+  (void)now;
+  phase_ = Phase::OpeningPort;
+  emit(RASCS_OpenPort);
+}
+
+std::optional<PortRequest> PppDial::port_request() {
+  if (port_requested_ || phase_ != Phase::OpeningPort) return std::nullopt;
+  port_requested_ = true;
+  return port_;
+}
+
+void PppDial::port_opened(TimePoint now) {
+  port_open_ = true;
+  emit(RASCS_PortOpened);
+  emit(RASCS_ConnectDevice);
+  if (modem_) {
+    phase_ = Phase::Dialing;
+    modem_->start(now);
+    return;
+  }
+  device_connected(now);
+}
+
+void PppDial::device_connected(TimePoint now) {
+  emit(RASCS_DeviceConnected);
+  emit(RASCS_AllDevicesConnected);
+  start_ppp(now);
+}
+
+void PppDial::port_failed(std::uint32_t error, TimePoint now) {
+  fail(error, now);
+  released_ = true;  // nothing was opened
+}
+
+void PppDial::start_ppp(TimePoint now) {
+  phase_ = Phase::Ppp;
+  session_.open(now);
+}
+
+void PppDial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
+  if (phase_ == Phase::Dialing && modem_) {
+    modem_->feed(octets.data(), octets.size(), now);
+    if (modem_->status() == link::ModemDialer::Status::Connected) {
+      device_connected(now);
+      auto rest = modem_->take_after_connect();
+      if (!rest.empty()) link_.feed_line(rest, now);
+    } else if (modem_->status() == link::ModemDialer::Status::Failed) {
+      fail(modem_->error(), now);
+    }
+    pump_session(now);
+    return;
+  }
+  if (modem_ && modem_->status() == link::ModemDialer::Status::HangingUp) {
+    modem_->feed(octets.data(), octets.size(), now);
+    return;
+  }
+  link_.feed_line(octets, now);
+  if (modem_ && link::is_carrier_lost_text(link_.partial().data(), link_.partial().size())) {
+    session_.lower_down(now);
+    fail(ERROR_NO_CARRIER, now);
+  }
+  pump_session(now);
+}
+
+void PppDial::pump_session(TimePoint now) {
+  while (auto e = session_.poll_event()) {
+    using Kind = ppp::Event::Kind;
+    switch (e->kind) {
+      case Kind::LinkEstablished:
+        emit(RASCS_Authenticate);
+        break;
+      case Kind::AuthStarted:
+        break;
+      case Kind::AuthSucceeded:
+        emit(RASCS_AuthNotify);
+        emit(RASCS_Authenticated);
+        authenticated_emitted_ = true;
+        break;
+      case Kind::AuthRetry:
+        emit(RASCS_RetryAuthentication);
+        break;
+      case Kind::NetworkStarted:
+        if (!authenticated_emitted_) {
+          emit(RASCS_Authenticated);
+          authenticated_emitted_ = true;
+        }
+        emit(RASCS_AuthProject);
+        break;
+      case Kind::NetworkUp: {
+        const auto& n = session_.negotiated();
+        network_.ip = n.ip;
+        network_.peer_ip = n.peer_ip;
+        network_.dns1 = n.dns1;
+        network_.dns2 = n.dns2;
+        network_.mtu = std::min<std::uint16_t>(n.peer_mru, 1500);
+        phase_ = Phase::WaitingForNetwork;
+        emit(RASCS_Projected);
+        break;
+      }
+      case Kind::Ipv6Up:
+        break;
+      case Kind::Finished:
+        session_finished_ = true;
+        if (hanging_up_) break;
+        fail(e->error ? e->error : static_cast<std::uint32_t>(ERROR_DISCONNECTION), now);
+        break;
+    }
+  }
+  if (hanging_up_ && session_finished_ &&
+      (!modem_ || modem_->status() == link::ModemDialer::Status::HungUp ||
+       modem_->status() == link::ModemDialer::Status::Failed)) {
+    released_ = true;
+  }
+  // A failed dial or a dropped link lets go of its port and interface without waiting for
+  // RasHangUp; the handle stays readable until then.
+  if (phase_ == Phase::Done && session_finished_) released_ = true;
+}
+
+void PppDial::on_timer(TimePoint now) {
+  if (modem_) {
+    modem_->on_timer(now);
+    if (phase_ == Phase::Dialing && modem_->status() == link::ModemDialer::Status::Failed) {
+      fail(modem_->error(), now);
+    }
+  }
+  session_.on_timer(now);
+  pump_session(now);
+  if (hanging_up_ && session_finished_ && modem_ &&
+      modem_->status() == link::ModemDialer::Status::Connected) {
+    modem_->hang_up(now);  // PPP is down: back to command mode and hang up the call
+  }
+  if (teardown_deadline_ && now >= *teardown_deadline_) released_ = true;
+}
+
+std::optional<TimePoint> PppDial::next_deadline() const {
+  std::optional<TimePoint> best = session_.next_deadline();
+  auto consider = [&](std::optional<TimePoint> t) {
+    if (t && (!best || *t < *best)) best = t;
+  };
+  if (modem_) consider(modem_->next_deadline());
+  consider(teardown_deadline_);
+  return released_ ? std::nullopt : best;
+}
+
+std::optional<DialEvent> PppDial::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  DialEvent e = events_.front();
+  events_.pop_front();
+  return e;
+}
+
+void PppDial::hang_up(TimePoint now) {
+  if (hanging_up_) return;
+  hanging_up_ = true;
+  events_.clear();
+  if (!port_open_) {
+    released_ = true;
+    return;
+  }
+  teardown_deadline_ = now + kTeardownLimit;
+  if (session_.phase() != ppp::Phase::Dead && !session_finished_) {
+    session_.close(now);
+  } else {
+    session_finished_ = true;
+  }
+  if (modem_ && modem_->status() != link::ModemDialer::Status::Connected) modem_->hang_up(now);
+  pump_session(now);
+}
+
+void PppDial::line_closed(TimePoint now) {
+  port_open_ = false;
+  session_.lower_down(now);
+  session_finished_ = true;
+  if (hanging_up_) {
+    released_ = true;
+    return;
+  }
+  fail(ERROR_PORT_DISCONNECTED, now);
+  released_ = true;
+  pump_session(now);
+}
+
+bool PppDial::poll_line(std::vector<std::uint8_t>& out) {
+  out.clear();
+  if (modem_ && (modem_->status() != link::ModemDialer::Status::Connected || phase_ == Phase::Dialing)) {
+    if (modem_->poll_transmit(out)) return true;
+    if (phase_ == Phase::Dialing) return false;
+  }
+  bool any = false;
+  while (link_.poll_line(out)) any = true;
+  return any;
+}
+
+std::uint32_t PppDial::resume(const Credentials& credentials, TimePoint now) {
+  if (state_ != RASCS_RetryAuthentication) return ERROR_INVALID_AUTH_STATE;
+  std::string user = credentials.user;
+  if (!credentials.domain.empty() && !user.empty()) user = credentials.domain + "\\" + user;
+  session_.resume_authentication(user, credentials.password, now);
+  emit(RASCS_Authenticate);
+  pump_session(now);
+  return 0;
+}
+
+std::optional<NetworkRequest> PppDial::network_request() {
+  if (phase_ != Phase::WaitingForNetwork) return std::nullopt;
+  return network_;
+}
+
+void PppDial::network_ready(std::uint32_t error, TimePoint now) {
+  if (phase_ != Phase::WaitingForNetwork) return;
+  if (error) {
+    fail(error, now);
+    return;
+  }
+  phase_ = Phase::Connected;
+  emit(RASCS_Connected);
+}
+
+bool PppDial::send_packet(std::span<const std::uint8_t> packet) {
+  if (phase_ != Phase::Connected || packet.empty()) return false;
+  std::uint8_t version = packet[0] >> 4;
+  return session_.send_packet(version == 6 ? ppp::kProtoIpv6 : ppp::kProtoIp, packet);
+}
+
+bool PppDial::poll_packet(std::vector<std::uint8_t>& out) {
+  auto p = session_.poll_packet();
+  if (!p) return false;
+  out = std::move(p->data);
+  return true;
+}
+
+std::optional<Projection> PppDial::projection() const {
+  if (phase_ != Phase::WaitingForNetwork && phase_ != Phase::Connected) return std::nullopt;
+  const auto& n = session_.negotiated();
+  Projection p;
+  p.ip_address = ip_string(n.ip);
+  p.server_ip_address = ip_string(n.peer_ip);
+  p.dns1 = ip_string(n.dns1);
+  p.dns2 = ip_string(n.dns2);
+  p.ipv6 = n.ipv6_up;
+  p.local_interface_id = n.our_interface_id;
+  p.peer_interface_id = n.peer_interface_id;
+  switch (n.auth) {
+    case ppp::AuthMethod::Pap:
+      p.auth_protocol = RASLCPAP_PAP;
+      break;
+    case ppp::AuthMethod::ChapMd5:
+      p.auth_protocol = RASLCPAP_CHAP;
+      p.auth_data = RASLCPAD_CHAP_MD5;
+      break;
+    case ppp::AuthMethod::MsChapV2:
+      p.auth_protocol = RASLCPAP_CHAP;
+      p.auth_data = RASLCPAD_CHAP_MSV2;
+      break;
+    case ppp::AuthMethod::None:
+      break;
+  }
+  p.lcp_options = (n.tx_pfc ? RASLCPO_PFC : 0) | (n.tx_acfc ? RASLCPO_ACFC : 0);
+  return p;
+}
+
+LinkStatistics PppDial::statistics() const {
+  const auto& c = session_.counters();
+  const auto& h = link_.stats();
+  LinkStatistics s;
+  s.bytes_sent = c.bytes_out;
+  s.bytes_received = c.bytes_in;
+  s.frames_sent = c.frames_out;
+  s.frames_received = c.frames_in;
+  s.crc_errors = static_cast<std::uint32_t>(h.fcs_errors);
+  s.framing_errors = static_cast<std::uint32_t>(h.runts + h.aborts);
+  s.bps = modem_ && modem_->connect_speed() ? modem_->connect_speed() : port_.speed;
+  return s;
+}
+
+}  // namespace openras::dial

@@ -1,0 +1,78 @@
+// The dial machine for links that carry PPP over a port: a direct serial line (null modem,
+// a pty) or a Hayes modem. It turns the port, the AT dialog and the PPP session's events into
+// RASCONNSTATE transitions and Win32 errors; the manager opens the port and the interface
+// and moves the octets.
+#pragma once
+
+#include <deque>
+#include <memory>
+
+#include "dial/dial_machine.hpp"
+#include "link/modem.hpp"
+#include "ppp/hdlc_link.hpp"
+#include "ppp/session.hpp"
+
+namespace openras::dial {
+
+class PppDial final : public DialMachine {
+ public:
+  PppDial(const phonebook::Entry& entry, const DialParams& params,
+          std::unique_ptr<ppp::Random> random, bool modem);
+
+  void start(TimePoint now) override;
+  void on_timer(TimePoint now) override;
+  std::optional<TimePoint> next_deadline() const override;
+  std::optional<DialEvent> poll_event() override;
+  void hang_up(TimePoint now) override;
+  bool released() const override { return released_; }
+  std::uint32_t resume(const Credentials& credentials, TimePoint now) override;
+  std::optional<Projection> projection() const override;
+  LinkStatistics statistics() const override;
+  std::string device_type() const override { return modem_ ? "modem" : "serial"; }
+  std::string device_name() const override { return device_name_; }
+
+  std::optional<PortRequest> port_request() override;
+  void port_opened(TimePoint now) override;
+  void port_failed(std::uint32_t error, TimePoint now) override;
+  void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
+  bool poll_line(std::vector<std::uint8_t>& out) override;
+  void line_closed(TimePoint now) override;
+  std::optional<NetworkRequest> network_request() override;
+  void network_ready(std::uint32_t error, TimePoint now) override;
+  bool send_packet(std::span<const std::uint8_t> packet) override;
+  bool poll_packet(std::vector<std::uint8_t>& out) override;
+
+ private:
+  enum class Phase { Idle, OpeningPort, Dialing, Ppp, WaitingForNetwork, Connected, Done };
+
+  void emit(std::uint32_t state, std::uint32_t error = 0);
+  void fail(std::uint32_t error, TimePoint now);
+  void start_ppp(TimePoint now);
+  void pump_session(TimePoint now);
+  void device_connected(TimePoint now);
+
+  std::unique_ptr<ppp::Random> random_;
+  ppp::Session session_;
+  ppp::HdlcLink link_;
+  std::optional<link::ModemDialer> modem_;
+  PortRequest port_;
+  std::string device_name_;
+  NetworkRequest network_;
+  DialParams params_;
+  Phase phase_ = Phase::Idle;
+  std::uint32_t state_ = 0;  // the last RASCONNSTATE emitted
+  bool authenticated_emitted_ = false;
+  bool port_requested_ = false;
+  bool port_open_ = false;
+  bool hanging_up_ = false;
+  bool session_finished_ = false;
+  bool released_ = false;
+  std::optional<TimePoint> teardown_deadline_;
+  std::deque<DialEvent> events_;
+  std::deque<std::vector<std::uint8_t>> line_out_;
+};
+
+// ppp::Random from the kernel's generator (getrandom).
+std::unique_ptr<ppp::Random> system_random();
+
+}  // namespace openras::dial

@@ -1,0 +1,148 @@
+// The I/O side of a connection: its port (a tty) and its interface (TUN), in the manager's
+// event loop. The dial machine only ever sees octets and packets.
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "manager/connection_manager.hpp"
+#include "manager/interface.hpp"
+#include "manager/log.hpp"
+#include "manager/serial_port.hpp"
+
+namespace openras::manager {
+
+Connection* ConnectionManager::find(std::uint32_t handle) {
+  auto it = connections_.find(handle);
+  return it == connections_.end() ? nullptr : it->second.get();
+}
+
+void ConnectionManager::open_port(Connection& c, const dial::PortRequest& request) {
+  OpenedPort opened = open_serial_port(request);
+  if (opened.fd < 0) {
+    log_line("port", "conn=%u cannot open %s", c.handle, request.device.c_str());
+    c.machine->port_failed(opened.error, Clock::now());
+    return;
+  }
+  c.port = std::make_unique<asio::posix::stream_descriptor>(io_, opened.fd);
+  log_line("port", "conn=%u opened %s at %u bps", c.handle, request.device.c_str(),
+           request.speed);
+  c.machine->port_opened(Clock::now());
+  read_port(c);
+}
+
+void ConnectionManager::read_port(Connection& c) {
+  if (!c.port) return;
+  c.port->async_read_some(asio::buffer(c.port_buffer),
+                          [this, handle = c.handle](const std::error_code& ec, std::size_t n) {
+                            Connection* c = find(handle);
+                            if (!c || !c->port || ec == asio::error::operation_aborted) return;
+                            if (ec) {
+                              // The other end of the line went away (EOF, EIO on a pty).
+                              close_port(*c);
+                              c->machine->line_closed(Clock::now());
+                            } else {
+                              c->machine->feed_line({c->port_buffer.data(), n}, Clock::now());
+                              read_port(*c);
+                            }
+                            pump(*c);
+                          });
+}
+
+void ConnectionManager::write_port(Connection& c) {
+  if (c.port_writing || c.port_out.empty() || !c.port) return;
+  c.port_writing = true;
+  asio::async_write(*c.port, asio::buffer(c.port_out.front()),
+                    [this, handle = c.handle](const std::error_code& ec, std::size_t) {
+                      Connection* c = find(handle);
+                      if (!c) return;
+                      c->port_writing = false;
+                      if (ec) return;  // the read side reports the line closing
+                      c->port_out.pop_front();
+                      write_port(*c);
+                    });
+}
+
+void ConnectionManager::close_port(Connection& c) {
+  if (!c.port) return;
+  std::error_code ignored;
+  c.port->cancel(ignored);
+  close_serial_port(c.port->release());
+  c.port.reset();
+  c.port_out.clear();
+  c.port_writing = false;
+}
+
+void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequest& request) {
+  c.network_configured = true;
+  Interface iface = create_interface(request);
+  if (iface.fd < 0) {
+    c.machine->network_ready(iface.error, Clock::now());
+    return;
+  }
+  c.tun = std::make_unique<asio::posix::stream_descriptor>(io_, iface.fd);
+  c.ifname = iface.name;
+  std::vector<std::string> servers;
+  for (std::uint32_t dns : {request.dns1, request.dns2}) {
+    if (!dns) continue;
+    in_addr a{htonl(dns)};
+    char buf[INET_ADDRSTRLEN];
+    servers.emplace_back(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
+  }
+  dns_.apply(c.handle, c.ifname, servers);
+  log_line("net", "conn=%u %s up, mtu %u, %s route", c.handle, c.ifname.c_str(), request.mtu,
+           request.default_route ? "default" : "network");
+  c.machine->network_ready(0, Clock::now());
+  read_tun(c);
+}
+
+void ConnectionManager::read_tun(Connection& c) {
+  if (!c.tun) return;
+  c.tun->async_read_some(asio::buffer(c.tun_buffer),
+                         [this, handle = c.handle](const std::error_code& ec, std::size_t n) {
+                           Connection* c = find(handle);
+                           if (!c || !c->tun || ec) return;
+                           c->machine->send_packet({c->tun_buffer.data(), n});
+                           read_tun(*c);
+                           pump(*c);
+                         });
+}
+
+void ConnectionManager::write_tun(Connection& c) {
+  if (c.tun_writing || c.tun_out.empty() || !c.tun) return;
+  c.tun_writing = true;
+  c.tun->async_write_some(asio::buffer(c.tun_out.front()),
+                          [this, handle = c.handle](const std::error_code&, std::size_t) {
+                            Connection* c = find(handle);
+                            if (!c) return;
+                            c->tun_writing = false;
+                            c->tun_out.pop_front();  // a packet the kernel refused is dropped
+                            write_tun(*c);
+                          });
+}
+
+void ConnectionManager::flush_output(Connection& c) {
+  std::vector<std::uint8_t> buf;
+  while (c.machine->poll_line(buf)) {
+    if (c.port) c.port_out.push_back(std::move(buf));
+    buf = {};
+  }
+  write_port(c);
+  while (c.machine->poll_packet(buf)) {
+    if (c.tun) c.tun_out.push_back(std::move(buf));
+    buf = {};
+  }
+  write_tun(c);
+}
+
+void ConnectionManager::release_io(Connection& c) {
+  close_port(c);
+  if (c.tun) {
+    std::error_code ignored;
+    c.tun->close(ignored);  // the interface, its address and its routes go with it
+    c.tun.reset();
+    dns_.remove(c.handle, c.ifname);
+    log_line("net", "conn=%u %s removed", c.handle, c.ifname.c_str());
+  }
+}
+
+}  // namespace openras::manager

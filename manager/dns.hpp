@@ -1,0 +1,28 @@
+// Name servers from IPCP, handed to the system and taken back on hang-up. With
+// systemd-resolved running, per interface through resolvectl; otherwise a marked block at the
+// top of resolv.conf that only this connection's removal takes out again (so several
+// connections, and the file's own lines, survive in any order).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace openras::manager {
+
+enum class DnsMode { Auto, Resolved, File, None };
+
+class DnsManager {
+ public:
+  DnsManager(DnsMode mode, std::string resolv_conf);
+  void apply(std::uint32_t handle, const std::string& ifname,
+             const std::vector<std::string>& servers);
+  void remove(std::uint32_t handle, const std::string& ifname);
+
+ private:
+  bool use_resolved() const;
+  DnsMode mode_;
+  std::string resolv_conf_;
+};
+
+}  // namespace openras::manager

@@ -1,0 +1,75 @@
+#include "manager/interface.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "manager/log.hpp"
+#include "manager/netlink.hpp"
+#include "raserror.h"
+
+namespace openras::manager {
+namespace {
+
+// The metric Windows gives a VPN default route sits below the LAN's; a low one here too.
+constexpr unsigned kDefaultRouteMetric = 50;
+
+int open_tun(const std::string& wanted, std::string& name) {
+  int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return -1;
+  for (const std::string& pattern : {wanted, std::string("ras%d")}) {
+    if (pattern.empty()) continue;
+    ifreq ifr{};
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    std::strncpy(ifr.ifr_name, pattern.c_str(), IFNAMSIZ - 1);
+    if (::ioctl(fd, TUNSETIFF, &ifr) == 0) {
+      name = ifr.ifr_name;
+      return fd;
+    }
+  }
+  ::close(fd);
+  return -1;
+}
+
+unsigned classful_prefix(std::uint32_t ip) {
+  if ((ip >> 31) == 0) return 8;
+  if ((ip >> 30) == 2) return 16;
+  return 24;
+}
+
+}  // namespace
+
+Interface create_interface(const dial::NetworkRequest& request) {
+  Interface out;
+  out.fd = open_tun(request.interface_name, out.name);
+  if (out.fd < 0) {
+    log_line("net", "cannot create a TUN interface: %s", std::strerror(errno));
+    out.error = ERROR_NO_IP_RAS_ADAPTER;
+    return out;
+  }
+  unsigned index = if_nametoindex(out.name.c_str());
+  int err = index ? netlink::set_link_up(index, request.mtu) : ENODEV;
+  if (!err) err = netlink::add_peer_address(index, request.ip, request.peer_ip);
+  if (!err) {
+    if (request.default_route) {
+      err = netlink::add_route(index, 0, 0, kDefaultRouteMetric);
+    } else {
+      unsigned prefix = classful_prefix(request.ip);
+      std::uint32_t mask = prefix == 0 ? 0 : ~0u << (32 - prefix);
+      err = netlink::add_route(index, request.ip & mask, prefix, kDefaultRouteMetric);
+    }
+  }
+  if (err) {
+    log_line("net", "cannot configure %s: %s", out.name.c_str(), std::strerror(err));
+    ::close(out.fd);
+    out.fd = -1;
+    out.error = ERROR_IP_CONFIGURATION;
+  }
+  return out;
+}
+
+}  // namespace openras::manager

@@ -1,0 +1,22 @@
+// One TUN interface per connection, configured from what PPP negotiated: up with the MTU, the
+// point-to-point address, and either the default route ("use default gateway on remote
+// network") or the classful network of the address, as Windows adds. Closing the descriptor
+// removes the interface with its addresses and routes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "dial/dial_machine.hpp"
+
+namespace openras::manager {
+
+struct Interface {
+  int fd = -1;
+  std::string name;
+  std::uint32_t error = 0;  // a Win32 code when fd < 0
+};
+
+Interface create_interface(const dial::NetworkRequest& request);
+
+}  // namespace openras::manager

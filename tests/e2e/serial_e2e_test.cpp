@@ -1,0 +1,262 @@
+// The first real connection, end to end: rasmand in a network namespace of its own dials a
+// real slirp on a pty (directly, or through the Hayes responder as a modem), gets an address,
+// a TUN interface, routes and DNS, carries HTTP through the tunnel, and leaves nothing behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../peers/slirp_peer.hpp"
+#include "client/channel.hpp"
+#include "ras.h"
+#include "win32/windows.h"
+
+namespace openras::testing {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class SerialE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!SlirpPeer::available(&why)) GTEST_SKIP() << why;
+    static std::atomic<int> counter{0};
+    char tmpl[] = "/tmp/openras-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    netns_ = "openras-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+    ASSERT_EQ(std::system(("ip netns add " + netns_).c_str()), 0);
+    std::system(("ip netns exec " + netns_ + " ip link set lo up").c_str());
+    resolv_ = dir_ + "/resolv.conf";
+    std::ofstream(resolv_) << "nameserver 192.0.2.53\n";
+    socket_ = dir_ + "/rasmand.sock";
+    setenv("OPENRAS_SOCKET", socket_.c_str(), 1);
+    setenv("OPENRAS_NO_SPAWN", "1", 1);
+    daemon_ = fork();
+    if (daemon_ == 0) {
+      execlp("ip", "ip", "netns", "exec", netns_.c_str(), OPENRAS_RASMAND_PATH, "--socket",
+             socket_.c_str(), "--dns", "file", "--resolv-conf", resolv_.c_str(), "--quiet",
+             static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
+  }
+
+  void TearDown() override {
+    client::reset_this_thread_channel();
+    if (daemon_ > 0) {
+      kill(daemon_, SIGTERM);
+      waitpid(daemon_, nullptr, 0);
+    }
+    if (!netns_.empty()) std::system(("ip netns del " + netns_ + " 2>/dev/null").c_str());
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+
+  std::string phonebook_with(const std::string& port, const std::string& device_type = "serial",
+                             const std::string& extra = "") {
+    std::string path = dir_ + "/e2e.pbk";
+    std::ofstream(path) << "[Slirp]\r\nEncoding=1\r\nType=3\r\n" << extra
+                        << "MEDIA=serial\r\nPort=" << port << "\r\nDevice=slirp\r\nDEVICE="
+                        << device_type << "\r\nPhoneNumber=5551234\r\n";
+    return path;
+  }
+
+  static RASDIALPARAMSA params() {
+    RASDIALPARAMSA p{};
+    p.dwSize = sizeof(p);
+    std::snprintf(p.szEntryName, sizeof(p.szEntryName), "Slirp");
+    return p;
+  }
+
+  std::string links() const { return run_in_netns(netns_, "ip -o link show"); }
+  std::string routes() const { return run_in_netns(netns_, "ip route show"); }
+  bool interface_gone() const { return links().find("Slirp") == std::string::npos; }
+
+  static bool wait_gone(HRASCONN h) {
+    for (int i = 0; i < 500; ++i) {
+      RASCONNSTATUSA st{};
+      st.dwSize = sizeof(st);
+      if (RasGetConnectStatusA(h, &st) == ERROR_INVALID_HANDLE) return true;
+      usleep(10000);
+    }
+    return false;
+  }
+
+  std::string dir_, netns_, socket_, resolv_;
+  pid_t daemon_ = -1;
+};
+
+TEST_F(SerialE2E, ConnectsCarriesHttpAndHangsUpLeavingNothingBehind) {
+  SlirpOptions options;
+  options.http_port = 8080;
+  SlirpPeer peer(options);
+  ASSERT_TRUE(peer.started());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook_with(peer.pty_path()).c_str(), &p, 0, nullptr, &h), 0u);
+
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  EXPECT_STREQ(st.szDeviceType, "serial");
+  RASPPPIPA ip{};
+  ip.dwSize = sizeof(ip);
+  DWORD cb = sizeof(ip);
+  ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb), 0u);
+  EXPECT_STREQ(ip.szIpAddress, "10.0.2.15");
+
+  // A real TUN interface with the address, the default route and the name server.
+  std::string l = links();
+  EXPECT_NE(l.find("Slirp"), std::string::npos) << l;
+  EXPECT_NE(run_in_netns(netns_, "ip -o addr show dev Slirp").find("inet 10.0.2.15 peer"),
+            std::string::npos);
+  EXPECT_NE(routes().find("default dev Slirp"), std::string::npos) << routes();
+  std::string resolv = slurp(resolv_);
+  EXPECT_NE(resolv.find("nameserver 127.0.0.1"), std::string::npos) << resolv;
+  EXPECT_NE(resolv.find("nameserver 192.0.2.53"), std::string::npos);
+
+  // HTTP through the tunnel to slirp's host alias.
+  std::string page = run_in_netns(
+      netns_, "sh -c \"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | socat -T5 - TCP:10.0.2.2:8080\"");
+  EXPECT_NE(page.find("hello through the tunnel"), std::string::npos) << "[" << page << "]";
+
+  RAS_STATS stats{};
+  stats.dwSize = sizeof(stats);
+  ASSERT_EQ(RasGetConnectionStatistics(h, &stats), 0u);
+  EXPECT_GT(stats.dwBytesRcved, 100u);
+  EXPECT_GT(stats.dwFramesXmited, 5u);
+
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(interface_gone()) << links();
+  EXPECT_EQ(routes().find("default"), std::string::npos);
+  EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n") << "resolv.conf was not restored";
+}
+
+TEST_F(SerialE2E, WrongDevicePathIsPortNotAvailable) {
+  auto p = params();
+  HRASCONN h = nullptr;
+  EXPECT_EQ(RasDialA(nullptr, phonebook_with(dir_ + "/no-such-tty").c_str(), &p, 0, nullptr, &h),
+            static_cast<DWORD>(ERROR_PORT_NOT_AVAILABLE));
+  if (h) RasHangUpA(h);
+  EXPECT_TRUE(interface_gone());
+  auto q = params();
+  h = nullptr;
+  EXPECT_EQ(RasDialA(nullptr, phonebook_with("COM1").c_str(), &q, 0, nullptr, &h),
+            static_cast<DWORD>(ERROR_PORT_NOT_AVAILABLE));
+}
+
+TEST_F(SerialE2E, PeerKilledAfterConnectIsPortDisconnectedAndCleansUp) {
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  HANDLE dropped = CreateEventA(nullptr, FALSE, FALSE, nullptr);
+  ASSERT_EQ(RasConnectionNotificationA(reinterpret_cast<HRASCONN>(INVALID_HANDLE_VALUE), dropped,
+                                       RASCN_Disconnection),
+            0u);
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook_with(peer.pty_path()).c_str(), &p, 0, nullptr, &h), 0u);
+  EXPECT_FALSE(interface_gone());
+  peer.stop();  // slirp and its pty vanish under the connection
+  EXPECT_EQ(WaitForSingleObject(dropped, 5000), WAIT_OBJECT_0);
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_PORT_DISCONNECTED));
+  EXPECT_TRUE(interface_gone()) << "the interface outlived its link";
+  EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_gone(h));
+  CloseHandle(dropped);
+}
+
+struct KillOnPortOpened {
+  static inline SlirpPeer* peer = nullptr;
+  static inline DWORD final_error = 0;
+  static inline bool done = false;
+  static void WINAPI on_state(UINT, RASCONNSTATE state, DWORD error) {
+    if (state == RASCS_PortOpened && peer) peer->stop();
+    if (error || state == RASCS_Connected) {
+      final_error = error;
+      done = true;
+    }
+  }
+};
+
+TEST_F(SerialE2E, PeerKilledMidDialEndsWithTheErrorAndCleansUp) {
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  KillOnPortOpened::peer = &peer;
+  KillOnPortOpened::done = false;
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook_with(peer.pty_path()).c_str(), &p, 0,
+                     reinterpret_cast<LPVOID>(&KillOnPortOpened::on_state), &h),
+            0u);
+  for (int i = 0; i < 500 && !KillOnPortOpened::done; ++i) RasDispatchNotifications(10);
+  ASSERT_TRUE(KillOnPortOpened::done);
+  EXPECT_EQ(KillOnPortOpened::final_error, static_cast<DWORD>(ERROR_PORT_DISCONNECTED));
+  EXPECT_TRUE(interface_gone());
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_gone(h));
+  KillOnPortOpened::peer = nullptr;
+}
+
+class ModemE2E : public SerialE2E, public ::testing::WithParamInterface<std::pair<const char*, DWORD>> {};
+
+TEST_P(ModemE2E, ResultCodesBecomeTheirWin32Errors) {
+  SlirpOptions options;
+  options.modem_mode = GetParam().first;
+  options.responder = OPENRAS_RESPONDER_PATH;
+  SlirpPeer peer(options);
+  ASSERT_TRUE(peer.started());
+  auto p = params();
+  HRASCONN h = nullptr;
+  DWORD error = RasDialA(nullptr,
+                         phonebook_with(peer.pty_path(), "modem",
+                                        "OpenRasModemConnectSeconds=2\r\n")
+                             .c_str(),
+                         &p, 0, nullptr, &h);
+  EXPECT_EQ(error, GetParam().second) << GetParam().first;
+  if (error == 0) {
+    RASCONNSTATUSA st{};
+    st.dwSize = sizeof(st);
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    EXPECT_STREQ(st.szDeviceType, "modem");
+    EXPECT_STREQ(st.szPhoneNumber, "5551234");
+    EXPECT_FALSE(interface_gone());
+  }
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(interface_gone());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Hayes, ModemE2E,
+    ::testing::Values(std::pair{"connect", 0u}, std::pair{"busy", DWORD{ERROR_LINE_BUSY}},
+                      std::pair{"no-carrier", DWORD{ERROR_NO_CARRIER}},
+                      std::pair{"no-answer", DWORD{ERROR_NO_ANSWER}},
+                      std::pair{"no-dialtone", DWORD{ERROR_NO_DIALTONE}},
+                      std::pair{"silent", DWORD{ERROR_DEVICE_NOT_READY}}),
+    [](const auto& info) {
+      std::string name = info.param.first;
+      name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+      return name;
+    });
+
+}  // namespace
+}  // namespace openras::testing
