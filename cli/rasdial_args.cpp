@@ -25,6 +25,7 @@ std::string rasdial_usage() {
          "          [/CALLBACK:number] [/PHONEBOOK:file]\n"
          "  rasdial [ENTRY] /DISCONNECT\n"
          "  rasdial                     (lists the connections)\n"
+         "  rasdial [ENTRY] --status    (projection and statistics of connections)\n"
          "Options: --json (one JSON object a line), --quiet, --help\n"
          "The exit status is the Win32 error code (0 on success; the shell keeps its low 8 "
          "bits, --json prints it whole).\n";
@@ -34,9 +35,12 @@ ParseResult parse_rasdial_args(const std::vector<std::string>& argv) {
   RasdialArgs a;
   std::vector<std::string> positional;
   bool disconnect = false;
+  bool status = false;
   for (const auto& arg : argv) {
     if (arg == "--json") {
       a.json = true;
+    } else if (arg == "--status") {
+      status = true;
     } else if (arg == "--quiet" || arg == "-q") {
       a.quiet = true;
     } else if (arg == "--help" || arg == "-h" || arg == "/?") {
@@ -71,6 +75,12 @@ ParseResult parse_rasdial_args(const std::vector<std::string>& argv) {
   if (disconnect) {
     if (positional.size() > 1) return {std::nullopt, "/DISCONNECT takes at most an entry name"};
     a.action = Action::Disconnect;
+    if (!positional.empty()) a.entry = positional[0];
+    return {a, ""};
+  }
+  if (status) {
+    if (positional.size() > 1) return {std::nullopt, "--status takes at most an entry name"};
+    a.action = Action::Status;
     if (!positional.empty()) a.entry = positional[0];
     return {a, ""};
   }

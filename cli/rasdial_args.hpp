@@ -2,6 +2,7 @@
 //   rasdial                                   list connections
 //   rasdial ENTRY [USER [PASSWORD|*]] [/DOMAIN:d] [/PHONE:n] [/CALLBACK:n] [/PHONEBOOK:file]
 //   rasdial [ENTRY] /DISCONNECT
+//   rasdial [ENTRY] --status                  projection and statistics of connections
 //   --json  one JSON object a line      --quiet  only the final line      --help
 // Windows switches are case-insensitive and may be abbreviated as on Windows (/D, /PHONEB...).
 #pragma once
@@ -12,7 +13,7 @@
 
 namespace openras::cli {
 
-enum class Action { List, Dial, Disconnect, Help };
+enum class Action { List, Dial, Disconnect, Status, Help };
 
 struct RasdialArgs {
   Action action = Action::List;

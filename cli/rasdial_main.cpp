@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,61 @@ int disconnect() {
   return finish(0, "Command completed successfully.");
 }
 
+int show_status() {
+  DWORD error = 0;
+  auto conns = enum_connections(error);
+  if (error) return finish(error, "");
+  int matched = 0;
+  for (const auto& c : conns) {
+    if (!g_args->entry.empty() && g_args->entry != c.szEntryName) continue;
+    ++matched;
+    RASCONNSTATUSA st{};
+    st.dwSize = sizeof(st);
+    RasGetConnectStatusA(c.hrasconn, &st);
+    RASPPPIPA ip{};
+    ip.dwSize = sizeof(ip);
+    DWORD cb = sizeof(ip);
+    RasGetProjectionInfoA(c.hrasconn, RASP_PppIp, &ip, &cb);
+    RASPPPLCPA lcp{};
+    lcp.dwSize = sizeof(lcp);
+    cb = sizeof(lcp);
+    RasGetProjectionInfoA(c.hrasconn, RASP_PppLcp, &lcp, &cb);
+    RAS_STATS stats{};
+    stats.dwSize = sizeof(stats);
+    RasGetConnectionStatistics(c.hrasconn, &stats);
+    const char* auth = lcp.dwAuthenticationProtocol == RASLCPAP_PAP ? "PAP"
+                       : lcp.dwAuthenticationProtocol != RASLCPAP_CHAP ? "none"
+                       : lcp.dwAuthenticationData == RASLCPAD_CHAP_MSV2 ? "MS-CHAPv2"
+                                                                        : "CHAP-MD5";
+    nlohmann::json j{{"event", "status"},
+                     {"entry", c.szEntryName},
+                     {"state", std::string(openras::state_name(st.rasconnstate))},
+                     {"device_type", st.szDeviceType},
+                     {"device_name", st.szDeviceName},
+                     {"ip", ip.szIpAddress},
+                     {"server_ip", ip.szServerIpAddress},
+                     {"authentication", auth},
+                     {"bytes_sent", stats.dwBytesXmited},
+                     {"bytes_received", stats.dwBytesRcved},
+                     {"frames_sent", stats.dwFramesXmited},
+                     {"frames_received", stats.dwFramesRcved},
+                     {"crc_errors", stats.dwCrcErr},
+                     {"bps", stats.dwBps},
+                     {"duration_ms", stats.dwConnectDuration}};
+    std::ostringstream text;
+    text << c.szEntryName << ": " << openras::state_name(st.rasconnstate) << " on "
+         << st.szDeviceType << " " << st.szDeviceName << "\n  address " << ip.szIpAddress
+         << ", server " << ip.szServerIpAddress << ", authentication " << auth
+         << "\n  sent " << stats.dwBytesXmited << " bytes in " << stats.dwFramesXmited
+         << " frames, received " << stats.dwBytesRcved << " bytes in " << stats.dwFramesRcved
+         << " frames, " << stats.dwCrcErr << " CRC errors\n  " << stats.dwBps
+         << " bps, connected " << stats.dwConnectDuration / 1000.0 << " s";
+    emit(j, text.str(), true);
+  }
+  if (matched == 0) return finish(ERROR_NO_CONNECTION, "");
+  return 0;
+}
+
 void warn_phonebook() {
   std::vector<openras::phonebook::LoadedPhonebook> books;
   if (!g_args->phonebook.empty()) {
@@ -220,6 +276,8 @@ int main(int argc, char** argv) {
       return list_connections();
     case Action::Disconnect:
       return disconnect();
+    case Action::Status:
+      return show_status();
     case Action::Dial:
       return dial();
   }
