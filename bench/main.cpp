@@ -6,15 +6,19 @@
 
 int bench_notify(int argc, char** argv);
 int bench_framing(int argc, char** argv);
+int bench_dial(int argc, char** argv);
+int bench_pty_throughput(int argc, char** argv);
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: openras-bench notify [--events N] | framing\n");
+    std::fprintf(stderr, "usage: openras-bench notify [--events N] | framing | dial | pty-throughput\n");
     return 2;
   }
   std::string which = argv[1];
   if (which == "notify") return bench_notify(argc - 1, argv + 1);
   if (which == "framing") return bench_framing(argc - 1, argv + 1);
+  if (which == "dial") return bench_dial(argc - 1, argv + 1);
+  if (which == "pty-throughput") return bench_pty_throughput(argc - 1, argv + 1);
   std::fprintf(stderr, "openras-bench: unknown benchmark '%s'\n", argv[1]);
   return 2;
 }
