@@ -3,6 +3,7 @@
 
 #include "dial/dial_machine.hpp"
 #include "dial/ppp_dial.hpp"
+#include "dial/redial.hpp"
 #include "raserror.h"
 
 #ifdef OPENRAS_WITH_TEST_LINK
@@ -10,8 +11,9 @@
 #endif
 
 namespace openras::dial {
+namespace {
 
-MachineOrError make_dial_machine(const phonebook::Entry& entry, const DialParams& params) {
+MachineOrError make_single_machine(const phonebook::Entry& entry, const DialParams& params) {
   MachineOrError out;
 #ifdef OPENRAS_WITH_TEST_LINK
   if (auto script_text = entry.key("OpenRasTestScript")) {
@@ -44,6 +46,24 @@ MachineOrError make_dial_machine(const phonebook::Entry& entry, const DialParams
   // SSTP and L2TP arrive in their own issues; until then a VPN entry is a device type this
   // build cannot open.
   out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
+  return out;
+}
+
+}  // namespace
+
+MachineOrError make_dial_machine(const phonebook::Entry& entry, const DialParams& params) {
+  MachineOrError first = make_single_machine(entry, params);
+  RedialPolicy policy = redial_policy(entry);
+  if (!first.machine || (policy.attempts == 0 && !policy.on_link_failure)) return first;
+  auto shared_first = std::make_shared<std::unique_ptr<DialMachine>>(std::move(first.machine));
+  MachineOrError out;
+  out.machine = std::make_unique<RedialingDial>(
+      policy, [entry, params, shared_first](std::uint32_t attempt) {
+        if (attempt == 0 && *shared_first) return std::move(*shared_first);
+        DialParams again = params;
+        again.attempt = attempt;
+        return make_single_machine(entry, again).machine;
+      });
   return out;
 }
 

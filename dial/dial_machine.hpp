@@ -32,6 +32,7 @@ struct DialParams {
   Credentials credentials;
   std::string phone_number;  // overrides the entry's number when not empty
   std::uint32_t options = 0;  // RDEOPT_*
+  std::uint32_t attempt = 0;  // 0 for the first dial, then each redial
 };
 
 struct Projection {

@@ -85,6 +85,9 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
     mc.connect_timeout = std::chrono::seconds(entry.key_u32("OpenRasModemConnectSeconds", 60));
     modem_.emplace(std::move(mc));
   }
+  if (entry.idle_disconnect_seconds > 0) {
+    idle_quarter_ = std::chrono::milliseconds(entry.idle_disconnect_seconds * 250);
+  }
   network_.default_route = entry.remote_default_gateway;
   network_.interface_name = valid_ifname(entry.name) ? entry.name : "";
 }
@@ -241,6 +244,17 @@ void PppDial::on_timer(TimePoint now) {
     modem_->hang_up(now);  // PPP is down: back to command mode and hang up the call
   }
   if (teardown_deadline_ && now >= *teardown_deadline_) released_ = true;
+  if (idle_check_ && now >= *idle_check_ && phase_ == Phase::Connected) {
+    quiet_quarters_ = active_since_check_ ? 0 : quiet_quarters_ + 1;
+    active_since_check_ = false;
+    if (quiet_quarters_ >= 4) {
+      idle_check_.reset();
+      fail(ERROR_IDLE_TIMEOUT, now);
+      pump_session(now);
+    } else {
+      idle_check_ = now + *idle_quarter_;
+    }
+  }
 }
 
 std::optional<TimePoint> PppDial::next_deadline() const {
@@ -250,6 +264,7 @@ std::optional<TimePoint> PppDial::next_deadline() const {
   };
   if (modem_) consider(modem_->next_deadline());
   consider(teardown_deadline_);
+  if (phase_ == Phase::Connected) consider(idle_check_);
   return released_ ? std::nullopt : best;
 }
 
@@ -325,17 +340,20 @@ void PppDial::network_ready(std::uint32_t error, TimePoint now) {
   }
   phase_ = Phase::Connected;
   emit(RASCS_Connected);
+  if (idle_quarter_) idle_check_ = now + *idle_quarter_;
 }
 
 bool PppDial::send_packet(std::span<const std::uint8_t> packet) {
   if (phase_ != Phase::Connected || packet.empty()) return false;
   std::uint8_t version = packet[0] >> 4;
+  active_since_check_ = true;
   return session_.send_packet(version == 6 ? ppp::kProtoIpv6 : ppp::kProtoIp, packet);
 }
 
 bool PppDial::poll_packet(std::vector<std::uint8_t>& out) {
   auto p = session_.poll_packet();
   if (!p) return false;
+  active_since_check_ = true;
   out = std::move(p->data);
   return true;
 }

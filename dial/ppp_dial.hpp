@@ -68,6 +68,11 @@ class PppDial final : public DialMachine {
   bool session_finished_ = false;
   bool released_ = false;
   std::optional<TimePoint> teardown_deadline_;
+  // IdleDisconnectSeconds, checked in quarters: four quiet quarters in a row hang up.
+  std::optional<Duration> idle_quarter_;
+  std::optional<TimePoint> idle_check_;
+  bool active_since_check_ = false;
+  int quiet_quarters_ = 0;
   std::deque<DialEvent> events_;
   std::deque<std::vector<std::uint8_t>> line_out_;
 };

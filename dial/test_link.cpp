@@ -53,7 +53,12 @@ std::optional<std::vector<ScriptStep>> parse_test_script(std::string_view text) 
 
 TestLinkDial::TestLinkDial(const phonebook::Entry& entry, const DialParams& params,
                            std::vector<ScriptStep> script)
-    : script_(std::move(script)),
+    : script_(params.attempt < entry.key_u32("OpenRasTestFailAttempts", 0)
+                  ? std::vector<ScriptStep>{{RASCS_OpenPort, 0},
+                                            {RASCS_PortOpened, 0},
+                                            {RASCS_ConnectDevice,
+                                             entry.key_u32("OpenRasTestFailError", 676)}}
+                  : std::move(script)),
       step_delay_(std::chrono::milliseconds(entry.key_u32("OpenRasTestStepMs", 5))),
       teardown_delay_(std::chrono::milliseconds(entry.key_u32("OpenRasTestTeardownMs", 20))),
       drop_error_(entry.key_u32("OpenRasTestDropError", ERROR_REMOTE_DISCONNECTION)),

@@ -8,6 +8,8 @@
 //   OpenRasTestDropAfterMs=N     after Connected, the link drops (RASCS_Disconnected)
 //   OpenRasTestDropError=629     the error of that drop
 //   OpenRasTestTeardownMs=20     how long the port takes to release after a hang-up
+//   OpenRasTestFailAttempts=N    the first N attempts (redials) fail in ConnectDevice with
+//   OpenRasTestFailError=676     this error
 //   OpenRasTestIp / OpenRasTestServerIp / OpenRasTestDns   projection values
 #pragma once
 
@@ -36,7 +38,8 @@ class TestLinkDial final : public DialMachine {
   std::optional<TimePoint> next_deadline() const override;
   std::optional<DialEvent> poll_event() override;
   void hang_up(TimePoint now) override;
-  bool released() const override { return released_; }
+  // A failed or dropped link has let go of its port (so a redial can take it).
+  bool released() const override { return released_ || phase_ == Phase::Failed; }
   std::uint32_t resume(const Credentials& credentials, TimePoint now) override;
   std::optional<Projection> projection() const override;
   LinkStatistics statistics() const override { return {}; }

@@ -136,6 +136,7 @@ void ConnectionManager::flush_output(Connection& c) {
 
 void ConnectionManager::release_io(Connection& c) {
   close_port(c);
+  c.network_configured = false;  // a redial configures its own
   if (c.tun) {
     std::error_code ignored;
     c.tun->close(ignored);  // the interface, its address and its routes go with it

@@ -346,6 +346,7 @@ void ConnectionManager::pump(Connection& c) {
       progress = true;
       if (c.hung_up) continue;
       c.state = ev->state;
+      if (ev->state == RASCS_OpenPort) c.error = 0;  // a new attempt (redial)
       if (ev->error) c.error = ev->error;
       log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle,
                c.entry_name.c_str(), std::string(state_name(ev->state)).c_str(), ev->error,

@@ -220,5 +220,55 @@ TEST_F(LifecycleTest, DaemonGoingAwayEndsTheDialWithItsOwnError) {
   stop_daemon();
 }
 
+TEST_F(LifecycleTest, RedialAttemptsRetryAFailedDialUnderTheSameHandle) {
+  add_entry("Flaky", kFullScript, 1,
+            "RedialAttempts=2\r\nOpenRasRedialMs=30\r\nOpenRasTestFailAttempts=2\r\n");
+  static int open_ports;
+  open_ports = 0;
+  static DWORD last_error;
+  last_error = 0;
+  auto on_state = [](UINT, RASCONNSTATE state, DWORD error) {
+    if (state == RASCS_OpenPort && error == 0) ++open_ports;
+    if (error) last_error = error;
+  };
+  auto params = params_for("Flaky");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0,
+                     reinterpret_cast<LPVOID>(+on_state), &h),
+            0u);
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  ASSERT_TRUE(pump_until([&] {
+    return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected;
+  }));
+  for (int i = 0; i < 5; ++i) RasDispatchNotifications(5);
+  EXPECT_EQ(open_ports, 3);  // two failures swallowed, the third attempt connects
+  EXPECT_EQ(last_error, 0u);
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
+TEST_F(LifecycleTest, RedialsRunOutWithTheLastError) {
+  add_entry("Busy", kFullScript, 1,
+            "RedialAttempts=1\r\nOpenRasRedialMs=20\r\nOpenRasTestFailAttempts=5\r\n");
+  auto params = params_for("Busy");
+  HRASCONN h = nullptr;
+  EXPECT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h),
+            static_cast<DWORD>(ERROR_LINE_BUSY));
+  RasHangUpA(h);
+}
+
+TEST_F(LifecycleTest, AWrongPasswordIsNotRedialed) {
+  add_entry("E", "OpenPort,PortOpened,Authenticate!691", 1,
+            "RedialAttempts=3\r\nOpenRasRedialMs=5000\r\n");
+  auto params = params_for("E");
+  HRASCONN h = nullptr;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h),
+            static_cast<DWORD>(ERROR_AUTHENTICATION_FAILURE));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  RasHangUpA(h);
+}
+
 }  // namespace
 }  // namespace openras::testing

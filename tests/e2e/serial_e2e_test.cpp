@@ -216,6 +216,94 @@ TEST_F(SerialE2E, PeerKilledMidDialEndsWithTheErrorAndCleansUp) {
   KillOnPortOpened::peer = nullptr;
 }
 
+TEST_F(SerialE2E, TheSdkStyleAsyncSampleDialsTheRealPeer) {
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  std::string pbk = phonebook_with(peer.pty_path());
+  FILE* p = popen((std::string(OPENRAS_SAMPLE_ASYNC_PATH) + " Slirp " + pbk).c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[1024];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  int status = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  std::size_t last = 0;
+  for (const char* line : {"RASCS_OpenPort = 0", "RASCS_PortOpened = 1", "RASCS_ConnectDevice = 2",
+                           "RASCS_DeviceConnected = 3", "RASCS_AllDevicesConnected = 4",
+                           "RASCS_Authenticate = 5", "RASCS_Authenticated = 14",
+                           "RASCS_AuthProject = 10", "RASCS_Projected = 18",
+                           "RASCS_Connected = 8192", "final error 0", "Calling RasHangUp"}) {
+    auto at = out.find(line, last);
+    ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << out;
+    last = at;
+  }
+}
+
+TEST_F(SerialE2E, RedialOnLinkFailureComesBackOnANewPeer) {
+  // The entry's port is a link we re-point, so a fresh slirp can take over the same "line".
+  std::string line = dir_ + "/line.pty";
+  auto first = std::make_unique<SlirpPeer>();
+  ASSERT_TRUE(first->started());
+  std::filesystem::create_symlink(first->pty_path(), line);
+  HANDLE up = CreateEventA(nullptr, FALSE, FALSE, nullptr);
+  HANDLE down = CreateEventA(nullptr, FALSE, FALSE, nullptr);
+  auto all = reinterpret_cast<HRASCONN>(INVALID_HANDLE_VALUE);
+  ASSERT_EQ(RasConnectionNotificationA(all, up, RASCN_Connection), 0u);
+  ASSERT_EQ(RasConnectionNotificationA(all, down, RASCN_Disconnection), 0u);
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr,
+                     phonebook_with(line, "serial",
+                                    "RedialOnLinkFailure=1\r\nRedialAttempts=5\r\n"
+                                    "OpenRasRedialMs=300\r\n")
+                         .c_str(),
+                     &p, 0, nullptr, &h),
+            0u);
+  EXPECT_EQ(WaitForSingleObject(up, 2000), WAIT_OBJECT_0);
+  first->stop();
+  EXPECT_EQ(WaitForSingleObject(down, 5000), WAIT_OBJECT_0);
+  SlirpPeer second;
+  ASSERT_TRUE(second.started());
+  std::filesystem::remove(line);
+  std::filesystem::create_symlink(second.pty_path(), line);
+  EXPECT_EQ(WaitForSingleObject(up, 10000), WAIT_OBJECT_0) << "no redial after the link dropped";
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  EXPECT_EQ(st.dwError, 0u);
+  EXPECT_FALSE(interface_gone());
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(interface_gone());
+  CloseHandle(up);
+  CloseHandle(down);
+}
+
+TEST_F(SerialE2E, IdleDisconnectSecondsHangsUpAQuietConnection) {
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr,
+                     phonebook_with(peer.pty_path(), "serial", "IdleDisconnectSeconds=1\r\n")
+                         .c_str(),
+                     &p, 0, nullptr, &h),
+            0u);
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    usleep(10000);
+  }
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_IDLE_TIMEOUT));
+  EXPECT_TRUE(interface_gone());
+  RasHangUpA(h);
+}
+
 class ModemE2E : public SerialE2E, public ::testing::WithParamInterface<std::pair<const char*, DWORD>> {};
 
 TEST_P(ModemE2E, ResultCodesBecomeTheirWin32Errors) {

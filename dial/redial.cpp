@@ -1,0 +1,103 @@
+#include "dial/redial.hpp"
+
+#include "ras.h"
+
+namespace openras::dial {
+
+RedialPolicy redial_policy(const phonebook::Entry& entry) {
+  RedialPolicy p;
+  p.attempts = entry.redial_attempts;
+  p.pause = std::chrono::seconds(entry.redial_seconds ? entry.redial_seconds : 60);
+  if (auto ms = entry.key("OpenRasRedialMs")) {
+    p.pause = std::chrono::milliseconds(entry.key_u32("OpenRasRedialMs", 0));
+  }
+  p.on_link_failure = entry.redial_on_link_failure;
+  return p;
+}
+
+bool redial_can_help(std::uint32_t error) {
+  switch (error) {
+    case ERROR_AUTHENTICATION_FAILURE:
+    case ERROR_RESTRICTED_LOGON_HOURS:
+    case ERROR_ACCT_DISABLED:
+    case ERROR_PASSWD_EXPIRED:
+    case ERROR_NO_DIALIN_PERMISSION:
+    case ERROR_ACCT_EXPIRED:
+    case ERROR_CHANGING_PASSWORD:
+    case ERROR_UNABLE_TO_AUTHENTICATE_SERVER:
+    case ERROR_USER_DISCONNECTION:
+    case ERROR_IDLE_TIMEOUT:
+    case ERROR_DEVICETYPE_DOES_NOT_EXIST:
+      return false;
+    default:
+      return true;
+  }
+}
+
+RedialingDial::RedialingDial(RedialPolicy policy, Factory factory)
+    : policy_(policy), factory_(std::move(factory)), inner_(factory_(0)),
+      redials_left_(policy.attempts) {}
+
+void RedialingDial::start(TimePoint now) { inner_->start(now); }
+
+std::optional<DialEvent> RedialingDial::poll_event() {
+  auto e = inner_->poll_event();
+  if (!e || hung_up_) return e;
+  if (e->state == RASCS_Connected && e->error == 0) connected_ = true;
+  const bool failed_dial = e->error != 0 && !connected_;
+  const bool link_dropped = connected_ && e->state == RASCS_Disconnected;
+  if (failed_dial && redials_left_ > 0 && redial_can_help(e->error)) {
+    // Swallow the failure: the caller hears the next attempt's states instead.
+    --redials_left_;
+    redial_at_ = TimePoint::min();  // armed in on_timer once the port is let go
+    return poll_event();
+  }
+  if (link_dropped && policy_.on_link_failure && redial_can_help(e->error)) {
+    // The connection reports the drop (RASCN_Disconnection), then dials again.
+    connected_ = false;
+    redials_left_ = policy_.attempts;
+    redial_at_ = TimePoint::min();
+  }
+  return e;
+}
+
+void RedialingDial::on_timer(TimePoint now) {
+  if (redial_at_ == TimePoint::min() && inner_->released()) redial_at_ = now + policy_.pause;
+  if (redial_at_ && *redial_at_ != TimePoint::min() && now >= *redial_at_) {
+    redial_at_.reset();
+    inner_ = factory_(++attempt_);
+    inner_->start(now);
+    return;
+  }
+  inner_->on_timer(now);
+}
+
+std::optional<TimePoint> RedialingDial::next_deadline() const {
+  if (redial_at_) {
+    if (*redial_at_ != TimePoint::min()) return redial_at_;
+    // The pause starts once the old attempt has let go of its port: until then keep its
+    // timers; once it has, ask for a tick right away (a deadline already past).
+    return inner_->released() ? std::optional<TimePoint>(TimePoint{}) : inner_->next_deadline();
+  }
+  return inner_->next_deadline();
+}
+
+void RedialingDial::hang_up(TimePoint now) {
+  hung_up_ = true;
+  redial_at_.reset();
+  inner_->hang_up(now);
+}
+
+bool RedialingDial::released() const { return inner_->released(); }
+
+std::optional<PortRequest> RedialingDial::port_request() {
+  if (redial_at_) return std::nullopt;
+  return inner_->port_request();
+}
+
+std::optional<NetworkRequest> RedialingDial::network_request() {
+  if (redial_at_) return std::nullopt;
+  return inner_->network_request();
+}
+
+}  // namespace openras::dial
