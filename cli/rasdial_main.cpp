@@ -80,6 +80,15 @@ std::vector<RASCONNA> enum_connections(DWORD& error) {
   return conns;
 }
 
+// The connections the command names: all of them, or those of the ENTRY argument.
+std::vector<RASCONNA> selected_connections(DWORD& error) {
+  auto conns = enum_connections(error);
+  std::erase_if(conns, [](const RASCONNA& c) {
+    return !g_args->entry.empty() && g_args->entry != c.szEntryName;
+  });
+  return conns;
+}
+
 int finish(DWORD error, const std::string& success_text) {
   nlohmann::json j{{"event", "result"}, {"error", error}};
   if (error) {
@@ -129,29 +138,22 @@ void wait_released(HRASCONN h) {
 
 int disconnect() {
   DWORD error = 0;
-  auto conns = enum_connections(error);
+  auto conns = selected_connections(error);
   if (error) return finish(error, "");
-  int matched = 0;
+  if (conns.empty()) return finish(ERROR_NO_CONNECTION, "");
   for (const auto& c : conns) {
-    if (!g_args->entry.empty() && g_args->entry != c.szEntryName) continue;
-    ++matched;
     if ((error = RasHangUpA(c.hrasconn))) return finish(error, "");
     wait_released(c.hrasconn);
-  }
-  if (matched == 0) {
-    return finish(ERROR_NO_CONNECTION, "");
   }
   return finish(0, "Command completed successfully.");
 }
 
 int show_status() {
   DWORD error = 0;
-  auto conns = enum_connections(error);
+  auto conns = selected_connections(error);
   if (error) return finish(error, "");
-  int matched = 0;
+  if (conns.empty()) return finish(ERROR_NO_CONNECTION, "");
   for (const auto& c : conns) {
-    if (!g_args->entry.empty() && g_args->entry != c.szEntryName) continue;
-    ++matched;
     RASCONNSTATUSA st{};
     st.dwSize = sizeof(st);
     RasGetConnectStatusA(c.hrasconn, &st);
@@ -195,7 +197,6 @@ int show_status() {
          << " bps, connected " << stats.dwConnectDuration / 1000.0 << " s";
     emit(j, text.str(), true);
   }
-  if (matched == 0) return finish(ERROR_NO_CONNECTION, "");
   return 0;
 }
 

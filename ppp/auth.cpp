@@ -53,14 +53,12 @@ std::uint32_t failure_error(std::uint32_t e) {
   }
 }
 
-std::string to_hex(const std::uint8_t* p, std::size_t n) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    s.push_back(digits[p[i] >> 4]);
-    s.push_back(digits[p[i] & 15]);
-  }
-  return s;
+void push_packet(std::deque<OutPacket>& outbox, std::uint16_t protocol, std::uint8_t code,
+                 std::uint8_t id, const Bytes& data) {
+  OutPacket out{protocol, {code, id}};
+  put16(out.packet, static_cast<std::uint16_t>(4 + data.size()));
+  out.packet.insert(out.packet.end(), data.begin(), data.end());
+  outbox.push_back(std::move(out));
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -83,10 +81,7 @@ AuthClient::AuthClient(const SessionConfig& config, Negotiated& negotiated, Rand
 
 void AuthClient::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
-  OutPacket out{protocol, {code, id}};
-  put16(out.packet, static_cast<std::uint16_t>(4 + data.size()));
-  out.packet.insert(out.packet.end(), data.begin(), data.end());
-  outbox_.push_back(std::move(out));
+  push_packet(outbox_, protocol, code, id, data);
 }
 
 void AuthClient::fail(std::uint32_t error) {
@@ -257,10 +252,7 @@ AuthServer::AuthServer(const SessionConfig& config, Negotiated& negotiated, Rand
 
 void AuthServer::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
-  OutPacket out{protocol, {code, id}};
-  put16(out.packet, static_cast<std::uint16_t>(4 + data.size()));
-  out.packet.insert(out.packet.end(), data.begin(), data.end());
-  outbox_.push_back(std::move(out));
+  push_packet(outbox_, protocol, code, id, data);
 }
 
 std::optional<std::string> AuthServer::password_of(const std::string& user) const {
@@ -357,7 +349,7 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint) {
       negotiated_.mppe_master_key = mschap::master_key(
           mschap::hash_nt_password_hash(mschap::nt_password_hash(*password)), nt);
     } else {
-      msg = "E=691 R=0 C=" + to_hex(challenge_.data(), 16) + " V=3 M=Access denied";
+      msg = "E=691 R=0 C=" + mschap::hex_upper(challenge_.data(), 16) + " V=3 M=Access denied";
     }
     reply.assign(msg.begin(), msg.end());
   }

@@ -18,6 +18,23 @@ const char* fsm_state_name(FsmState s) {
   return "?";
 }
 
+Verdict settle_request(bool well_formed, ByteView options, Bytes& rejects, Bytes& naks,
+                       Bytes& reply) {
+  if (!well_formed) {
+    reply.assign(options.begin(), options.end());
+    return Verdict::Reject;
+  }
+  if (!rejects.empty()) {
+    reply = std::move(rejects);
+    return Verdict::Reject;
+  }
+  if (!naks.empty()) {
+    reply = std::move(naks);
+    return Verdict::Nak;
+  }
+  return Verdict::Ack;
+}
+
 Fsm::Fsm(std::uint16_t protocol, FsmProtocol& handler, std::deque<OutPacket>& outbox,
          FsmConfig config)
     : protocol_(protocol), handler_(handler), outbox_(outbox), config_(config) {}

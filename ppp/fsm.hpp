@@ -45,6 +45,12 @@ enum Code : std::uint8_t {
 
 enum class Verdict { Ack, Nak, Reject };
 
+// RFC 1661 5.2-5.4: an option list we cannot walk is rejected whole; otherwise any rejected
+// option makes a Configure-Reject of just those, else any Nak'ed option a Configure-Nak, else
+// the request is acked. Puts the reply's options in `reply`.
+Verdict settle_request(bool well_formed, ByteView options, Bytes& rejects, Bytes& naks,
+                       Bytes& reply);
+
 // Why a layer finished; the session turns these into Win32 errors.
 enum class FinishReason { None, Closed, Timeout, PeerTerminated, NotConverging, Rejected };
 

@@ -185,19 +185,8 @@ Verdict Lcp::check_request(ByteView options, Bytes& reply) {
         break;
     }
   });
-  if (!well_formed) {
-    // A list we cannot even walk: reject it whole so the peer has to start over.
-    reply.assign(options.begin(), options.end());
-    return Verdict::Reject;
-  }
-  if (!rejects.empty()) {
-    reply = std::move(rejects);
-    return Verdict::Reject;
-  }
-  if (!naks.empty()) {
-    reply = std::move(naks);
-    return Verdict::Nak;
-  }
+  Verdict verdict = settle_request(well_formed, options, rejects, naks, reply);
+  if (verdict != Verdict::Ack) return verdict;
   negotiated_.peer_mru = pending_.peer_mru;
   negotiated_.tx_accm = pending_.tx_accm;
   negotiated_.tx_pfc = pending_.tx_pfc;

@@ -47,6 +47,8 @@ void des_encrypt(const std::uint8_t* clear, const std::uint8_t* key7, std::uint8
   des_encrypt(&ctx, 8, cypher, clear);
 }
 
+}  // namespace
+
 std::string hex_upper(const std::uint8_t* p, std::size_t n) {
   static const char* digits = "0123456789ABCDEF";
   std::string s;
@@ -56,8 +58,6 @@ std::string hex_upper(const std::uint8_t* p, std::size_t n) {
   }
   return s;
 }
-
-}  // namespace
 
 std::string_view hashed_user_name(std::string_view user) {
   auto slash = user.find('\\');

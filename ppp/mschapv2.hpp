@@ -45,6 +45,9 @@ struct Failure {
 };
 Failure parse_failure(std::string_view text);
 
+// Upper-case hex, as MS-CHAPv2 messages spell octets.
+std::string hex_upper(const std::uint8_t* p, std::size_t n);
+
 // The user name MS-CHAPv2 hashes: the part after a "DOMAIN\" prefix.
 std::string_view hashed_user_name(std::string_view user);
 

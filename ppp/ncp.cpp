@@ -95,20 +95,9 @@ Verdict Ipcp::check_request(ByteView options, Bytes& reply) {
         break;
     }
   });
-  if (!ok) {
-    reply.assign(options.begin(), options.end());
-    return Verdict::Reject;
-  }
-  if (!rejects.empty()) {
-    reply = std::move(rejects);
-    return Verdict::Reject;
-  }
-  if (!naks.empty()) {
-    reply = std::move(naks);
-    return Verdict::Nak;
-  }
-  negotiated_.peer_ip = peer_ip;
-  return Verdict::Ack;
+  Verdict verdict = settle_request(ok, options, rejects, naks, reply);
+  if (verdict == Verdict::Ack) negotiated_.peer_ip = peer_ip;
+  return verdict;
 }
 
 bool Ipcp::on_ack(ByteView options) {
@@ -182,20 +171,9 @@ Verdict Ipv6cp::check_request(ByteView options, Bytes& reply) {
       peer_id = id;
     }
   });
-  if (!ok) {
-    reply.assign(options.begin(), options.end());
-    return Verdict::Reject;
-  }
-  if (!rejects.empty()) {
-    reply = std::move(rejects);
-    return Verdict::Reject;
-  }
-  if (!naks.empty()) {
-    reply = std::move(naks);
-    return Verdict::Nak;
-  }
-  negotiated_.peer_interface_id = peer_id;
-  return Verdict::Ack;
+  Verdict verdict = settle_request(ok, options, rejects, naks, reply);
+  if (verdict == Verdict::Ack) negotiated_.peer_interface_id = peer_id;
+  return verdict;
 }
 
 bool Ipv6cp::on_ack(ByteView options) {
