@@ -11,7 +11,8 @@ int bench_pty_throughput(int argc, char** argv);
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: openras-bench notify [--events N] | framing | dial | pty-throughput\n");
+    std::fprintf(stderr,
+                 "usage: openras-bench notify [--events N] | framing | dial | pty-throughput\n");
     return 2;
   }
   std::string which = argv[1];

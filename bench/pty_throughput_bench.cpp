@@ -97,8 +97,8 @@ int bench_pty_throughput(int, char**) {
   int status = 1;
   if (RasDialA(nullptr, (dir + "/t.pbk").c_str(), &p, 0, nullptr, &h) == 0) {
     usleep(100 * 1000);
-    std::string cmd = "ip netns exec " + ns + " socat -u OPEN:" + dir +
-                      "/payload TCP:10.0.2.2:9000";
+    std::string cmd =
+        "ip netns exec " + ns + " socat -u OPEN:" + dir + "/payload TCP:10.0.2.2:9000";
     auto t0 = std::chrono::steady_clock::now();
     int rc = std::system(cmd.c_str());
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -14,7 +14,8 @@ std::string upper(std::string s) {
 
 // Does `given` (upper-cased, without '/') abbreviate `name`, at least `min` letters long?
 bool abbreviates(const std::string& given, const std::string& name, std::size_t min) {
-  return given.size() >= min && given.size() <= name.size() && name.compare(0, given.size(), given) == 0;
+  return given.size() >= min && given.size() <= name.size() &&
+         name.compare(0, given.size(), given) == 0;
 }
 
 }  // namespace
@@ -48,7 +49,8 @@ ParseResult parse_rasdial_args(const std::vector<std::string>& argv) {
       return {a, ""};
     } else if (arg.size() > 1 && arg[0] == '/') {
       auto colon = arg.find(':');
-      std::string name = upper(arg.substr(1, colon == std::string::npos ? std::string::npos : colon - 1));
+      std::string name =
+          upper(arg.substr(1, colon == std::string::npos ? std::string::npos : colon - 1));
       std::string value = colon == std::string::npos ? "" : arg.substr(colon + 1);
       bool has_value = colon != std::string::npos;
       if (abbreviates(name, "DISCONNECT", 1) && !has_value) {

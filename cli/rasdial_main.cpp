@@ -109,8 +109,10 @@ int list_connections() {
   if (g_args->json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : conns) {
-      list.push_back({{"entry", c.szEntryName}, {"device_type", c.szDeviceType},
-                      {"device_name", c.szDeviceName}, {"phonebook", c.szPhonebook}});
+      list.push_back({{"entry", c.szEntryName},
+                      {"device_type", c.szDeviceType},
+                      {"device_name", c.szDeviceName},
+                      {"phonebook", c.szPhonebook}});
     }
     std::cout << nlohmann::json{{"event", "connections"}, {"connections", list}}.dump()
               << std::endl;
@@ -168,8 +170,8 @@ int show_status() {
     RAS_STATS stats{};
     stats.dwSize = sizeof(stats);
     RasGetConnectionStatistics(c.hrasconn, &stats);
-    const char* auth = lcp.dwAuthenticationProtocol == RASLCPAP_PAP ? "PAP"
-                       : lcp.dwAuthenticationProtocol != RASLCPAP_CHAP ? "none"
+    const char* auth = lcp.dwAuthenticationProtocol == RASLCPAP_PAP     ? "PAP"
+                       : lcp.dwAuthenticationProtocol != RASLCPAP_CHAP  ? "none"
                        : lcp.dwAuthenticationData == RASLCPAD_CHAP_MSV2 ? "MS-CHAPv2"
                                                                         : "CHAP-MD5";
     nlohmann::json j{{"event", "status"},
@@ -190,11 +192,11 @@ int show_status() {
     std::ostringstream text;
     text << c.szEntryName << ": " << openras::state_name(st.rasconnstate) << " on "
          << st.szDeviceType << " " << st.szDeviceName << "\n  address " << ip.szIpAddress
-         << ", server " << ip.szServerIpAddress << ", authentication " << auth
-         << "\n  sent " << stats.dwBytesXmited << " bytes in " << stats.dwFramesXmited
-         << " frames, received " << stats.dwBytesRcved << " bytes in " << stats.dwFramesRcved
-         << " frames, " << stats.dwCrcErr << " CRC errors\n  " << stats.dwBps
-         << " bps, connected " << stats.dwConnectDuration / 1000.0 << " s";
+         << ", server " << ip.szServerIpAddress << ", authentication " << auth << "\n  sent "
+         << stats.dwBytesXmited << " bytes in " << stats.dwFramesXmited << " frames, received "
+         << stats.dwBytesRcved << " bytes in " << stats.dwFramesRcved << " frames, "
+         << stats.dwCrcErr << " CRC errors\n  " << stats.dwBps << " bps, connected "
+         << stats.dwConnectDuration / 1000.0 << " s";
     emit(j, text.str(), true);
   }
   return 0;
@@ -233,7 +235,8 @@ int dial() {
   if (g_args->password) {
     copy(params.szPassword, *g_args->password == "*" ? prompt_password() : *g_args->password);
   }
-  if (!g_args->json && !g_args->quiet) std::cout << "Connecting to " << g_args->entry << "..." << std::endl;
+  if (!g_args->json && !g_args->quiet)
+    std::cout << "Connecting to " << g_args->entry << "..." << std::endl;
   HRASCONN h = nullptr;
   DWORD error = RasDialA(nullptr, g_args->phonebook.empty() ? nullptr : g_args->phonebook.c_str(),
                          &params, 1, reinterpret_cast<LPVOID>(&on_state), &h);
@@ -254,7 +257,8 @@ int dial() {
     RasHangUpA(h);  // required after an error, and it frees the port
     return finish(g_final_error, "");
   }
-  return finish(0, "Successfully connected to " + g_args->entry + ".\nCommand completed successfully.");
+  return finish(
+      0, "Successfully connected to " + g_args->entry + ".\nCommand completed successfully.");
 }
 
 }  // namespace

@@ -37,9 +37,13 @@ int connect_socket(const std::string& path) {
 
 }  // namespace
 
-Channel* Channel::current() { return t_channel.get(); }
+Channel* Channel::current() {
+  return t_channel.get();
+}
 
-Channel* Channel::existing() { return t_channel && !t_channel->broken() ? t_channel.get() : nullptr; }
+Channel* Channel::existing() {
+  return t_channel && !t_channel->broken() ? t_channel.get() : nullptr;
+}
 
 Channel* Channel::for_this_thread(std::uint32_t& error) {
   if (t_channel && !t_channel->broken()) return t_channel.get();
@@ -65,7 +69,9 @@ Channel* Channel::for_this_thread(std::uint32_t& error) {
   return t_channel.get();
 }
 
-void reset_this_thread_channel() { t_channel.reset(); }
+void reset_this_thread_channel() {
+  t_channel.reset();
+}
 
 Channel::Channel(int fd) : fd_(fd) {}
 

@@ -1,7 +1,7 @@
 // The C++ API (include/openras/openras.hpp), built on the C functions.
 #include <map>
-#include <utility>
 #include <mutex>
+#include <utility>
 
 #include "client/util.hpp"
 #include "common/ras_errors.hpp"
@@ -70,7 +70,9 @@ Connection::State::~State() {
   g_registry.erase(id);
 }
 
-const std::error_category& ras_category() noexcept { return openras::ras_category_impl(); }
+const std::error_category& ras_category() noexcept {
+  return openras::ras_category_impl();
+}
 
 Connection::Connection(Connection&& other) noexcept : state_(std::move(other.state_)) {}
 
@@ -82,7 +84,9 @@ Connection& Connection::operator=(Connection&& other) noexcept {
   return *this;
 }
 
-Connection::~Connection() { hang_up(); }
+Connection::~Connection() {
+  hang_up();
+}
 
 Connection Connection::dial(const DialRequest& request, Callback on_state, std::error_code& ec) {
   Connection c;
@@ -112,7 +116,9 @@ Connection Connection::dial_sync(const DialRequest& request, std::error_code& ec
   return c;
 }
 
-HRASCONN Connection::handle() const { return state_ ? state_->handle : nullptr; }
+HRASCONN Connection::handle() const {
+  return state_ ? state_->handle : nullptr;
+}
 
 HRASCONN Connection::detach() {
   HRASCONN h = handle();
@@ -132,7 +138,9 @@ std::error_code Connection::status(RASCONNSTATUSA& out) const {
   return make_ras_error_code(RasGetConnectStatusA(handle(), &out));
 }
 
-bool Connection::StateAwaiter::await_ready() const noexcept { return !state->pending.empty(); }
+bool Connection::StateAwaiter::await_ready() const noexcept {
+  return !state->pending.empty();
+}
 
 void Connection::StateAwaiter::await_suspend(std::coroutine_handle<> waiter) noexcept {
   state->waiter = waiter;

@@ -40,8 +40,8 @@ bool spawn_daemon(const std::string& socket_path) {
   if (const char* no = std::getenv("OPENRAS_NO_SPAWN"); no && std::string(no) == "1") return false;
   std::string binary = find_rasmand();
   if (binary.empty()) return false;
-  std::string log = std::getenv("OPENRAS_RASMAND_LOG") ? std::getenv("OPENRAS_RASMAND_LOG")
-                                                       : "/dev/null";
+  std::string log =
+      std::getenv("OPENRAS_RASMAND_LOG") ? std::getenv("OPENRAS_RASMAND_LOG") : "/dev/null";
   pid_t child = ::fork();
   if (child < 0) return false;
   if (child == 0) {
@@ -54,8 +54,8 @@ bool spawn_daemon(const std::string& socket_path) {
     ::dup2(null_fd, 1);
     ::dup2(log_fd >= 0 ? log_fd : null_fd, 2);
     ::close_range(3, ~0u, 0);
-    const char* argv[] = {binary.c_str(), "--socket", socket_path.c_str(), "--idle-exit", "300",
-                          nullptr};
+    const char* argv[] = {binary.c_str(), "--socket", socket_path.c_str(),
+                          "--idle-exit",  "300",      nullptr};
     ::execv(binary.c_str(), const_cast<char* const*>(argv));
     ::_exit(127);
   }

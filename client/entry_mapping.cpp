@@ -65,7 +65,9 @@ void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, 
   const DWORD size = out.dwSize;
   std::memset(reinterpret_cast<BYTE*>(&out) + sizeof(DWORD), 0, size - sizeof(DWORD));
   out.dwSize = size;
-  auto get = [&](const char* key, Scope scope = Scope::Entry) { return file.get(name, key, scope); };
+  auto get = [&](const char* key, Scope scope = Scope::Entry) {
+    return file.get(name, key, scope);
+  };
 
   std::uint32_t options = 0;
   if (u32_or(get("IpPrioritizeRemote"), 1)) options |= RASEO_RemoteDefaultGateway;
@@ -178,8 +180,7 @@ void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::
   set("AreaCode", field_string(in.szAreaCode), Scope::Device);
   set("CountryCode", num(in.dwCountryCode), Scope::Device);
   set("CountryID", num(in.dwCountryID), Scope::Device);
-  set("UseDialingRules", in.dwfOptions & RASEO_UseCountryAndAreaCodes ? "1" : "0",
-      Scope::Device);
+  set("UseDialingRules", in.dwfOptions & RASEO_UseCountryAndAreaCodes ? "1" : "0", Scope::Device);
 }
 
 }  // namespace openras::client

@@ -46,13 +46,17 @@ bool invoke(const Notifier& n, const ipc::StateEvent& ev) {
 
 }  // namespace
 
-std::uint64_t current_event_stamp_ns() { return t_current_stamp_ns; }
+std::uint64_t current_event_stamp_ns() {
+  return t_current_stamp_ns;
+}
 
 void register_notifier(std::uint32_t handle, const Notifier& notifier) {
   t_notifiers[handle] = notifier;
 }
 
-void forget_notifier(std::uint32_t handle) { t_notifiers.erase(handle); }
+void forget_notifier(std::uint32_t handle) {
+  t_notifiers.erase(handle);
+}
 
 std::optional<Notifier> find_notifier(std::uint32_t handle) {
   auto it = t_notifiers.find(handle);

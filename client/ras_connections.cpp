@@ -1,9 +1,8 @@
 // RasHangUp, RasGetConnectStatus, RasEnumConnections, projection, statistics, connection
 // notifications and RasGetErrorString.
+#include <arpa/inet.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
 
 #include "client/channel.hpp"
 #include "client/notify.hpp"
@@ -148,8 +147,7 @@ DWORD APIENTRY RasGetErrorStringA(UINT code, LPSTR buffer, DWORD chars) {
   return 0;
 }
 
-DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID out,
-                                     LPDWORD cb) {
+DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID out, LPDWORD cb) {
   if (!out || !cb) return ERROR_INVALID_PARAMETER;
   DWORD size = *static_cast<DWORD*>(out);
   switch (protocol) {

@@ -61,9 +61,8 @@ DWORD APIENTRY RasEnumEntriesA(LPCSTR reserved, LPCSTR path, LPRASENTRYNAMEA nam
   return 0;
 }
 
-DWORD APIENTRY RasGetEntryPropertiesA(LPCSTR path, LPCSTR entry, LPRASENTRYA out,
-                                      LPDWORD out_size, LPBYTE device_info,
-                                      LPDWORD device_info_size) {
+DWORD APIENTRY RasGetEntryPropertiesA(LPCSTR path, LPCSTR entry, LPRASENTRYA out, LPDWORD out_size,
+                                      LPBYTE device_info, LPDWORD device_info_size) {
   if (!out_size) return ERROR_INVALID_PARAMETER;
   if (device_info_size) *device_info_size = 0;
   (void)device_info;

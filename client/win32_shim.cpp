@@ -82,8 +82,7 @@ using namespace openras::client;
 
 extern "C" {
 
-HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState,
-                           LPCSTR) {
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bInitialState, LPCSTR) {
   int fd = ::eventfd(bInitialState ? 1 : 0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (fd < 0) {
     t_last_error = ERROR_NOT_ENOUGH_MEMORY;
@@ -130,7 +129,9 @@ BOOL WINAPI CloseHandle(HANDLE h) {
   return TRUE;
 }
 
-DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL) { return WaitForSingleObject(h, ms); }
+DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL) {
+  return WaitForSingleObject(h, ms);
+}
 
 DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms) {
   auto* e = as_event(h);
@@ -156,7 +157,9 @@ DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms) {
   }
 }
 
-VOID WINAPI Sleep(DWORD ms) { SleepEx(ms, TRUE); }
+VOID WINAPI Sleep(DWORD ms) {
+  SleepEx(ms, TRUE);
+}
 
 DWORD WINAPI SleepEx(DWORD ms, BOOL) {
   const std::uint64_t deadline = now_ms() + (ms == INFINITE ? 0 : ms);
@@ -170,14 +173,28 @@ DWORD WINAPI SleepEx(DWORD ms, BOOL) {
   }
 }
 
-DWORD WINAPI GetTickCount(void) { return static_cast<DWORD>(now_ms()); }
-ULONGLONG WINAPI GetTickCount64(void) { return now_ms(); }
-DWORD WINAPI GetLastError(void) { return t_last_error; }
-VOID WINAPI SetLastError(DWORD code) { t_last_error = code; }
-DWORD WINAPI GetCurrentThreadId(void) { return static_cast<DWORD>(::syscall(SYS_gettid)); }
-DWORD WINAPI GetCurrentProcessId(void) { return static_cast<DWORD>(::getpid()); }
+DWORD WINAPI GetTickCount(void) {
+  return static_cast<DWORD>(now_ms());
+}
+ULONGLONG WINAPI GetTickCount64(void) {
+  return now_ms();
+}
+DWORD WINAPI GetLastError(void) {
+  return t_last_error;
+}
+VOID WINAPI SetLastError(DWORD code) {
+  t_last_error = code;
+}
+DWORD WINAPI GetCurrentThreadId(void) {
+  return static_cast<DWORD>(::syscall(SYS_gettid));
+}
+DWORD WINAPI GetCurrentProcessId(void) {
+  return static_cast<DWORD>(::getpid());
+}
 
-HANDLE WINAPI GetProcessHeap(void) { return reinterpret_cast<HANDLE>(1); }
+HANDLE WINAPI GetProcessHeap(void) {
+  return reinterpret_cast<HANDLE>(1);
+}
 
 LPVOID WINAPI HeapAlloc(HANDLE, DWORD flags, SIZE_T bytes) {
   return (flags & HEAP_ZERO_MEMORY) ? std::calloc(1, bytes ? bytes : 1)
@@ -203,8 +220,12 @@ LPVOID WINAPI LocalFree(LPVOID mem) {
   return nullptr;
 }
 
-LPVOID WINAPI GlobalAlloc(UINT flags, SIZE_T bytes) { return LocalAlloc(flags, bytes); }
-LPVOID WINAPI GlobalFree(LPVOID mem) { return LocalFree(mem); }
+LPVOID WINAPI GlobalAlloc(UINT flags, SIZE_T bytes) {
+  return LocalAlloc(flags, bytes);
+}
+LPVOID WINAPI GlobalFree(LPVOID mem) {
+  return LocalFree(mem);
+}
 
 HWND WINAPI CreateMessageWindow(void) {
   auto* w = new MessageWindow;
@@ -267,8 +288,7 @@ BOOL WINAPI GetMessageA(LPMSG msg, HWND h, UINT min, UINT max) {
 
 VOID WINAPI PostQuitMessage(int code) {
   if (!t_windows.empty()) {
-    PostMessageA(reinterpret_cast<HWND>(t_windows.front()), WM_QUIT,
-                 static_cast<WPARAM>(code), 0);
+    PostMessageA(reinterpret_cast<HWND>(t_windows.front()), WM_QUIT, static_cast<WPARAM>(code), 0);
   }
 }
 
@@ -281,8 +301,7 @@ UINT WINAPI RegisterWindowMessageA(LPCSTR name) {
   }
   if (std::string(name) == RASDIALEVENT) return WM_RASDIALEVENT;
   std::lock_guard lock(mutex);
-  auto [it, inserted] =
-      registered.emplace(name, static_cast<UINT>(0xC000 + registered.size()));
+  auto [it, inserted] = registered.emplace(name, static_cast<UINT>(0xC000 + registered.size()));
   return it->second;
 }
 

@@ -6,7 +6,9 @@
 
 namespace openras {
 
-std::string system_socket_path() { return "/run/openras/rasmand.sock"; }
+std::string system_socket_path() {
+  return "/run/openras/rasmand.sock";
+}
 
 std::string default_socket_path() {
   if (const char* env = std::getenv("OPENRAS_SOCKET"); env && *env) return env;

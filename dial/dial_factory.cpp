@@ -32,8 +32,8 @@ MachineOrError make_single_machine(const phonebook::Entry& entry, const DialPara
   std::transform(type.begin(), type.end(), type.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const bool modem = type == "modem";
-  const bool direct = type == "serial" || type == "null" || type == "direct" ||
-                      type == "generic" || (type.empty() && entry.type == 3);
+  const bool direct = type == "serial" || type == "null" || type == "direct" || type == "generic" ||
+                      (type.empty() && entry.type == 3);
   if (modem || direct) {
     if (entry.port.empty() || entry.port.front() != '/') {
       // A Windows port name (COM1) or none: nothing on this machine to open.
@@ -57,8 +57,8 @@ MachineOrError make_dial_machine(const phonebook::Entry& entry, const DialParams
   if (!first.machine || (policy.attempts == 0 && !policy.on_link_failure)) return first;
   auto shared_first = std::make_shared<std::unique_ptr<DialMachine>>(std::move(first.machine));
   MachineOrError out;
-  out.machine = std::make_unique<RedialingDial>(
-      policy, [entry, params, shared_first](std::uint32_t attempt) {
+  out.machine =
+      std::make_unique<RedialingDial>(policy, [entry, params, shared_first](std::uint32_t attempt) {
         if (attempt == 0 && *shared_first) return std::move(*shared_first);
         DialParams again = params;
         again.attempt = attempt;

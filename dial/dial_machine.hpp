@@ -30,7 +30,7 @@ struct Credentials {
 
 struct DialParams {
   Credentials credentials;
-  std::string phone_number;  // overrides the entry's number when not empty
+  std::string phone_number;   // overrides the entry's number when not empty
   std::uint32_t options = 0;  // RDEOPT_*
   std::uint32_t attempt = 0;  // 0 for the first dial, then each redial
 };
@@ -62,19 +62,19 @@ struct LinkStatistics {
 
 // What the manager must open for a machine that talks over a port.
 struct PortRequest {
-  std::string device;        // a tty path
+  std::string device;  // a tty path
   std::uint32_t speed = 115200;
   bool hardware_flow = false;
 };
 
 // What the manager must configure once the machine is projected.
 struct NetworkRequest {
-  std::uint32_t ip = 0;       // host order
+  std::uint32_t ip = 0;  // host order
   std::uint32_t peer_ip = 0;
   std::uint32_t dns1 = 0;
   std::uint32_t dns2 = 0;
   std::uint16_t mtu = 1500;
-  bool default_route = true;  // "use default gateway on remote network"
+  bool default_route = true;   // "use default gateway on remote network"
   std::string interface_name;  // a name the entry asks for, or "" for rasN
 };
 

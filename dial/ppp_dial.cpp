@@ -1,8 +1,7 @@
 #include "dial/ppp_dial.hpp"
 
-#include <sys/random.h>
-
 #include <arpa/inet.h>
+#include <sys/random.h>
 
 #include "ppp/types.hpp"
 #include "ras.h"
@@ -64,7 +63,9 @@ ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParam
 
 }  // namespace
 
-std::unique_ptr<ppp::Random> system_random() { return std::make_unique<KernelRandom>(); }
+std::unique_ptr<ppp::Random> system_random() {
+  return std::make_unique<KernelRandom>();
+}
 
 PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
                  std::unique_ptr<ppp::Random> random, bool modem)
@@ -101,8 +102,8 @@ void PppDial::fail(std::uint32_t error, TimePoint now) {
   if (phase_ == Phase::Done) return;
   bool was_connected = phase_ == Phase::Connected;
   phase_ = Phase::Done;
-  events_.push_back({was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_,
-                     error, 0});
+  events_.push_back(
+      {was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
   if (!session_finished_ && session_.phase() != ppp::Phase::Dead) {
     session_.close(now);  // LCP Terminate; the port is let go once it is done
     teardown_deadline_ = now + kTeardownLimit;
@@ -308,7 +309,8 @@ void PppDial::line_closed(TimePoint now) {
 
 bool PppDial::poll_line(std::vector<std::uint8_t>& out) {
   out.clear();
-  if (modem_ && (modem_->status() != link::ModemDialer::Status::Connected || phase_ == Phase::Dialing)) {
+  if (modem_ &&
+      (modem_->status() != link::ModemDialer::Status::Connected || phase_ == Phase::Dialing)) {
     if (modem_->poll_transmit(out)) return true;
     if (phase_ == Phase::Dialing) return false;
   }

@@ -35,10 +35,14 @@ bool redial_can_help(std::uint32_t error) {
 }
 
 RedialingDial::RedialingDial(RedialPolicy policy, Factory factory)
-    : policy_(policy), factory_(std::move(factory)), inner_(factory_(0)),
+    : policy_(policy),
+      factory_(std::move(factory)),
+      inner_(factory_(0)),
       redials_left_(policy.attempts) {}
 
-void RedialingDial::start(TimePoint now) { inner_->start(now); }
+void RedialingDial::start(TimePoint now) {
+  inner_->start(now);
+}
 
 std::optional<DialEvent> RedialingDial::poll_event() {
   auto e = inner_->poll_event();
@@ -88,7 +92,9 @@ void RedialingDial::hang_up(TimePoint now) {
   inner_->hang_up(now);
 }
 
-bool RedialingDial::released() const { return inner_->released(); }
+bool RedialingDial::released() const {
+  return inner_->released();
+}
 
 std::optional<PortRequest> RedialingDial::port_request() {
   if (redial_at_) return std::nullopt;

@@ -11,7 +11,7 @@
 namespace openras::dial {
 
 struct RedialPolicy {
-  std::uint32_t attempts = 0;        // extra attempts after the first fails
+  std::uint32_t attempts = 0;  // extra attempts after the first fails
   Duration pause = std::chrono::seconds(60);
   bool on_link_failure = false;
 };
@@ -30,7 +30,9 @@ class RedialingDial final : public DialMachine {
   std::optional<DialEvent> poll_event() override;
   void hang_up(TimePoint now) override;
   bool released() const override;
-  std::uint32_t resume(const Credentials& c, TimePoint now) override { return inner_->resume(c, now); }
+  std::uint32_t resume(const Credentials& c, TimePoint now) override {
+    return inner_->resume(c, now);
+  }
   std::optional<Projection> projection() const override { return inner_->projection(); }
   LinkStatistics statistics() const override { return inner_->statistics(); }
   std::string device_type() const override { return inner_->device_type(); }
@@ -39,7 +41,9 @@ class RedialingDial final : public DialMachine {
   std::optional<PortRequest> port_request() override;
   void port_opened(TimePoint now) override { inner_->port_opened(now); }
   void port_failed(std::uint32_t e, TimePoint now) override { inner_->port_failed(e, now); }
-  void feed_line(std::span<const std::uint8_t> o, TimePoint now) override { inner_->feed_line(o, now); }
+  void feed_line(std::span<const std::uint8_t> o, TimePoint now) override {
+    inner_->feed_line(o, now);
+  }
   bool poll_line(std::vector<std::uint8_t>& out) override { return inner_->poll_line(out); }
   void line_closed(TimePoint now) override { inner_->line_closed(now); }
   std::optional<NetworkRequest> network_request() override;

@@ -154,7 +154,9 @@ void TestLinkDial::on_timer(TimePoint now) {
   }
 }
 
-std::optional<TimePoint> TestLinkDial::next_deadline() const { return deadline_; }
+std::optional<TimePoint> TestLinkDial::next_deadline() const {
+  return deadline_;
+}
 
 std::optional<DialEvent> TestLinkDial::poll_event() {
   if (events_.empty()) return std::nullopt;

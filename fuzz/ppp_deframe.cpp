@@ -10,8 +10,8 @@ using namespace openras::ppp;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 5) return 0;
-  std::uint32_t accm = static_cast<std::uint32_t>(data[0]) << 24 | data[1] << 16 | data[2] << 8 |
-                       data[3];
+  std::uint32_t accm =
+      static_cast<std::uint32_t>(data[0]) << 24 | data[1] << 16 | data[2] << 8 | data[3];
   FcsSize fcs = (data[4] & 1) ? FcsSize::Fcs32 : FcsSize::Fcs16;
   HdlcDecoder decoder(512);
   decoder.set_accm(accm);

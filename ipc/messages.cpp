@@ -32,23 +32,35 @@ bool ResumeRequest::decode(Reader& r) {
   return true;
 }
 
-void HandleRequest::encode(Writer& w) const { w.u32(handle); }
-bool HandleRequest::decode(Reader& r) { return r.u32(handle); }
+void HandleRequest::encode(Writer& w) const {
+  w.u32(handle);
+}
+bool HandleRequest::decode(Reader& r) {
+  return r.u32(handle);
+}
 
 void ProjectionRequest::encode(Writer& w) const {
   w.u32(handle);
   w.u32(protocol);
 }
-bool ProjectionRequest::decode(Reader& r) { return r.u32(handle) && r.u32(protocol); }
+bool ProjectionRequest::decode(Reader& r) {
+  return r.u32(handle) && r.u32(protocol);
+}
 
 void SubscribeRequest::encode(Writer& w) const {
   w.u32(handle);
   w.u32(flags);
 }
-bool SubscribeRequest::decode(Reader& r) { return r.u32(handle) && r.u32(flags); }
+bool SubscribeRequest::decode(Reader& r) {
+  return r.u32(handle) && r.u32(flags);
+}
 
-void DialReply::encode(Writer& w) const { w.u32(handle); }
-bool DialReply::decode(Reader& r) { return r.u32(handle); }
+void DialReply::encode(Writer& w) const {
+  w.u32(handle);
+}
+bool DialReply::decode(Reader& r) {
+  return r.u32(handle);
+}
 
 void StatusReply::encode(Writer& w) const {
   w.u32(state);
@@ -109,8 +121,8 @@ void ProjectionReply::encode(Writer& w) const {
 }
 
 bool ProjectionReply::decode(Reader& r) {
-  return r.u32(projection_error) && r.str(ip_address) && r.str(server_ip_address) &&
-         r.str(dns1) && r.str(dns2) && r.u64(local_interface_id) && r.u64(peer_interface_id) &&
+  return r.u32(projection_error) && r.str(ip_address) && r.str(server_ip_address) && r.str(dns1) &&
+         r.str(dns2) && r.u64(local_interface_id) && r.u64(peer_interface_id) &&
          r.u32(auth_protocol) && r.u32(auth_data) && r.u32(lcp_options) &&
          r.u32(lcp_server_options) && r.str(reply_message);
 }

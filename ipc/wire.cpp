@@ -39,7 +39,9 @@ HeaderCheck check_header(const FrameHeader& h) {
   return HeaderCheck::Ok;
 }
 
-void Writer::u8(std::uint8_t v) { data_.push_back(static_cast<std::byte>(v)); }
+void Writer::u8(std::uint8_t v) {
+  data_.push_back(static_cast<std::byte>(v));
+}
 
 void Writer::u32(std::uint32_t v) {
   std::byte b[4];
@@ -61,7 +63,9 @@ void Writer::str(std::string_view s) {
   data_.insert(data_.end(), p, p + n);
 }
 
-void Writer::bytes(std::span<const std::byte> b) { data_.insert(data_.end(), b.begin(), b.end()); }
+void Writer::bytes(std::span<const std::byte> b) {
+  data_.insert(data_.end(), b.begin(), b.end());
+}
 
 bool Reader::u8(std::uint8_t& v) {
   if (in_.size() - pos_ < 1) return false;

@@ -1,8 +1,7 @@
 // The I/O side of a connection: its port (a tty) and its interface (TUN), in the manager's
 // event loop. The dial machine only ever sees octets and packets.
-#include <unistd.h>
-
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include "manager/connection_manager.hpp"
 #include "manager/interface.hpp"
@@ -24,8 +23,7 @@ void ConnectionManager::open_port(Connection& c, const dial::PortRequest& reques
     return;
   }
   c.port = std::make_unique<asio::posix::stream_descriptor>(io_, opened.fd);
-  log_line("port", "conn=%u opened %s at %u bps", c.handle, request.device.c_str(),
-           request.speed);
+  log_line("port", "conn=%u opened %s at %u bps", c.handle, request.device.c_str(), request.speed);
   c.machine->port_opened(Clock::now());
   read_port(c);
 }

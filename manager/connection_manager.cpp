@@ -47,8 +47,8 @@ std::uint32_t ConnectionManager::next_handle() {
 }
 
 void ConnectionManager::on_request(const std::shared_ptr<Session>& session,
-                                   const ipc::FrameHeader& header,
-                                   std::span<const std::byte> body, std::vector<int>& fds) {
+                                   const ipc::FrameHeader& header, std::span<const std::byte> body,
+                                   std::vector<int>& fds) {
   ipc::Reader r(body);
   Reply reply;
   switch (header.type) {
@@ -131,9 +131,8 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
       // Win32: dialing a connected entry succeeds and takes a reference on the connection;
       // the caller's notifier hears Connected right after the reply.
       ++c->references;
-      deferred_.push_back(
-          {session, ipc::StateEvent{c->handle, RASCS_Connected, 0, 0, req.subentry,
-                                    monotonic_ns()}});
+      deferred_.push_back({session, ipc::StateEvent{c->handle, RASCS_Connected, 0, 0, req.subentry,
+                                                    monotonic_ns()}});
       return ok(ipc::DialReply{c->handle});
     }
     if (!is_final_state(c->state, c->error)) return fail(ERROR_DIAL_ALREADY_IN_PROGRESS);
@@ -181,21 +180,19 @@ Connection* ConnectionManager::find_visible(const Session& session, std::uint32_
   return it->second.get();
 }
 
-ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session,
-                                                          ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session, ipc::Reader& r) {
   ipc::ResumeRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
   if (!c || c->hung_up) return fail(ERROR_INVALID_HANDLE);
-  std::uint32_t error = c->machine->resume(
-      {req.user, req.password, req.domain, req.callback_number}, Clock::now());
+  std::uint32_t error =
+      c->machine->resume({req.user, req.password, req.domain, req.callback_number}, Clock::now());
   if (error) return fail(error);
   arm_timer(*c);
   return fail(0);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_hang_up(const Session& session,
-                                                           ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_hang_up(const Session& session, ipc::Reader& r) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
@@ -226,14 +223,13 @@ void ConnectionManager::begin_hang_up(Connection& c) {
   pump(c);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_status(const Session& session,
-                                                          ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_status(const Session& session, ipc::Reader& r) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
   if (!c) return fail(ERROR_INVALID_HANDLE);
-  ipc::StatusReply reply{c->state, c->error, c->machine->device_type(),
-                         c->machine->device_name(), c->phone_number};
+  ipc::StatusReply reply{c->state, c->error, c->machine->device_type(), c->machine->device_name(),
+                         c->phone_number};
   return ok(reply);
 }
 
@@ -244,8 +240,7 @@ ConnectionManager::Reply ConnectionManager::handle_enum(const Session& session) 
     if (c->hung_up || c->state != RASCS_Connected || c->error != 0) continue;
     if (!find_visible(session, handle)) continue;
     reply.connections.push_back({handle, c->entry_name, c->machine->device_type(),
-                                 c->machine->device_name(), c->phonebook, 0,
-                                 c->owner_peer.uid});
+                                 c->machine->device_name(), c->phonebook, 0, c->owner_peer.uid});
   }
   return ok(reply);
 }
@@ -307,8 +302,7 @@ ConnectionManager::Reply ConnectionManager::handle_statistics(const Session& ses
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& session,
-                                                             ipc::Reader& r,
+ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& session, ipc::Reader& r,
                                                              std::vector<int>& fds) {
   ipc::SubscribeRequest req;
   if (!req.decode(r) || !r.at_end() || fds.size() != 1) return fail(ERROR_INVALID_PARAMETER);
@@ -348,9 +342,9 @@ void ConnectionManager::pump(Connection& c) {
       c.state = ev->state;
       if (ev->state == RASCS_OpenPort) c.error = 0;  // a new attempt (redial)
       if (ev->error) c.error = ev->error;
-      log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle,
-               c.entry_name.c_str(), std::string(state_name(ev->state)).c_str(), ev->error,
-               ev->error ? " " : "", ev->error ? std::string(error_name(ev->error)).c_str() : "");
+      log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle, c.entry_name.c_str(),
+               std::string(state_name(ev->state)).c_str(), ev->error, ev->error ? " " : "",
+               ev->error ? std::string(error_name(ev->error)).c_str() : "");
       if (ev->state == RASCS_Connected && ev->error == 0) {
         c.connected_once = true;
         c.connected_at = c.statistics_since = Clock::now();
@@ -433,8 +427,7 @@ void ConnectionManager::on_session_closed(Session& session) {
   for (std::uint32_t handle : abandoned) {
     auto it = connections_.find(handle);
     if (it == connections_.end()) continue;
-    log_line("dial", "conn=%u the dialing client went away before a final state: aborting",
-             handle);
+    log_line("dial", "conn=%u the dialing client went away before a final state: aborting", handle);
     begin_hang_up(*it->second);
   }
   for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {

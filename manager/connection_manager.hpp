@@ -34,7 +34,7 @@ struct Connection {
   bool connected_once = false;
   bool hung_up = false;
   PeerCredentials owner_peer;
-  std::weak_ptr<Session> notify;  // the dialing thread, until a final state
+  std::weak_ptr<Session> notify;      // the dialing thread, until a final state
   std::uint64_t dial_session_id = 0;  // the dial depends on this client until Connected
   int references = 1;
   TimePoint connected_at{};

@@ -14,8 +14,8 @@ namespace {
 
 std::string marker(std::uint32_t handle, bool begin) {
   // The trailing '.' keeps conn=1 from matching conn=12.
-  return std::string("# OpenRAS ") + (begin ? "begin" : "end") + " conn=" +
-         std::to_string(handle) + ".";
+  return std::string("# OpenRAS ") + (begin ? "begin" : "end") + " conn=" + std::to_string(handle) +
+         ".";
 }
 
 int run(const std::vector<std::string>& argv) {

@@ -8,7 +8,9 @@ namespace {
 bool g_quiet = false;
 }
 
-void set_log_quiet(bool quiet) { g_quiet = quiet; }
+void set_log_quiet(bool quiet) {
+  g_quiet = quiet;
+}
 
 void log_line(const char* topic, const char* fmt, ...) {
   if (g_quiet) return;

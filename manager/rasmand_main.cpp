@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
   openras::manager::set_log_quiet(quiet);
   asio::io_context io;
   options.dns_mode = dns_mode == "resolved" ? openras::manager::DnsMode::Resolved
-                     : dns_mode == "file"     ? openras::manager::DnsMode::File
-                     : dns_mode == "none"     ? openras::manager::DnsMode::None
-                                              : openras::manager::DnsMode::Auto;
+                     : dns_mode == "file"   ? openras::manager::DnsMode::File
+                     : dns_mode == "none"   ? openras::manager::DnsMode::None
+                                            : openras::manager::DnsMode::Auto;
   openras::manager::ConnectionManager manager(io, options);
   openras::manager::Server server(io, manager);
   switch (server.listen(socket_path)) {

@@ -74,17 +74,17 @@ void Server::stop() {
 }
 
 void Server::accept_next() {
-  acceptor_.async_accept([this](const std::error_code& ec,
-                                asio::local::stream_protocol::socket socket) {
-    if (ec) {
-      if (ec != asio::error::operation_aborted) accept_next();
-      return;
-    }
-    auto session = std::make_shared<Session>(std::move(socket), manager_, next_session_id_++);
-    manager_.session_opened();
-    session->start();
-    accept_next();
-  });
+  acceptor_.async_accept(
+      [this](const std::error_code& ec, asio::local::stream_protocol::socket socket) {
+        if (ec) {
+          if (ec != asio::error::operation_aborted) accept_next();
+          return;
+        }
+        auto session = std::make_shared<Session>(std::move(socket), manager_, next_session_id_++);
+        manager_.session_opened();
+        session->start();
+        accept_next();
+      });
 }
 
 }  // namespace openras::manager

@@ -30,7 +30,9 @@ Session::~Session() {
   for (int fd : pending_fds_) ::close(fd);
 }
 
-void Session::start() { wait_readable(); }
+void Session::start() {
+  wait_readable();
+}
 
 void Session::wait_readable() {
   if (closed_) return;

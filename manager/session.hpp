@@ -37,8 +37,7 @@ class RequestHandler {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(asio::local::stream_protocol::socket socket, RequestHandler& handler,
-          std::uint64_t id);
+  Session(asio::local::stream_protocol::socket socket, RequestHandler& handler, std::uint64_t id);
   ~Session();
 
   void start();

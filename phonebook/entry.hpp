@@ -25,11 +25,11 @@ enum AuthRestriction : std::uint32_t {
 
 struct Entry {
   std::string name;
-  std::uint32_t type = 1;  // RASET_Phone
-  std::string media;       // MEDIA=
-  std::string port;        // Port=
-  std::string device_name; // Device= (in the MEDIA block)
-  std::string device_type; // DEVICE= (opens the DEVICE block)
+  std::uint32_t type = 1;   // RASET_Phone
+  std::string media;        // MEDIA=
+  std::string port;         // Port=
+  std::string device_name;  // Device= (in the MEDIA block)
+  std::string device_type;  // DEVICE= (opens the DEVICE block)
   std::string phone_number;
   std::uint32_t vpn_strategy = 0;
   std::uint32_t redial_attempts = 0;
@@ -38,7 +38,7 @@ struct Entry {
   std::uint32_t idle_disconnect_seconds = 0;
   std::uint32_t auth_restrictions = 0;  // 0: the default set
   std::uint32_t data_encryption = 0;
-  bool remote_default_gateway = true;   // IpPrioritizeRemote
+  bool remote_default_gateway = true;                    // IpPrioritizeRemote
   std::map<std::string, std::string, std::less<>> keys;  // every Entry-scope key, raw
 
   std::optional<std::string> key(std::string_view k) const;
@@ -47,8 +47,8 @@ struct Entry {
 
 struct EntryParse {
   std::optional<Entry> entry;
-  std::uint32_t error = 0;     // ERROR_CANNOT_FIND_PHONEBOOK_ENTRY / ERROR_CORRUPT_PHONEBOOK
-  std::string detail;          // "line 7: line is not Key=Value"
+  std::uint32_t error = 0;  // ERROR_CANNOT_FIND_PHONEBOOK_ENTRY / ERROR_CORRUPT_PHONEBOOK
+  std::string detail;       // "line 7: line is not Key=Value"
 };
 
 EntryParse entry_from_pbk(const PbkFile& file, std::string_view name);

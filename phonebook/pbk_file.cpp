@@ -111,7 +111,9 @@ std::vector<std::string> PbkFile::entry_names() const {
   return names;
 }
 
-bool PbkFile::has_entry(std::string_view name) const { return find(name) != nullptr; }
+bool PbkFile::has_entry(std::string_view name) const {
+  return find(name) != nullptr;
+}
 
 bool PbkFile::entry_is_broken(std::string_view name) const {
   return std::any_of(diagnostics_.begin(), diagnostics_.end(),
@@ -143,7 +145,8 @@ std::vector<PbkFile::KeyLine> PbkFile::key_lines(const Section& s) const {
       (current == Scope::Media ? media_blocks : device_blocks)++;
     }
     if (in_other) continue;
-    int block = current == Scope::Entry ? 1 : (current == Scope::Media ? media_blocks : device_blocks);
+    int block =
+        current == Scope::Entry ? 1 : (current == Scope::Media ? media_blocks : device_blocks);
     out.push_back({i, std::string(k), current, block});
   }
   return out;

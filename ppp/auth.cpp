@@ -27,7 +27,8 @@ std::optional<Header> parse(ByteView packet) {
   return Header{packet[0], packet[1], packet.subspan(4, len - 4u)};
 }
 
-std::array<std::uint8_t, 16> chap_md5(std::uint8_t id, std::string_view secret, ByteView challenge) {
+std::array<std::uint8_t, 16> chap_md5(std::uint8_t id, std::string_view secret,
+                                      ByteView challenge) {
   md5_ctx ctx;
   md5_init(&ctx);
   md5_update(&ctx, 1, &id);
@@ -129,7 +130,8 @@ void AuthClient::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
   auto h = parse(packet);
   if (!h) return;
   if (protocol == kProtoPap && method_ == AuthMethod::Pap) on_pap(h->code, h->data);
-  if (protocol == kProtoChap && (method_ == AuthMethod::ChapMd5 || method_ == AuthMethod::MsChapV2)) {
+  if (protocol == kProtoChap &&
+      (method_ == AuthMethod::ChapMd5 || method_ == AuthMethod::MsChapV2)) {
     on_chap(h->code, h->id, h->data, now);
   }
 }

@@ -11,7 +11,8 @@ struct SlicedTables {
   constexpr SlicedTables() {
     for (unsigned i = 0; i < 256; ++i) {
       T v = static_cast<T>(i);
-      for (int b = 0; b < 8; ++b) v = (v & 1) ? static_cast<T>((v >> 1) ^ Poly) : static_cast<T>(v >> 1);
+      for (int b = 0; b < 8; ++b)
+        v = (v & 1) ? static_cast<T>((v >> 1) ^ Poly) : static_cast<T>(v >> 1);
       t[0][i] = v;
     }
     for (int k = 1; k < 8; ++k) {
@@ -31,9 +32,8 @@ std::uint16_t fcs16_update(std::uint16_t fcs, const std::uint8_t* p, std::size_t
   const auto& t = kFcs16.t;
   while (n >= 8) {
     fcs ^= static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-    fcs = static_cast<std::uint16_t>(t[7][fcs & 0xff] ^ t[6][fcs >> 8] ^ t[5][p[2]] ^
-                                     t[4][p[3]] ^ t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^
-                                     t[0][p[7]]);
+    fcs = static_cast<std::uint16_t>(t[7][fcs & 0xff] ^ t[6][fcs >> 8] ^ t[5][p[2]] ^ t[4][p[3]] ^
+                                     t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]]);
     p += 8;
     n -= 8;
   }
@@ -46,8 +46,8 @@ std::uint32_t fcs32_update(std::uint32_t fcs, const std::uint8_t* p, std::size_t
   while (n >= 8) {
     fcs ^= static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
            (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
-    fcs = t[7][fcs & 0xff] ^ t[6][(fcs >> 8) & 0xff] ^ t[5][(fcs >> 16) & 0xff] ^
-          t[4][fcs >> 24] ^ t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+    fcs = t[7][fcs & 0xff] ^ t[6][(fcs >> 8) & 0xff] ^ t[5][(fcs >> 16) & 0xff] ^ t[4][fcs >> 24] ^
+          t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
     p += 8;
     n -= 8;
   }
@@ -58,7 +58,9 @@ std::uint32_t fcs32_update(std::uint32_t fcs, const std::uint8_t* p, std::size_t
 std::uint16_t fcs16_reference(std::uint16_t fcs, const std::uint8_t* p, std::size_t n) {
   while (n--) {
     fcs ^= *p++;
-    for (int b = 0; b < 8; ++b) fcs = (fcs & 1) ? static_cast<std::uint16_t>((fcs >> 1) ^ 0x8408) : static_cast<std::uint16_t>(fcs >> 1);
+    for (int b = 0; b < 8; ++b)
+      fcs = (fcs & 1) ? static_cast<std::uint16_t>((fcs >> 1) ^ 0x8408)
+                      : static_cast<std::uint16_t>(fcs >> 1);
   }
   return fcs;
 }

@@ -4,16 +4,26 @@ namespace openras::ppp {
 
 const char* fsm_state_name(FsmState s) {
   switch (s) {
-    case FsmState::Initial: return "Initial";
-    case FsmState::Starting: return "Starting";
-    case FsmState::Closed: return "Closed";
-    case FsmState::Stopped: return "Stopped";
-    case FsmState::Closing: return "Closing";
-    case FsmState::Stopping: return "Stopping";
-    case FsmState::ReqSent: return "Req-Sent";
-    case FsmState::AckRcvd: return "Ack-Rcvd";
-    case FsmState::AckSent: return "Ack-Sent";
-    case FsmState::Opened: return "Opened";
+    case FsmState::Initial:
+      return "Initial";
+    case FsmState::Starting:
+      return "Starting";
+    case FsmState::Closed:
+      return "Closed";
+    case FsmState::Stopped:
+      return "Stopped";
+    case FsmState::Closing:
+      return "Closing";
+    case FsmState::Stopping:
+      return "Stopping";
+    case FsmState::ReqSent:
+      return "Req-Sent";
+    case FsmState::AckRcvd:
+      return "Ack-Rcvd";
+    case FsmState::AckSent:
+      return "Ack-Sent";
+    case FsmState::Opened:
+      return "Opened";
   }
   return "?";
 }
@@ -244,8 +254,7 @@ void Fsm::receive(ByteView packet, TimePoint now) {
 }
 
 void Fsm::on_configure_request(std::uint8_t id, ByteView options, TimePoint now) {
-  if (state_ == FsmState::Closed || state_ == FsmState::Closing ||
-      state_ == FsmState::Stopping) {
+  if (state_ == FsmState::Closed || state_ == FsmState::Closing || state_ == FsmState::Stopping) {
     if (state_ == FsmState::Closed) send(kTerminateAck, id, {});
     return;
   }

@@ -56,7 +56,8 @@ void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
   std::uint8_t trailer[4];
   std::size_t trailer_len;
   if (fcs_ == FcsSize::Fcs16) {
-    std::uint16_t fcs = static_cast<std::uint16_t>(~fcs16_update(kFcs16Init, frame.data(), frame.size()));
+    std::uint16_t fcs =
+        static_cast<std::uint16_t>(~fcs16_update(kFcs16Init, frame.data(), frame.size()));
     trailer[0] = static_cast<std::uint8_t>(fcs);
     trailer[1] = static_cast<std::uint8_t>(fcs >> 8);
     trailer_len = 2;

@@ -17,9 +17,9 @@ enum class FcsSize { Fcs16, Fcs32 };
 struct HdlcStats {
   std::uint64_t frames = 0;
   std::uint64_t fcs_errors = 0;
-  std::uint64_t runts = 0;       // shorter than an FCS
-  std::uint64_t overruns = 0;    // longer than the maximum frame
-  std::uint64_t aborts = 0;      // control-escape followed by a flag
+  std::uint64_t runts = 0;     // shorter than an FCS
+  std::uint64_t overruns = 0;  // longer than the maximum frame
+  std::uint64_t aborts = 0;    // control-escape followed by a flag
   std::uint64_t discarded_octets = 0;
 };
 

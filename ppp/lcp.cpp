@@ -311,8 +311,12 @@ void Lcp::send_protocol_reject(std::uint16_t protocol, ByteView info) {
   fsm_.send(kProtocolReject, fsm_.next_id(), data);
 }
 
-void Lcp::this_layer_up() { hooks_.layer_up(kProtoLcp); }
-void Lcp::this_layer_down() { hooks_.layer_down(kProtoLcp); }
+void Lcp::this_layer_up() {
+  hooks_.layer_up(kProtoLcp);
+}
+void Lcp::this_layer_down() {
+  hooks_.layer_down(kProtoLcp);
+}
 void Lcp::this_layer_finished(FinishReason reason) {
   hooks_.layer_finished(kProtoLcp, reason);
 }

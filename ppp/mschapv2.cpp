@@ -188,7 +188,8 @@ Failure parse_failure(std::string_view text) {
       break;
     }
     auto end = text.find(' ', pos);
-    std::string_view field = text.substr(pos, end == std::string_view::npos ? text.npos : end - pos);
+    std::string_view field =
+        text.substr(pos, end == std::string_view::npos ? text.npos : end - pos);
     pos = end == std::string_view::npos ? text.size() : end + 1;
     if (field.size() < 2 || field[1] != '=') continue;
     std::string_view value = field.substr(2);

@@ -6,22 +6,32 @@ namespace openras::ppp {
 
 const char* auth_method_name(AuthMethod m) {
   switch (m) {
-    case AuthMethod::None: return "none";
-    case AuthMethod::Pap: return "PAP";
-    case AuthMethod::ChapMd5: return "CHAP-MD5";
-    case AuthMethod::MsChapV2: return "MS-CHAPv2";
+    case AuthMethod::None:
+      return "none";
+    case AuthMethod::Pap:
+      return "PAP";
+    case AuthMethod::ChapMd5:
+      return "CHAP-MD5";
+    case AuthMethod::MsChapV2:
+      return "MS-CHAPv2";
   }
   return "?";
 }
 
 const char* phase_name(Phase p) {
   switch (p) {
-    case Phase::Dead: return "Dead";
-    case Phase::Establish: return "Establish";
-    case Phase::Authenticate: return "Authenticate";
-    case Phase::Network: return "Network";
-    case Phase::Running: return "Running";
-    case Phase::Terminate: return "Terminate";
+    case Phase::Dead:
+      return "Dead";
+    case Phase::Establish:
+      return "Establish";
+    case Phase::Authenticate:
+      return "Authenticate";
+    case Phase::Network:
+      return "Network";
+    case Phase::Running:
+      return "Running";
+    case Phase::Terminate:
+      return "Terminate";
   }
   return "?";
 }
@@ -38,11 +48,19 @@ Session::Session(SessionConfig config, Random& random)
   if (!config_.ipv6 || (config_.server && !config_.server_settings.ipv6)) ipv6cp_done_ = true;
 }
 
-FsmState Session::lcp_state() const { return const_cast<Lcp&>(lcp_).fsm().state(); }
-FsmState Session::ipcp_state() const { return const_cast<Ipcp&>(ipcp_).fsm().state(); }
-FsmState Session::ipv6cp_state() const { return const_cast<Ipv6cp&>(ipv6cp_).fsm().state(); }
+FsmState Session::lcp_state() const {
+  return const_cast<Lcp&>(lcp_).fsm().state();
+}
+FsmState Session::ipcp_state() const {
+  return const_cast<Ipcp&>(ipcp_).fsm().state();
+}
+FsmState Session::ipv6cp_state() const {
+  return const_cast<Ipv6cp&>(ipv6cp_).fsm().state();
+}
 
-void Session::set_phase(Phase p) { phase_ = p; }
+void Session::set_phase(Phase p) {
+  phase_ = p;
+}
 
 void Session::open(TimePoint now) {
   now_ = now;
@@ -111,7 +129,8 @@ void Session::dispatch(std::uint16_t protocol, ByteView info, TimePoint now) {
       return;
     case kProtoPap:
     case kProtoChap:
-      if (phase_ != Phase::Authenticate && phase_ != Phase::Network && phase_ != Phase::Running) return;
+      if (phase_ != Phase::Authenticate && phase_ != Phase::Network && phase_ != Phase::Running)
+        return;
       if (config_.server) {
         auth_server_.receive(protocol, info, now);
       } else {
@@ -278,7 +297,9 @@ void Session::layer_finished(std::uint16_t protocol, FinishReason reason) {
   emit(Event::Kind::Finished, error);
 }
 
-void Session::loopback_detected() { fail(ERROR_PPP_LOOPBACK_DETECTED, now_); }
+void Session::loopback_detected() {
+  fail(ERROR_PPP_LOOPBACK_DETECTED, now_);
+}
 
 void Session::protocol_rejected(std::uint16_t protocol) {
   if (protocol == kProtoIpcp) {
@@ -293,7 +314,9 @@ void Session::protocol_rejected(std::uint16_t protocol) {
   }
 }
 
-void Session::echo_reply_received() { echo_outstanding_ = 0; }
+void Session::echo_reply_received() {
+  echo_outstanding_ = 0;
+}
 
 void Session::check_auth(TimePoint now) {
   AuthStatus status = config_.server ? auth_server_.status() : auth_client_.status();

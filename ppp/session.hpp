@@ -42,8 +42,7 @@ class Session final : private LayerHooks {
   std::optional<ReceivedPacket> poll_packet();
 
   // Continue after Event::AuthRetry with what the user typed.
-  void resume_authentication(const std::string& user, const std::string& password,
-                             TimePoint now);
+  void resume_authentication(const std::string& user, const std::string& password, TimePoint now);
 
   Phase phase() const { return phase_; }
   const Negotiated& negotiated() const { return negotiated_; }
@@ -84,7 +83,7 @@ class Session final : private LayerHooks {
   AuthServer auth_server_;
   Phase phase_ = Phase::Dead;
   Phase phase_at_down_ = Phase::Dead;  // where LCP was when it last left Opened
-  std::uint32_t pending_error_ = 0;  // why we are closing
+  std::uint32_t pending_error_ = 0;    // why we are closing
   bool finished_ = false;
   bool network_up_ = false;
   bool ipcp_done_ = false;

@@ -95,7 +95,7 @@ struct Negotiated {
   std::uint32_t peer_magic = 0;
   AuthMethod auth = AuthMethod::None;  // what the peer asked us to do (server: what we did)
   std::string auth_message;            // the server's text (PAP message, CHAP M=...)
-  std::uint32_t ip = 0;  // host order
+  std::uint32_t ip = 0;                // host order
   std::uint32_t peer_ip = 0;
   std::uint32_t dns1 = 0;
   std::uint32_t dns2 = 0;
@@ -104,7 +104,7 @@ struct Negotiated {
   std::uint64_t peer_interface_id = 0;
   bool ipv6_up = false;
   std::optional<std::array<std::uint8_t, 16>> mppe_master_key;  // MS-CHAPv2 only
-  std::string peer_user;  // server role: who authenticated
+  std::string peer_user;                                        // server role: who authenticated
 };
 
 enum class Phase { Dead, Establish, Authenticate, Network, Running, Terminate };
@@ -115,11 +115,11 @@ struct Event {
     LinkEstablished,  // LCP opened
     AuthStarted,
     AuthSucceeded,
-    AuthRetry,        // paused: resume_authentication() with new credentials
-    NetworkStarted,   // NCPs negotiating
-    NetworkUp,        // at least one NCP opened; traffic can flow
-    Ipv6Up,           // IPV6CP opened after NetworkUp
-    Finished,         // the link is down; `error` says why (0: we closed it)
+    AuthRetry,       // paused: resume_authentication() with new credentials
+    NetworkStarted,  // NCPs negotiating
+    NetworkUp,       // at least one NCP opened; traffic can flow
+    Ipv6Up,          // IPV6CP opened after NetworkUp
+    Finished,        // the link is down; `error` says why (0: we closed it)
   };
   Kind kind;
   std::uint32_t error = 0;

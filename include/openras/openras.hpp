@@ -28,9 +28,7 @@ struct StateChange {
   RASCONNSTATE state = RASCS_OpenPort;
   std::error_code error;
   DWORD extended_error = 0;
-  bool is_final() const {
-    return error || state == RASCS_Connected || state == RASCS_Disconnected;
-  }
+  bool is_final() const { return error || state == RASCS_Connected || state == RASCS_Disconnected; }
 };
 
 struct DialRequest {

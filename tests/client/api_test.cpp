@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstring>
-
 #include <set>
 
 #include "client/channel.hpp"
@@ -25,8 +24,8 @@ TEST_F(ApiTest, RasDialValidatesItsArguments) {
             static_cast<DWORD>(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, nullptr),
             static_cast<DWORD>(ERROR_INVALID_PARAMETER));
-  for (DWORD bad : {0u, 1u, static_cast<DWORD>(sizeof(params) - 1),
-                    static_cast<DWORD>(sizeof(params) + 1)}) {
+  for (DWORD bad :
+       {0u, 1u, static_cast<DWORD>(sizeof(params) - 1), static_cast<DWORD>(sizeof(params) + 1)}) {
     params.dwSize = bad;
     EXPECT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h),
               static_cast<DWORD>(ERROR_INVALID_SIZE))
@@ -71,9 +70,10 @@ TEST_F(ApiTest, UnknownEntryAndMissingPhonebook) {
 
 TEST_F(ApiTest, EntryWithoutALinkThisBuildCanOpen) {
   std::FILE* f = std::fopen(phonebook().c_str(), "ab");
-  std::fputs("[Vpn]\r\nType=2\r\nMEDIA=rastapi\r\nPort=VPN2-0\r\nDevice=WAN Miniport (IKEv2)\r\n"
-             "DEVICE=vpn\r\nPhoneNumber=vpn.example.com\r\n",
-             f);
+  std::fputs(
+      "[Vpn]\r\nType=2\r\nMEDIA=rastapi\r\nPort=VPN2-0\r\nDevice=WAN Miniport (IKEv2)\r\n"
+      "DEVICE=vpn\r\nPhoneNumber=vpn.example.com\r\n",
+      f);
   std::fclose(f);
   auto params = params_for("Vpn");
   HRASCONN h = nullptr;
@@ -163,8 +163,7 @@ TEST_F(ApiTest, ErrorStrings) {
 }
 
 TEST_F(ApiTest, ProjectionBeforeAndAfterProjected) {
-  add_entry("Slow", kFullScript, 40,
-            "OpenRasTestIp=10.9.8.7\r\nOpenRasTestServerIp=10.9.8.1\r\n");
+  add_entry("Slow", kFullScript, 40, "OpenRasTestIp=10.9.8.7\r\nOpenRasTestServerIp=10.9.8.1\r\n");
   auto params = params_for("Slow");
   auto fn = [](UINT, RASCONNSTATE, DWORD) {};
   HRASCONN h = nullptr;
@@ -177,9 +176,8 @@ TEST_F(ApiTest, ProjectionBeforeAndAfterProjected) {
             static_cast<DWORD>(ERROR_PROJECTION_NOT_COMPLETE));
   RASCONNSTATUSA st{};
   st.dwSize = sizeof(st);
-  ASSERT_TRUE(pump_until([&] {
-    return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected;
-  }));
+  ASSERT_TRUE(pump_until(
+      [&] { return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected; }));
   ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb), 0u);
   EXPECT_STREQ(ip.szIpAddress, "10.9.8.7");
   EXPECT_STREQ(ip.szServerIpAddress, "10.9.8.1");

@@ -62,8 +62,9 @@ TEST_F(CppApiTest, CallbackHearsStatesAndTheFinalError) {
   add_entry("Bad", "OpenPort,PortOpened,Authenticate!691", 1);
   std::vector<StateChange> heard;
   std::error_code ec;
-  auto c = Connection::dial({.entry = "Bad", .phonebook = phonebook()},
-                            [&](const StateChange& s) { heard.push_back(s); }, ec);
+  auto c = Connection::dial(
+      {.entry = "Bad", .phonebook = phonebook()}, [&](const StateChange& s) { heard.push_back(s); },
+      ec);
   ASSERT_FALSE(ec);
   ASSERT_TRUE(pump_until([&] { return !heard.empty() && heard.back().is_final(); }));
   EXPECT_EQ(heard.front().state, RASCS_OpenPort);

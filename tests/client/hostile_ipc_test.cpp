@@ -96,10 +96,10 @@ TEST_F(HostileIpcTest, RandomGarbageNeverTakesTheDaemonDown) {
     for (auto& b : junk) b = static_cast<std::byte>(rng());
     if (round % 2 == 0 && junk.size() >= ipc::kHeaderSize) {
       // Half the rounds carry a valid header so the garbage reaches the message decoders.
-      ipc::encode_header({static_cast<std::uint32_t>(junk.size() - ipc::kHeaderSize),
-                          ipc::kProtocolVersion, static_cast<ipc::MsgType>(1 + rng() % 10),
-                          static_cast<std::uint32_t>(round)},
-                         junk.data());
+      ipc::encode_header(
+          {static_cast<std::uint32_t>(junk.size() - ipc::kHeaderSize), ipc::kProtocolVersion,
+           static_cast<ipc::MsgType>(1 + rng() % 10), static_cast<std::uint32_t>(round)},
+          junk.data());
     }
     send_bytes(fd, junk);
     close(fd);

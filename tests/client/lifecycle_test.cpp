@@ -81,9 +81,9 @@ TEST_F(LifecycleTest, CallerThreadExitingMidDialAbortsTheDial) {
   std::thread dialer([&] {
     auto params = params_for("Slow");
     auto on_state = [](UINT, RASCONNSTATE, DWORD) {};
-    ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0,
-                       reinterpret_cast<LPVOID>(+on_state), &h),
-              0u);
+    ASSERT_EQ(
+        RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state), &h),
+        0u);
     RasDispatchNotifications(150);
   });
   dialer.join();  // the thread ends with the dial in progress
@@ -159,8 +159,8 @@ TEST_F(LifecycleTest, DialingAnEntryBeingDialedIsRefused) {
   auto params = params_for("Slow");
   auto on_state = [](UINT, RASCONNSTATE, DWORD) {};
   HRASCONN first = nullptr, second = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0,
-                     reinterpret_cast<LPVOID>(+on_state), &first),
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state),
+                     &first),
             0u);
   EXPECT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &second),
             static_cast<DWORD>(ERROR_DIAL_ALREADY_IN_PROGRESS));
@@ -178,16 +178,13 @@ TEST_F(LifecycleTest, PausedRetryAuthenticationResumesWithTheNewPassword) {
   ext.dwfOptions = RDEOPT_PausedStates;
   auto params = params_for("E", "wrong");
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(&ext, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state),
-                     &h),
-            0u);
-  ASSERT_TRUE(pump_until([] {
-    return !heard.empty() && heard.back().first == RASCS_RetryAuthentication;
-  }));
+  ASSERT_EQ(
+      RasDialA(&ext, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state), &h), 0u);
+  ASSERT_TRUE(
+      pump_until([] { return !heard.empty() && heard.back().first == RASCS_RetryAuthentication; }));
   snprintf(params.szPassword, sizeof(params.szPassword), "secret");
-  ASSERT_EQ(RasDialA(&ext, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state),
-                     &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(&ext, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state), &h), 0u);
   ASSERT_TRUE(pump_until([] { return heard.back().first == RASCS_Connected; }));
   EXPECT_EQ(heard.back().second, 0u);
   RasHangUpA(h);
@@ -211,9 +208,9 @@ TEST_F(LifecycleTest, DaemonGoingAwayEndsTheDialWithItsOwnError) {
   };
   auto params = params_for("Slow");
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0,
-                     reinterpret_cast<LPVOID>(+on_state), &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state), &h),
+      0u);
   kill(daemon_pid(), SIGKILL);
   EXPECT_TRUE(pump_until([] { return last_error != 0; }));
   EXPECT_EQ(last_error, static_cast<DWORD>(ERROR_RASMAN_SERVICE_STOPPED));
@@ -233,14 +230,13 @@ TEST_F(LifecycleTest, RedialAttemptsRetryAFailedDialUnderTheSameHandle) {
   };
   auto params = params_for("Flaky");
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0,
-                     reinterpret_cast<LPVOID>(+on_state), &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state), &h),
+      0u);
   RASCONNSTATUSA st{};
   st.dwSize = sizeof(st);
-  ASSERT_TRUE(pump_until([&] {
-    return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected;
-  }));
+  ASSERT_TRUE(pump_until(
+      [&] { return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected; }));
   for (int i = 0; i < 5; ++i) RasDispatchNotifications(5);
   EXPECT_EQ(open_ports, 3);  // two failures swallowed, the third attempt connects
   EXPECT_EQ(last_error, 0u);

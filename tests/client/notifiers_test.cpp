@@ -23,12 +23,21 @@ struct Heard {
 };
 
 thread_local std::vector<Heard>* t_heard = nullptr;
-pid_t tid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
+pid_t tid() {
+  return static_cast<pid_t>(syscall(SYS_gettid));
+}
 
-const std::vector<RASCONNSTATE> kExpected = {
-    RASCS_OpenPort,      RASCS_PortOpened,  RASCS_ConnectDevice,      RASCS_DeviceConnected,
-    RASCS_AllDevicesConnected, RASCS_Authenticate, RASCS_AuthNotify, RASCS_Authenticated,
-    RASCS_AuthProject,   RASCS_Projected,   RASCS_Connected};
+const std::vector<RASCONNSTATE> kExpected = {RASCS_OpenPort,
+                                             RASCS_PortOpened,
+                                             RASCS_ConnectDevice,
+                                             RASCS_DeviceConnected,
+                                             RASCS_AllDevicesConnected,
+                                             RASCS_Authenticate,
+                                             RASCS_AuthNotify,
+                                             RASCS_Authenticated,
+                                             RASCS_AuthProject,
+                                             RASCS_Projected,
+                                             RASCS_Connected};
 
 void WINAPI func0(UINT msg, RASCONNSTATE state, DWORD error) {
   t_heard->push_back({msg, nullptr, state, error, 0, tid()});
@@ -51,15 +60,13 @@ DWORD WINAPI func2_stop_after_two(ULONG_PTR id, DWORD, HRASCONN h, UINT msg, RAS
 }
 
 bool finished(const std::vector<Heard>& heard) {
-  return !heard.empty() &&
-         (heard.back().error != 0 || heard.back().state == RASCS_Connected);
+  return !heard.empty() && (heard.back().error != 0 || heard.back().state == RASCS_Connected);
 }
 
 class NotifierTest : public DaemonTest {
  protected:
   // Dials `entry` with a callback notifier and pumps until the final state.
-  HRASCONN dial_with(DWORD type, LPVOID fn, const std::string& entry,
-                     std::vector<Heard>& heard) {
+  HRASCONN dial_with(DWORD type, LPVOID fn, const std::string& entry, std::vector<Heard>& heard) {
     t_heard = &heard;
     auto params = params_for(entry);
     params.dwCallbackId = 0xC0FFEE;
@@ -165,9 +172,8 @@ TEST_F(NotifierTest, Func2ReturningZeroStopsNotificationsButTheDialCompletes) {
             0u);
   RASCONNSTATUSA st{};
   st.dwSize = sizeof(st);
-  EXPECT_TRUE(pump_until([&] {
-    return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected;
-  }));
+  EXPECT_TRUE(pump_until(
+      [&] { return RasGetConnectStatusA(h, &st) == 0 && st.rasconnstate == RASCS_Connected; }));
   for (int i = 0; i < 10; ++i) RasDispatchNotifications(5);
   EXPECT_EQ(heard.size(), 2u);
   EXPECT_EQ(st.rasconnstate, RASCS_Connected);
@@ -186,8 +192,8 @@ TEST_F(NotifierTest, TwoThreadsEachHearOnlyTheirOwnDial) {
     r.thread = tid();
     t_heard = &r.heard;
     auto params = params_for(entry);
-    ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 1,
-                       reinterpret_cast<LPVOID>(&func1), &r.handle),
+    ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 1, reinterpret_cast<LPVOID>(&func1),
+                       &r.handle),
               0u);
     pump_until([&] { return finished(r.heard); });
     RasHangUpA(r.handle);
@@ -217,9 +223,8 @@ TEST_F(NotifierTest, NotificationsWaitUntilTheThreadPumps) {
   t_heard = &heard;
   auto params = params_for("E");
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(&func0),
-                     &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(&func0), &h), 0u);
   usleep(100 * 1000);  // the dial finishes in rasmand meanwhile
   EXPECT_TRUE(heard.empty()) << "a notification ran without the thread pumping";
   RasDispatchNotifications(0);
@@ -236,9 +241,9 @@ TEST_F(NotifierTest, WaitForSingleObjectPumpsLikeAnAlertableWait) {
   };
   auto params = params_for("E");
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0,
-                     reinterpret_cast<LPVOID>(+on_state), &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(nullptr, phonebook().c_str(), &params, 0, reinterpret_cast<LPVOID>(+on_state), &h),
+      0u);
   EXPECT_EQ(WaitForSingleObject(done_event, 5000), WAIT_OBJECT_0);
   EXPECT_EQ(WaitForSingleObject(done_event, 0), WAIT_OBJECT_0);  // manual reset stays set
   CloseHandle(done_event);
@@ -257,8 +262,8 @@ TEST_F(NotifierTest, HangUpFromInsideTheCallbackIsAllowed) {
     }
   };
   auto params = params_for("E");
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 1,
-                     reinterpret_cast<LPVOID>(+on_state), &s_handle),
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 1, reinterpret_cast<LPVOID>(+on_state),
+                     &s_handle),
             0u);
   EXPECT_TRUE(wait_until_gone(s_handle));
   for (int i = 0; i < 5; ++i) RasDispatchNotifications(5);

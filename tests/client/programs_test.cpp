@@ -39,10 +39,10 @@ TEST_F(ProgramsTest, SdkStyleAsyncSamplePrintsEveryState) {
   Output r = run(sample("async_dial") + " Demo " + phonebook());
   EXPECT_EQ(r.status, 0) << r.out;
   std::size_t last = 0;
-  for (const char* line : {"RasDial returned at once", "RASCS_OpenPort = 0", "RASCS_PortOpened = 1",
-                           "RASCS_ConnectDevice = 2", "RASCS_Authenticate = 5",
-                           "RASCS_Projected = 18", "RASCS_Connected = 8192",
-                           "final error 0", "Calling RasHangUp"}) {
+  for (const char* line :
+       {"RasDial returned at once", "RASCS_OpenPort = 0", "RASCS_PortOpened = 1",
+        "RASCS_ConnectDevice = 2", "RASCS_Authenticate = 5", "RASCS_Projected = 18",
+        "RASCS_Connected = 8192", "final error 0", "Calling RasHangUp"}) {
     auto at = r.out.find(line, last);
     ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << r.out;
     last = at;

@@ -85,8 +85,8 @@ TEST(TestLink, HangUpReleasesAfterTheTeardownDelay) {
 }
 
 TEST(TestLink, PausedRetryAndResume) {
-  auto e = entry_with(
-      "OpenRasTestScript=OpenPort,Authenticate,Connected\nOpenRasTestPassword=pw\n");
+  auto e =
+      entry_with("OpenRasTestScript=OpenPort,Authenticate,Connected\nOpenRasTestPassword=pw\n");
   DialParams params;
   params.options = RDEOPT_PausedStates;
   params.credentials.password = "bad";

@@ -67,9 +67,10 @@ class SerialE2E : public ::testing::Test {
   std::string phonebook_with(const std::string& port, const std::string& device_type = "serial",
                              const std::string& extra = "") {
     std::string path = dir_ + "/e2e.pbk";
-    std::ofstream(path) << "[Slirp]\r\nEncoding=1\r\nType=3\r\n" << extra
-                        << "MEDIA=serial\r\nPort=" << port << "\r\nDevice=slirp\r\nDEVICE="
-                        << device_type << "\r\nPhoneNumber=5551234\r\n";
+    std::ofstream(path) << "[Slirp]\r\nEncoding=1\r\nType=3\r\n"
+                        << extra << "MEDIA=serial\r\nPort=" << port
+                        << "\r\nDevice=slirp\r\nDEVICE=" << device_type
+                        << "\r\nPhoneNumber=5551234\r\n";
     return path;
   }
 
@@ -229,11 +230,11 @@ TEST_F(SerialE2E, TheSdkStyleAsyncSampleDialsTheRealPeer) {
   int status = pclose(p);
   EXPECT_EQ(WEXITSTATUS(status), 0) << out;
   std::size_t last = 0;
-  for (const char* line : {"RASCS_OpenPort = 0", "RASCS_PortOpened = 1", "RASCS_ConnectDevice = 2",
-                           "RASCS_DeviceConnected = 3", "RASCS_AllDevicesConnected = 4",
-                           "RASCS_Authenticate = 5", "RASCS_Authenticated = 14",
-                           "RASCS_AuthProject = 10", "RASCS_Projected = 18",
-                           "RASCS_Connected = 8192", "final error 0", "Calling RasHangUp"}) {
+  for (const char* line :
+       {"RASCS_OpenPort = 0", "RASCS_PortOpened = 1", "RASCS_ConnectDevice = 2",
+        "RASCS_DeviceConnected = 3", "RASCS_AllDevicesConnected = 4", "RASCS_Authenticate = 5",
+        "RASCS_Authenticated = 14", "RASCS_AuthProject = 10", "RASCS_Projected = 18",
+        "RASCS_Connected = 8192", "final error 0", "Calling RasHangUp"}) {
     auto at = out.find(line, last);
     ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << out;
     last = at;
@@ -286,11 +287,11 @@ TEST_F(SerialE2E, IdleDisconnectSecondsHangsUpAQuietConnection) {
   ASSERT_TRUE(peer.started());
   auto p = params();
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr,
-                     phonebook_with(peer.pty_path(), "serial", "IdleDisconnectSeconds=1\r\n")
-                         .c_str(),
-                     &p, 0, nullptr, &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(nullptr,
+               phonebook_with(peer.pty_path(), "serial", "IdleDisconnectSeconds=1\r\n").c_str(), &p,
+               0, nullptr, &h),
+      0u);
   RASCONNSTATUSA st{};
   st.dwSize = sizeof(st);
   for (int i = 0; i < 300; ++i) {
@@ -304,7 +305,8 @@ TEST_F(SerialE2E, IdleDisconnectSecondsHangsUpAQuietConnection) {
   RasHangUpA(h);
 }
 
-class ModemE2E : public SerialE2E, public ::testing::WithParamInterface<std::pair<const char*, DWORD>> {};
+class ModemE2E : public SerialE2E,
+                 public ::testing::WithParamInterface<std::pair<const char*, DWORD>> {};
 
 TEST_P(ModemE2E, ResultCodesBecomeTheirWin32Errors) {
   SlirpOptions options;
@@ -314,11 +316,9 @@ TEST_P(ModemE2E, ResultCodesBecomeTheirWin32Errors) {
   ASSERT_TRUE(peer.started());
   auto p = params();
   HRASCONN h = nullptr;
-  DWORD error = RasDialA(nullptr,
-                         phonebook_with(peer.pty_path(), "modem",
-                                        "OpenRasModemConnectSeconds=2\r\n")
-                             .c_str(),
-                         &p, 0, nullptr, &h);
+  DWORD error = RasDialA(
+      nullptr, phonebook_with(peer.pty_path(), "modem", "OpenRasModemConnectSeconds=2\r\n").c_str(),
+      &p, 0, nullptr, &h);
   EXPECT_EQ(error, GetParam().second) << GetParam().first;
   if (error == 0) {
     RASCONNSTATUSA st{};
@@ -333,18 +333,18 @@ TEST_P(ModemE2E, ResultCodesBecomeTheirWin32Errors) {
   EXPECT_TRUE(interface_gone());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Hayes, ModemE2E,
-    ::testing::Values(std::pair{"connect", 0u}, std::pair{"busy", DWORD{ERROR_LINE_BUSY}},
-                      std::pair{"no-carrier", DWORD{ERROR_NO_CARRIER}},
-                      std::pair{"no-answer", DWORD{ERROR_NO_ANSWER}},
-                      std::pair{"no-dialtone", DWORD{ERROR_NO_DIALTONE}},
-                      std::pair{"silent", DWORD{ERROR_DEVICE_NOT_READY}}),
-    [](const auto& info) {
-      std::string name = info.param.first;
-      name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Hayes, ModemE2E,
+                         ::testing::Values(std::pair{"connect", 0u},
+                                           std::pair{"busy", DWORD{ERROR_LINE_BUSY}},
+                                           std::pair{"no-carrier", DWORD{ERROR_NO_CARRIER}},
+                                           std::pair{"no-answer", DWORD{ERROR_NO_ANSWER}},
+                                           std::pair{"no-dialtone", DWORD{ERROR_NO_DIALTONE}},
+                                           std::pair{"silent", DWORD{ERROR_DEVICE_NOT_READY}}),
+                         [](const auto& info) {
+                           std::string name = info.param.first;
+                           name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace openras::testing

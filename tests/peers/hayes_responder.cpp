@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   std::string line;
   char c;
   while (read(0, &c, 1) == 1) {
-    if (echo) [[maybe_unused]] auto n = write(1, &c, 1);
+    if (echo) [[maybe_unused]]
+      auto n = write(1, &c, 1);
     if (c != '\r' && c != '\n') {
       line.push_back(c);
       continue;

@@ -20,7 +20,9 @@ bool on_path(const char* name) {
   return std::system(cmd.c_str()) == 0;
 }
 
-int run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
+int run(const std::string& cmd) {
+  return std::system((cmd + " >/dev/null 2>&1").c_str());
+}
 
 }  // namespace
 
@@ -66,8 +68,8 @@ SlirpPeer::SlirpPeer(const SlirpOptions& options) {
       dup2(null_fd, 0);
       dup2(null_fd, 1);
       dup2(null_fd, 2);
-      std::string listen = "TCP-LISTEN:" + std::to_string(options.http_port) +
-                           ",bind=127.0.0.1,reuseaddr,fork";
+      std::string listen =
+          "TCP-LISTEN:" + std::to_string(options.http_port) + ",bind=127.0.0.1,reuseaddr,fork";
       std::string serve = "EXEC:cat " + response;
       execlp("ip", "ip", "netns", "exec", netns_.c_str(), "socat", listen.c_str(), serve.c_str(),
              static_cast<char*>(nullptr));
@@ -138,7 +140,9 @@ void SlirpPeer::stop() {
   }
 }
 
-SlirpPeer::~SlirpPeer() { stop(); }
+SlirpPeer::~SlirpPeer() {
+  stop();
+}
 
 std::string run_in_netns(const std::string& ns, const std::string& command) {
   std::string full = "ip netns exec " + ns + " " + command + " 2>&1";

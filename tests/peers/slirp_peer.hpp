@@ -15,9 +15,9 @@ struct SlirpOptions {
   // Put a modem in front: openras-hayes-responder with this --mode (connect, busy, ...), which
   // execs slirp on CONNECT. Empty: slirp straight on the pty.
   std::string modem_mode;
-  std::string responder;    // path of openras-hayes-responder
+  std::string responder;        // path of openras-hayes-responder
   std::uint16_t http_port = 0;  // when set, a tiny HTTP server on 127.0.0.1 in slirp's namespace
-  std::string pap_secrets;  // written to $HOME/.pap-secrets when not empty
+  std::string pap_secrets;      // written to $HOME/.pap-secrets when not empty
   std::string chap_secrets;
 };
 

@@ -75,7 +75,7 @@ TEST(PbkFile, KeysAreCaseSensitiveAndScoped) {
   EXPECT_EQ(file.get("Office VPN", "PhoneNumber", Scope::Device), "vpn.example.com");
   EXPECT_EQ(file.get("Office VPN", "VpnStrategy"), "5");
   EXPECT_FALSE(file.get("Office VPN", "PhoneNumber"));  // not an entry-scope key
-  EXPECT_FALSE(file.get("Office VPN", "ms_server"));     // NETCOMPONENTS belongs to no scope
+  EXPECT_FALSE(file.get("Office VPN", "ms_server"));    // NETCOMPONENTS belongs to no scope
   EXPECT_EQ(file.get("Dial-up", "PhoneNumber", Scope::Device), "5551234");
 }
 

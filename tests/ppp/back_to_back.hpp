@@ -11,7 +11,8 @@ namespace openras::ppp::testing {
 
 struct Pair {
   Pair(SessionConfig client_config, SessionConfig server_config)
-      : client_random(1), server_random(2),
+      : client_random(1),
+        server_random(2),
         client(std::move(client_config), client_random),
         server(std::move(server_config), server_random) {}
 

@@ -35,8 +35,10 @@ TEST(Fcs, SlicedTablesMatchTheBitwiseReference) {
   for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 15u, 16u, 17u, 63u, 1500u}) {
     Bytes data(len);
     for (auto& b : data) b = static_cast<std::uint8_t>(rng());
-    EXPECT_EQ(fcs16_update(kFcs16Init, data.data(), len), fcs16_reference(kFcs16Init, data.data(), len));
-    EXPECT_EQ(fcs32_update(kFcs32Init, data.data(), len), fcs32_reference(kFcs32Init, data.data(), len));
+    EXPECT_EQ(fcs16_update(kFcs16Init, data.data(), len),
+              fcs16_reference(kFcs16Init, data.data(), len));
+    EXPECT_EQ(fcs32_update(kFcs32Init, data.data(), len),
+              fcs32_reference(kFcs32Init, data.data(), len));
   }
 }
 
@@ -71,8 +73,10 @@ TEST(Hdlc, AllOnesAccmEscapesEveryControlOctetAndZeroNone) {
   Bytes out;
   enc.encode(all, out);
   for (std::size_t i = 1; i + 1 < out.size(); ++i) {
-    if (out[i] != 0x7D) EXPECT_GE(out[i], 0x20) << i;
-    else ++i;
+    if (out[i] != 0x7D)
+      EXPECT_GE(out[i], 0x20) << i;
+    else
+      ++i;
   }
   enc.set_accm(0);
   Bytes plain;
@@ -117,14 +121,14 @@ TEST(Hdlc, BadFramesAreCountedAndDropped) {
   corrupt[5] ^= 0x01;
   HdlcDecoder dec(64);
   std::deque<Bytes> frames;
-  dec.feed(corrupt, frames);                      // FCS error
-  dec.feed(Bytes{0x7E, 0x11, 0x7E}, frames);      // runt
+  dec.feed(corrupt, frames);                              // FCS error
+  dec.feed(Bytes{0x7E, 0x11, 0x7E}, frames);              // runt
   dec.feed(Bytes{0x7E, 0x11, 0x22, 0x7D, 0x7E}, frames);  // aborted by escape + flag
   Bytes big(200, 0x41);
   big.insert(big.begin(), 0x7E);
   big.push_back(0x7E);
-  dec.feed(big, frames);                          // past the maximum frame
-  dec.feed(line, frames);                         // and a good one still gets through
+  dec.feed(big, frames);   // past the maximum frame
+  dec.feed(line, frames);  // and a good one still gets through
   EXPECT_EQ(frames.size(), 1u);
   EXPECT_EQ(dec.stats().fcs_errors, 1u);
   EXPECT_EQ(dec.stats().runts, 1u);

@@ -38,7 +38,8 @@ TEST(MsChapV2, Rfc3079MasterAndStartKeys) {
   EXPECT_EQ(master, arr<16>("FDECE3717A8C838CB388E527AE3CDD31"));
   // The server's send key is the client's receive key, and the other way round.
   EXPECT_EQ(asymmetric_start_key(master, true, true), arr<16>("8B7CDC149B993A1BA118CB153F56DCCB"));
-  EXPECT_EQ(asymmetric_start_key(master, false, false), arr<16>("8B7CDC149B993A1BA118CB153F56DCCB"));
+  EXPECT_EQ(asymmetric_start_key(master, false, false),
+            arr<16>("8B7CDC149B993A1BA118CB153F56DCCB"));
   EXPECT_EQ(asymmetric_start_key(master, true, false), arr<16>("D5F0E9521E3EA9589645E86051C82226"));
   EXPECT_EQ(asymmetric_start_key(master, false, true), arr<16>("D5F0E9521E3EA9589645E86051C82226"));
 }

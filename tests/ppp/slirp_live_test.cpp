@@ -37,16 +37,17 @@ TEST_F(SlirpLive, ReachesIpcpOpenedWithTheAddressAndDnsSlirpAssigns) {
   session.open(Clock::now());
   ASSERT_TRUE(driver.run([&] { return driver.has(Event::Kind::NetworkUp) || driver.finished(); },
                          std::chrono::seconds(15)));
-  ASSERT_TRUE(driver.has(Event::Kind::NetworkUp)) << "finished with " << driver.finished().value_or(0);
+  ASSERT_TRUE(driver.has(Event::Kind::NetworkUp))
+      << "finished with " << driver.finished().value_or(0);
   // IPCP must stay up: a server that cannot settle its own address would terminate it now.
   driver.run([] { return false; }, std::chrono::milliseconds(300));
   EXPECT_FALSE(driver.finished());
   const auto& n = session.negotiated();
-  EXPECT_EQ(n.ip, 0x0A00020Fu);  // 10.0.2.15
+  EXPECT_EQ(n.ip, 0x0A00020Fu);       // 10.0.2.15
   EXPECT_EQ(n.peer_ip, 0x0A404040u);  // it asked us to name its address: our placeholder
   EXPECT_EQ(n.dns1, 0x7F000001u) << std::hex << n.dns1;  // the `dns` value of .slirprc
-  EXPECT_EQ(n.dns2, 0u);  // acked as 0.0.0.0: none
-  EXPECT_FALSE(n.ipv6_up);  // slirp drops IPV6CP silently
+  EXPECT_EQ(n.dns2, 0u);                                 // acked as 0.0.0.0: none
+  EXPECT_FALSE(n.ipv6_up);                               // slirp drops IPV6CP silently
   EXPECT_EQ(session.ipcp_state(), FsmState::Opened);
   EXPECT_EQ(n.auth, AuthMethod::None);
   EXPECT_EQ(n.tx_accm, 0xffffffffu);  // slirp asks for no ACCM: we keep escaping
@@ -82,8 +83,7 @@ TEST_F(SlirpLive, PapWithTheRightPasswordAndTheWrongOne) {
       EXPECT_TRUE(driver.has(Event::Kind::NetworkUp));
       EXPECT_EQ(session.negotiated().auth_message, "Login ok");
     } else {
-      EXPECT_EQ(driver.finished(),
-                std::optional<std::uint32_t>(ERROR_AUTHENTICATION_FAILURE));
+      EXPECT_EQ(driver.finished(), std::optional<std::uint32_t>(ERROR_AUTHENTICATION_FAILURE));
     }
     close(fd);
   }
