@@ -208,6 +208,57 @@ DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID 
   return 0;
 }
 
+DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN h, PRAS_PROJECTION_INFO info, LPDWORD size) {
+  if (!size) return ERROR_INVALID_PARAMETER;
+  if (!info || *size < sizeof(RAS_PROJECTION_INFO)) {
+    *size = sizeof(RAS_PROJECTION_INFO);
+    return ERROR_BUFFER_TOO_SMALL;
+  }
+  if (info->version < RASAPIVERSION_500 || info->version > RASAPIVERSION_601) {
+    return ERROR_INVALID_PARAMETER;
+  }
+  if (!h) return ERROR_INVALID_HANDLE;
+  std::uint32_t error = 0;
+  Channel* channel = Channel::for_this_thread(error);
+  if (!channel) return error;
+  std::vector<std::byte> payload;
+  ipc::ProjectionRequest req{to_handle(h), static_cast<std::uint32_t>(RASP_PppLcp)};
+  if ((error = channel->call(ipc::MsgType::GetProjection, ipc::encode_body(req), &payload))) {
+    return error;
+  }
+  ipc::ProjectionReply p;
+  ipc::Reader r(payload);
+  if (!p.decode(r)) return ERROR_UNKNOWN;
+  RASAPIVERSION version = info->version;
+  std::memset(info, 0, sizeof(*info));
+  info->version = version;
+  info->type = PROJECTION_INFO_TYPE_PPP;
+  RASPPP_PROJECTION_INFO& ppp = info->ppp;
+  auto put_ipv4 = [](RASIPV4ADDR& out, const std::string& text) {
+    in_addr a{};
+    if (inet_pton(AF_INET, text.c_str(), &a) == 1) std::memcpy(&out, &a, 4);
+    return a.s_addr != 0;
+  };
+  if (!put_ipv4(ppp.ipv4Address, p.ip_address))
+    ppp.dwIPv4NegotiationError = ERROR_PROTOCOL_NOT_CONFIGURED;
+  put_ipv4(ppp.ipv4ServerAddress, p.server_ip_address);
+  if (p.local_interface_id == 0) {
+    ppp.dwIPv6NegotiationError = ERROR_PROTOCOL_NOT_CONFIGURED;
+  } else {
+    for (int i = 0; i < 8; ++i) {
+      ppp.bInterfaceIdentifier[i] = static_cast<BYTE>(p.local_interface_id >> (56 - 8 * i));
+      ppp.bServerInterfaceIdentifier[i] = static_cast<BYTE>(p.peer_interface_id >> (56 - 8 * i));
+    }
+  }
+  ppp.dwAuthenticationProtocol = p.auth_protocol;
+  ppp.dwAuthenticationData = p.auth_data;
+  ppp.dwLcpOptions = p.lcp_options;
+  ppp.dwLcpServerOptions = p.lcp_server_options;
+  ppp.dwCcpError = ERROR_PROTOCOL_NOT_CONFIGURED;  // no compression is negotiated
+  *size = sizeof(RAS_PROJECTION_INFO);
+  return 0;
+}
+
 DWORD APIENTRY RasGetConnectionStatistics(HRASCONN h, RAS_STATS* stats) {
   if (!stats) return ERROR_INVALID_PARAMETER;
   if (stats->dwSize != sizeof(RAS_STATS)) return ERROR_INVALID_SIZE;

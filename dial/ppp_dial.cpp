@@ -369,8 +369,10 @@ std::optional<Projection> PppDial::projection() const {
   p.dns1 = ip_string(n.dns1);
   p.dns2 = ip_string(n.dns2);
   p.ipv6 = n.ipv6_up;
-  p.local_interface_id = n.our_interface_id;
-  p.peer_interface_id = n.peer_interface_id;
+  if (n.ipv6_up) {
+    p.local_interface_id = n.our_interface_id;
+    p.peer_interface_id = n.peer_interface_id;
+  }
   switch (n.auth) {
     case ppp::AuthMethod::Pap:
       p.auth_protocol = RASLCPAP_PAP;

@@ -364,6 +364,73 @@ typedef struct tagRASENTRYA {
   BOOL fDisableIKEv2Fragmentation;
 } RASENTRYA, *LPRASENTRYA;
 
+/* RasGetProjectionInfoEx (WINVER >= 0x601). */
+typedef enum _RASAPIVERSION {
+  RASAPIVERSION_500 = 1,
+  RASAPIVERSION_501 = 2,
+  RASAPIVERSION_600 = 3,
+  RASAPIVERSION_601 = 4
+} RASAPIVERSION;
+#define RASAPIVERSION_CURRENT RASAPIVERSION_601
+
+typedef enum _RASPROJECTION_INFO_TYPE {
+  PROJECTION_INFO_TYPE_PPP = 1,
+  PROJECTION_INFO_TYPE_IKEv2 = 2
+} RASPROJECTION_INFO_TYPE;
+
+typedef struct _RASPPP_PROJECTION_INFO {
+  DWORD dwIPv4NegotiationError;
+  RASIPV4ADDR ipv4Address;
+  RASIPV4ADDR ipv4ServerAddress;
+  DWORD dwIPv4Options;
+  DWORD dwIPv4ServerOptions;
+  DWORD dwIPv6NegotiationError;
+  BYTE bInterfaceIdentifier[8];
+  BYTE bServerInterfaceIdentifier[8];
+  BOOL fBundled;
+  BOOL fMultilink;
+  DWORD dwAuthenticationProtocol;
+  DWORD dwAuthenticationData;
+  DWORD dwServerAuthenticationProtocol;
+  DWORD dwServerAuthenticationData;
+  DWORD dwEapTypeId;
+  DWORD dwServerEapTypeId;
+  DWORD dwLcpOptions;
+  DWORD dwLcpServerOptions;
+  DWORD dwCcpError;
+  DWORD dwCcpCompressionAlgorithm;
+  DWORD dwCcpServerCompressionAlgorithm;
+  DWORD dwCcpOptions;
+  DWORD dwCcpServerOptions;
+} RASPPP_PROJECTION_INFO, *PRASPPP_PROJECTION_INFO;
+
+typedef struct _RASIKEV2_PROJECTION_INFO {
+  DWORD dwIPv4NegotiationError;
+  RASIPV4ADDR ipv4Address;
+  RASIPV4ADDR ipv4ServerAddress;
+  DWORD dwIPv6NegotiationError;
+  RASIPV6ADDR ipv6Address;
+  RASIPV6ADDR ipv6ServerAddress;
+  DWORD dwPrefixLength;
+  DWORD dwAuthenticationProtocol;
+  DWORD dwEapTypeId;
+  DWORD dwFlags;
+  DWORD dwEncryptionMethod;
+  DWORD numIPv4ServerAddresses;
+  RASIPV4ADDR* ipv4ServerAddresses;
+  DWORD numIPv6ServerAddresses;
+  RASIPV6ADDR* ipv6ServerAddresses;
+} RASIKEV2_PROJECTION_INFO, *PRASIKEV2_PROJECTION_INFO;
+
+typedef struct _RAS_PROJECTION_INFO {
+  RASAPIVERSION version;
+  RASPROJECTION_INFO_TYPE type;
+  union {
+    RASPPP_PROJECTION_INFO ppp;
+    RASIKEV2_PROJECTION_INFO ikev2;
+  };
+} RAS_PROJECTION_INFO, *PRAS_PROJECTION_INFO;
+
 #pragma pack(pop)
 
 /* RASENTRY dwfOptions */
@@ -467,6 +534,8 @@ DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA lprasconn, LPDWORD lpcb, LPDWORD l
 DWORD APIENTRY RasGetErrorStringA(UINT uErrorValue, LPSTR lpszErrorString, DWORD cBufSize);
 DWORD APIENTRY RasGetProjectionInfoA(HRASCONN hrasconn, RASPROJECTION rasprojection,
                                      LPVOID lpprojection, LPDWORD lpcb);
+DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN hrasconn, PRAS_PROJECTION_INFO pRasProjection,
+                                      LPDWORD lpdwSize);
 DWORD APIENTRY RasGetConnectionStatistics(HRASCONN hRasConn, RAS_STATS* lpStatistics);
 DWORD APIENTRY RasClearConnectionStatistics(HRASCONN hRasConn);
 DWORD APIENTRY RasConnectionNotificationA(HRASCONN hrasconn, HANDLE hEvent, DWORD dwFlags);

@@ -174,6 +174,11 @@ TEST_F(ApiTest, ProjectionBeforeAndAfterProjected) {
   DWORD cb = sizeof(ip);
   EXPECT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb),
             static_cast<DWORD>(ERROR_PROJECTION_NOT_COMPLETE));
+  RAS_PROJECTION_INFO early{};
+  early.version = RASAPIVERSION_CURRENT;
+  DWORD early_size = sizeof(early);
+  EXPECT_EQ(RasGetProjectionInfoEx(h, &early, &early_size),
+            static_cast<DWORD>(ERROR_PROJECTION_NOT_COMPLETE));
   RASCONNSTATUSA st{};
   st.dwSize = sizeof(st);
   ASSERT_TRUE(pump_until(
@@ -194,6 +199,22 @@ TEST_F(ApiTest, ProjectionBeforeAndAfterProjected) {
   EXPECT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb),
             static_cast<DWORD>(ERROR_BUFFER_TOO_SMALL));
   EXPECT_EQ(cb, sizeof(ip));
+  RAS_PROJECTION_INFO ex{};
+  DWORD ex_size = 0;
+  EXPECT_EQ(RasGetProjectionInfoEx(h, nullptr, &ex_size),
+            static_cast<DWORD>(ERROR_BUFFER_TOO_SMALL));
+  EXPECT_EQ(ex_size, sizeof(RAS_PROJECTION_INFO));
+  ex.version = RASAPIVERSION_CURRENT;
+  ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
+  EXPECT_EQ(ex.type, PROJECTION_INFO_TYPE_PPP);
+  EXPECT_EQ(ex.ppp.ipv4Address.a, 10);
+  EXPECT_EQ(ex.ppp.ipv4Address.d, 7);
+  EXPECT_EQ(ex.ppp.ipv4ServerAddress.d, 1);
+  EXPECT_EQ(ex.ppp.dwIPv6NegotiationError, static_cast<DWORD>(ERROR_PROTOCOL_NOT_CONFIGURED));
+  EXPECT_EQ(ex.ppp.dwAuthenticationProtocol, static_cast<DWORD>(RASLCPAP_CHAP));
+  EXPECT_EQ(ex.ppp.dwAuthenticationData, static_cast<DWORD>(RASLCPAD_CHAP_MSV2));
+  ex.version = static_cast<RASAPIVERSION>(99);
+  EXPECT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
   RASPPPIPV6 v6{};
   v6.dwSize = sizeof(v6);
   cb = sizeof(v6);

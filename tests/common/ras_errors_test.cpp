@@ -82,6 +82,9 @@ TEST(RasAbi, LayoutsMatchWindowsOnThisAbi) {
   EXPECT_EQ(offsetof(RASDIALEXTENSIONS, hwndParent), 8u);
   EXPECT_EQ(sizeof(RAS_STATS), 60u);
   EXPECT_EQ(sizeof(RASIPADDR), 4u);
+  EXPECT_EQ(sizeof(RASPPP_PROJECTION_INFO), 100u);
+  EXPECT_EQ(sizeof(RASIKEV2_PROJECTION_INFO), 92u);
+  EXPECT_EQ(sizeof(RAS_PROJECTION_INFO), 108u);  // all of ras.h is pack(4)
 }
 
 }  // namespace

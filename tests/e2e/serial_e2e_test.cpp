@@ -118,6 +118,14 @@ TEST_F(SerialE2E, ConnectsCarriesHttpAndHangsUpLeavingNothingBehind) {
   DWORD cb = sizeof(ip);
   ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb), 0u);
   EXPECT_STREQ(ip.szIpAddress, "10.0.2.15");
+  RAS_PROJECTION_INFO ex{};
+  ex.version = RASAPIVERSION_CURRENT;
+  DWORD ex_size = sizeof(ex);
+  ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
+  EXPECT_EQ(ex.ppp.ipv4Address.c, 2);
+  EXPECT_EQ(ex.ppp.ipv4Address.d, 15);
+  EXPECT_EQ(ex.ppp.dwIPv6NegotiationError, static_cast<DWORD>(ERROR_PROTOCOL_NOT_CONFIGURED));
+  EXPECT_EQ(ex.ppp.dwAuthenticationProtocol, 0u);  // slirp asks for none
 
   // A real TUN interface with the address, the default route and the name server.
   std::string l = links();
