@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

@@ -4,11 +4,44 @@
 #include <unistd.h>
 
 #include "manager/connection_manager.hpp"
+#include "manager/hooks.hpp"
 #include "manager/interface.hpp"
 #include "manager/log.hpp"
 #include "manager/serial_port.hpp"
 
 namespace openras::manager {
+namespace {
+
+std::string dotted(std::uint32_t host_order) {
+  if (host_order == 0) return {};
+  in_addr a{htonl(host_order)};
+  char buf[INET_ADDRSTRLEN];
+  return inet_ntop(AF_INET, &a, buf, sizeof(buf));
+}
+
+HookInfo hook_info(const Connection& c) {
+  HookInfo info;
+  info.ifname = c.ifname;
+  info.device = c.machine->device_name();
+  info.link_name = c.entry_name;
+  if (c.network) {
+    info.local = dotted(c.network->ip);
+    info.remote = dotted(c.network->peer_ip);
+    info.dns1 = dotted(c.network->dns1);
+    info.dns2 = dotted(c.network->dns2);
+  }
+  auto stats = c.machine->statistics();
+  info.speed = stats.bps;
+  info.bytes_sent = stats.bytes_sent;
+  info.bytes_received = stats.bytes_received;
+  if (c.connected_once) {
+    info.connect_seconds = static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - c.connected_at).count());
+  }
+  return info;
+}
+
+}  // namespace
 
 Connection* ConnectionManager::find(std::uint32_t handle) {
   auto it = connections_.find(handle);
@@ -79,17 +112,16 @@ void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequ
   }
   c.tun = std::make_unique<asio::posix::stream_descriptor>(io_, iface.fd);
   c.ifname = iface.name;
+  c.network = request;
   std::vector<std::string> servers;
   for (std::uint32_t dns : {request.dns1, request.dns2}) {
-    if (!dns) continue;
-    in_addr a{htonl(dns)};
-    char buf[INET_ADDRSTRLEN];
-    servers.emplace_back(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
+    if (dns) servers.push_back(dotted(dns));
   }
   dns_.apply(c.handle, c.ifname, servers);
   log_line("net", "conn=%u %s up, mtu %u, %s route", c.handle, c.ifname.c_str(), request.mtu,
            request.default_route ? "default" : "network");
   c.machine->network_ready(0, Clock::now());
+  run_hooks(options_.hooks_dir, "ip-up", hook_info(c));
   read_tun(c);
 }
 
@@ -140,6 +172,7 @@ void ConnectionManager::release_io(Connection& c) {
     c.tun->close(ignored);  // the interface, its address and its routes go with it
     c.tun.reset();
     dns_.remove(c.handle, c.ifname);
+    run_hooks(options_.hooks_dir, "ip-down", hook_info(c));
     log_line("net", "conn=%u %s removed", c.handle, c.ifname.c_str());
   }
 }

@@ -45,6 +45,7 @@ struct Connection {
   std::unique_ptr<asio::posix::stream_descriptor> port;
   std::unique_ptr<asio::posix::stream_descriptor> tun;
   std::string ifname;
+  std::optional<dial::NetworkRequest> network;  // what the interface was configured with
   bool network_configured = false;
   std::deque<std::vector<std::uint8_t>> port_out;
   std::deque<std::vector<std::uint8_t>> tun_out;
@@ -57,6 +58,7 @@ struct Connection {
 struct ManagerOptions {
   DnsMode dns_mode = DnsMode::Auto;
   std::string resolv_conf = "/etc/resolv.conf";
+  std::string hooks_dir = "/etc/openras";  // ip-up.d / ip-down.d below it
 };
 
 struct Subscription {

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   app.add_option("--dns", dns_mode, "where name servers go: auto, resolved, file, none")
       ->check(CLI::IsMember({"auto", "resolved", "file", "none"}));
   app.add_option("--resolv-conf", options.resolv_conf, "the resolv.conf the file mode edits");
+  app.add_option("--hooks-dir", options.hooks_dir,
+                 "where ip-up.d and ip-down.d live (pppd-style scripts)");
   CLI11_PARSE(app, argc, argv);
 
   std::signal(SIGPIPE, SIG_IGN);

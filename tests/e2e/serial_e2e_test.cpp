@@ -45,9 +45,10 @@ class SerialE2E : public ::testing::Test {
     setenv("OPENRAS_NO_SPAWN", "1", 1);
     daemon_ = fork();
     if (daemon_ == 0) {
+      std::string hooks = dir_ + "/hooks";
       execlp("ip", "ip", "netns", "exec", netns_.c_str(), OPENRAS_RASMAND_PATH, "--socket",
-             socket_.c_str(), "--dns", "file", "--resolv-conf", resolv_.c_str(), "--quiet",
-             static_cast<char*>(nullptr));
+             socket_.c_str(), "--dns", "file", "--resolv-conf", resolv_.c_str(), "--hooks-dir",
+             hooks.c_str(), "--quiet", static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
@@ -311,6 +312,39 @@ TEST_F(SerialE2E, IdleDisconnectSecondsHangsUpAQuietConnection) {
   EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_IDLE_TIMEOUT));
   EXPECT_TRUE(interface_gone());
   RasHangUpA(h);
+}
+
+TEST_F(SerialE2E, PppdStyleIpUpAndIpDownHooksRun) {
+  for (const char* which : {"ip-up", "ip-down"}) {
+    std::string d = dir_ + "/hooks/" + which + ".d";
+    std::filesystem::create_directories(d);
+    std::string script = d + "/10-record";
+    std::ofstream(script) << "#!/bin/sh\nenv > " << dir_ << "/" << which << ".env\necho \"$@\" > "
+                          << dir_ << "/" << which << ".args\n";
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  }
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook_with(peer.pty_path()).c_str(), &p, 0, nullptr, &h), 0u);
+  for (int i = 0; i < 200 && !std::filesystem::exists(dir_ + "/ip-up.args"); ++i) usleep(10000);
+  usleep(20000);
+  std::string up = slurp(dir_ + "/ip-up.env");
+  EXPECT_NE(up.find("IFNAME=Slirp\n"), std::string::npos) << up;
+  EXPECT_NE(up.find("IPLOCAL=10.0.2.15\n"), std::string::npos);
+  EXPECT_NE(up.find("IPREMOTE=10.64.64.64\n"), std::string::npos);
+  EXPECT_NE(up.find("DNS1=127.0.0.1\n"), std::string::npos);
+  EXPECT_NE(up.find("LINKNAME=Slirp\n"), std::string::npos);
+  EXPECT_EQ(slurp(dir_ + "/ip-up.args"), "Slirp slirp 115200 10.0.2.15 10.64.64.64 Slirp\n");
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_gone(h));
+  for (int i = 0; i < 200 && !std::filesystem::exists(dir_ + "/ip-down.args"); ++i) usleep(10000);
+  usleep(20000);
+  std::string down = slurp(dir_ + "/ip-down.env");
+  EXPECT_NE(down.find("IFNAME=Slirp\n"), std::string::npos) << down;
+  EXPECT_NE(down.find("BYTES_SENT="), std::string::npos);
+  EXPECT_EQ(down.find("BYTES_SENT=0\n"), std::string::npos);
 }
 
 class ModemE2E : public SerialE2E,
