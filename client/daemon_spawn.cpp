@@ -21,8 +21,12 @@ std::string find_rasmand() {
     fs::path lib = fs::absolute(info.dli_fname).parent_path();
     candidates.push_back(lib / "../bin/rasmand");
     candidates.push_back(lib / "../sbin/rasmand");
+    candidates.push_back(lib / "../../sbin/rasmand");  // a multiarch libdir
     candidates.push_back(lib / "rasmand");
   }
+#ifdef OPENRAS_INSTALLED_RASMAND
+  candidates.emplace_back(OPENRAS_INSTALLED_RASMAND);
+#endif
   for (const char* p : {"/usr/sbin/rasmand", "/usr/local/sbin/rasmand", "/usr/bin/rasmand",
                         "/usr/local/bin/rasmand"}) {
     candidates.emplace_back(p);

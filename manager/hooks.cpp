@@ -28,11 +28,15 @@ int run_hooks(const std::string& hooks_dir, const char* which, const HookInfo& i
   std::sort(scripts.begin(), scripts.end());
   if (scripts.empty()) return 0;
   std::vector<std::pair<std::string, std::string>> env = {
-      {"IFNAME", info.ifname},         {"DEVICE", info.device},
-      {"IPLOCAL", info.local},         {"IPREMOTE", info.remote},
-      {"DNS1", info.dns1},             {"DNS2", info.dns2},
+      {"IFNAME", info.ifname},
+      {"DEVICE", info.device},
+      {"IPLOCAL", info.local},
+      {"IPREMOTE", info.remote},
+      {"DNS1", info.dns1},
+      {"DNS2", info.dns2},
       {"SPEED", std::to_string(info.speed)},
-      {"LINKNAME", info.link_name},    {"PPPLOGNAME", "root"},
+      {"LINKNAME", info.link_name},
+      {"PPPLOGNAME", "root"},
       {"CONNECT_TIME", std::to_string(info.connect_seconds)},
       {"BYTES_SENT", std::to_string(info.bytes_sent)},
       {"BYTES_RCVD", std::to_string(info.bytes_received)},

@@ -6,6 +6,7 @@
 #include <asio.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 #include "common/paths.hpp"
 #include "manager/connection_manager.hpp"
@@ -39,7 +40,13 @@ int main(int argc, char** argv) {
                                             : openras::manager::DnsMode::Auto;
   openras::manager::ConnectionManager manager(io, options);
   openras::manager::Server server(io, manager);
-  switch (server.listen(socket_path)) {
+  // Socket activation: systemd passes the listening socket as fd 3 (LISTEN_FDS, LISTEN_PID).
+  const char* listen_pid = std::getenv("LISTEN_PID");
+  const char* listen_fds = std::getenv("LISTEN_FDS");
+  bool activated = listen_pid && listen_fds && std::atoi(listen_fds) >= 1 &&
+                   std::atol(listen_pid) == static_cast<long>(getpid());
+  auto started = activated ? server.adopt(3) : server.listen(socket_path);
+  switch (started) {
     case openras::manager::Server::Start::AlreadyRunning:
       return 0;  // another rasmand serves this socket
     case openras::manager::Server::Start::Failed:
@@ -47,7 +54,8 @@ int main(int argc, char** argv) {
     case openras::manager::Server::Start::Listening:
       break;
   }
-  openras::manager::log_line("server", "listening on %s (pid %d)", socket_path.c_str(),
+  openras::manager::log_line("server", "listening on %s (pid %d)",
+                             activated ? "the socket systemd passed" : socket_path.c_str(),
                              static_cast<int>(getpid()));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

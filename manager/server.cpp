@@ -66,11 +66,22 @@ Server::Start Server::listen(const std::string& socket_path) {
   return Start::Listening;
 }
 
+Server::Start Server::adopt(int fd) {
+  std::error_code ec;
+  acceptor_.assign(asio::local::stream_protocol(), fd, ec);
+  if (ec) {
+    log_line("server", "cannot use the activated socket: %s", ec.message().c_str());
+    return Start::Failed;
+  }
+  accept_next();
+  return Start::Listening;
+}
+
 void Server::stop() {
   if (!acceptor_.is_open()) return;
   std::error_code ec;
   acceptor_.close(ec);
-  ::unlink(socket_path_.c_str());
+  if (!socket_path_.empty()) ::unlink(socket_path_.c_str());  // an activated socket is systemd's
 }
 
 void Server::accept_next() {

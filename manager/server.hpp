@@ -17,6 +17,8 @@ class Server {
 
   enum class Start { Listening, AlreadyRunning, Failed };
   Start listen(const std::string& socket_path);
+  // Socket activation (systemd's protocol): serve the listening socket passed as fd 3.
+  Start adopt(int fd);
   void stop();
 
  private:
