@@ -171,12 +171,17 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
   return ok(ipc::DialReply{conn.handle});
 }
 
+bool ConnectionManager::sees_everything(const PeerCredentials& peer) const {
+  return peer.uid == 0 || (options_.admin_group && peer.in_group(*options_.admin_group));
+}
+
 Connection* ConnectionManager::find_visible(const Session& session, std::uint32_t handle) {
   auto it = connections_.find(handle);
   if (it == connections_.end()) return nullptr;
-  // A user sees the connections they dialed; root sees every connection.
+  // A user sees the connections they dialed; root and the admin group see every connection.
+  // Anything else is answered as if the handle did not exist.
   const auto& peer = session.peer();
-  if (peer.uid != 0 && peer.uid != it->second->owner_peer.uid) return nullptr;
+  if (!sees_everything(peer) && peer.uid != it->second->owner_peer.uid) return nullptr;
   return it->second.get();
 }
 
@@ -315,6 +320,7 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   sub.fd = fds.front();
   sub.session = const_cast<Session&>(session).weak_from_this();
   sub.uid = session.peer().uid;
+  sub.sees_everything = sees_everything(session.peer());
   fds.clear();
   subscriptions_.push_back(sub);
   return fail(0);
@@ -392,7 +398,8 @@ void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
   std::uint32_t owner = it == connections_.end() ? 0 : it->second->owner_peer.uid;
   for (const auto& sub : subscriptions_) {
     if (!(sub.flags & flag)) continue;
-    bool matches = sub.handle == handle || (sub.handle == 0 && (sub.uid == 0 || sub.uid == owner));
+    bool matches =
+        sub.handle == handle || (sub.handle == 0 && (sub.sees_everything || sub.uid == owner));
     if (!matches) continue;
     std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(sub.fd, &one, sizeof(one));

@@ -59,6 +59,8 @@ struct ManagerOptions {
   DnsMode dns_mode = DnsMode::Auto;
   std::string resolv_conf = "/etc/resolv.conf";
   std::string hooks_dir = "/etc/openras";  // ip-up.d / ip-down.d below it
+  // Members of this group see and hang up every connection, as root does.
+  std::optional<std::uint32_t> admin_group;
 };
 
 struct Subscription {
@@ -67,6 +69,7 @@ struct Subscription {
   std::uint32_t handle = 0;  // 0: every connection
   std::uint32_t flags = 0;
   std::uint32_t uid = 0;
+  bool sees_everything = false;
   int fd = -1;  // eventfd, owned
 };
 
@@ -98,6 +101,7 @@ class ConnectionManager final : public RequestHandler {
   Reply handle_subscribe(const Session& session, ipc::Reader& r, std::vector<int>& fds);
 
   Connection* find_visible(const Session& session, std::uint32_t handle);
+  bool sees_everything(const PeerCredentials& peer) const;
   void pump(Connection& c);
   void arm_timer(Connection& c);
   void begin_hang_up(Connection& c);

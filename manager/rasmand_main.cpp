@@ -1,5 +1,6 @@
 // rasmand: the OpenRAS connection manager daemon. It owns every connection; clients reach it
 // on a Unix socket (see common/paths.hpp for which one).
+#include <grp.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,9 @@ int main(int argc, char** argv) {
   app.add_option("--dns", dns_mode, "where name servers go: auto, resolved, file, none")
       ->check(CLI::IsMember({"auto", "resolved", "file", "none"}));
   app.add_option("--resolv-conf", options.resolv_conf, "the resolv.conf the file mode edits");
+  std::string admin_group;
+  app.add_option("--admin-group", admin_group,
+                 "members of this group see and hang up every connection (root always does)");
   app.add_option("--hooks-dir", options.hooks_dir,
                  "where ip-up.d and ip-down.d live (pppd-style scripts)");
   CLI11_PARSE(app, argc, argv);
@@ -34,6 +38,14 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   openras::manager::set_log_quiet(quiet);
   asio::io_context io;
+  if (!admin_group.empty()) {
+    struct group* g = getgrnam(admin_group.c_str());
+    if (!g) {
+      std::fprintf(stderr, "rasmand: no group named %s\n", admin_group.c_str());
+      return 1;
+    }
+    options.admin_group = g->gr_gid;
+  }
   options.dns_mode = dns_mode == "resolved" ? openras::manager::DnsMode::Resolved
                      : dns_mode == "file"   ? openras::manager::DnsMode::File
                      : dns_mode == "none"   ? openras::manager::DnsMode::None

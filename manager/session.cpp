@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace openras::manager {
@@ -21,9 +22,18 @@ Session::Session(asio::local::stream_protocol::socket socket, RequestHandler& ha
   ucred cred{};
   socklen_t len = sizeof(cred);
   if (getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-    peer_ = {static_cast<std::uint32_t>(cred.pid), cred.uid, cred.gid};
+    peer_ = {static_cast<std::uint32_t>(cred.pid), cred.uid, cred.gid, {}};
+  }
+  gid_t groups[256];
+  socklen_t groups_len = sizeof(groups);
+  if (getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups, &groups_len) == 0) {
+    peer_.groups.assign(groups, groups + groups_len / sizeof(gid_t));
   }
   socket_.non_blocking(true);
+}
+
+bool PeerCredentials::in_group(std::uint32_t group) const {
+  return gid == group || std::find(groups.begin(), groups.end(), group) != groups.end();
 }
 
 Session::~Session() {

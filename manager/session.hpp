@@ -23,6 +23,8 @@ struct PeerCredentials {
   std::uint32_t pid = 0;
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
+  std::vector<std::uint32_t> groups;  // supplementary groups (SO_PEERGROUPS)
+  bool in_group(std::uint32_t group) const;
 };
 
 class RequestHandler {

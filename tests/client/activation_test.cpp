@@ -33,8 +33,8 @@ TEST_F(ActivationTest, RasmandServesTheSocketItWasHanded) {
     setenv("LISTEN_FDS", "1", 1);
     setenv("LISTEN_PID", std::to_string(getpid()).c_str(), 1);
     // --socket names a path it must not create: it serves fd 3 instead.
-    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", (dir() + "/unused.sock").c_str(),
-          "--quiet", nullptr);
+    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", (dir() + "/unused.sock").c_str(), "--quiet",
+          nullptr);
     _exit(127);
   }
   close(listener);

@@ -31,6 +31,7 @@ class DaemonTest : public ::testing::Test {
   const std::string& dir() const { return dir_; }
   const std::string& socket_path() const { return socket_; }
   pid_t daemon_pid() const { return daemon_; }
+  void set_daemon_pid(pid_t pid) { daemon_ = pid; }
 
   void start_daemon();
   void stop_daemon();

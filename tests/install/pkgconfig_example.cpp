@@ -1,6 +1,6 @@
 // An out-of-tree C++ program built only with `pkg-config --cflags --libs openras`.
-#include <openras/openras.hpp>
 #include <cstdio>
+#include <openras/openras.hpp>
 
 int main() {
   auto ec = openras::make_ras_error_code(ERROR_AUTHENTICATION_FAILURE);

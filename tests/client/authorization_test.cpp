@@ -1,0 +1,164 @@
+// Authorization by SO_PEERCRED, with real Unix users: a user sees, queries and hangs up only
+// the connections they dialed; root and the configured admin group see all of them.
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+
+#include "client/channel.hpp"
+#include "daemon_fixture.hpp"
+
+namespace openras::testing {
+namespace {
+
+constexpr const char* kAdminGroup = "openras-test-admins";
+
+struct TestUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Creates (once) a system user for the tests; nullopt where that is not possible.
+std::optional<TestUser> ensure_user(const std::string& name) {
+  if (!getpwnam(name.c_str())) {
+    std::string cmd = "useradd --system --no-create-home --shell /usr/sbin/nologin " + name +
+                      " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) return std::nullopt;
+  }
+  passwd* pw = getpwnam(name.c_str());
+  if (!pw) return std::nullopt;
+  return TestUser{pw->pw_uid, pw->pw_gid};
+}
+
+std::optional<gid_t> ensure_group(const std::string& name) {
+  if (!getgrnam(name.c_str())) {
+    std::system(("groupadd --system " + name + " >/dev/null 2>&1").c_str());
+  }
+  group* g = getgrnam(name.c_str());
+  if (!g) return std::nullopt;
+  return g->gr_gid;
+}
+
+// Runs `body` in a child process as `user` (with `extra_group` as a supplementary group when
+// set) and returns its exit status: the body's verdict.
+int run_as(const TestUser& user, std::optional<gid_t> extra_group,
+           const std::function<int()>& body) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    client::reset_this_thread_channel();
+    gid_t groups[1] = {extra_group.value_or(user.gid)};
+    if (setgroups(1, groups) != 0 || setgid(user.gid) != 0 || setuid(user.uid) != 0) _exit(100);
+    _exit(body());
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 101;
+}
+
+class AuthorizationTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to act as other users";
+    alice_ = ensure_user("openras-test-alice");
+    bob_ = ensure_user("openras-test-bob");
+    carol_ = ensure_user("openras-test-carol");
+    admins_ = ensure_group(kAdminGroup);
+    if (!alice_ || !bob_ || !carol_ || !admins_) GTEST_SKIP() << "cannot create test users";
+    DaemonTest::SetUp();
+    // Other users must reach the socket and read the phonebook.
+    chmod(dir().c_str(), 0755);
+    restart_with_admin_group();
+  }
+
+  void restart_with_admin_group() {
+    stop_daemon();
+    client::reset_this_thread_channel();
+    std::filesystem::remove(socket_path());
+    pid_t pid = fork();
+    if (pid == 0) {
+      execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--admin-group",
+            kAdminGroup, "--quiet", nullptr);
+      _exit(127);
+    }
+    set_daemon_pid(pid);
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket_path()); ++i) usleep(2000);
+  }
+
+  // A handle written by a child and read by the parent.
+  static DWORD dial_and_keep(const std::string& pbk, const char* entry) {
+    auto params = params_for(entry);
+    HRASCONN h = nullptr;
+    if (RasDialA(nullptr, pbk.c_str(), &params, 0, nullptr, &h) != 0) return 0;
+    return static_cast<DWORD>(reinterpret_cast<std::uintptr_t>(h));
+  }
+
+  std::optional<TestUser> alice_, bob_, carol_;
+  std::optional<gid_t> admins_;
+};
+
+TEST_F(AuthorizationTest, UsersSeeOnlyTheirOwnConnections) {
+  add_entry("AliceVpn", kFullScript, 1);
+  add_entry("BobVpn", kFullScript, 1);
+  chmod(phonebook().c_str(), 0644);
+  std::string pbk = phonebook();
+
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  // Alice dials; the connection outlives her process.
+  ASSERT_EQ(run_as(*alice_, std::nullopt,
+                   [&] {
+                     DWORD h = dial_and_keep(pbk, "AliceVpn");
+                     return write(pipefd[1], &h, sizeof(h)) == sizeof(h) && h ? 0 : 1;
+                   }),
+            0);
+  DWORD alice_handle = 0;
+  ASSERT_EQ(read(pipefd[0], &alice_handle, sizeof(alice_handle)),
+            static_cast<ssize_t>(sizeof(alice_handle)));
+  HRASCONN alice_conn = reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(alice_handle));
+
+  // Bob cannot see, query or hang up Alice's connection; he sees his own.
+  EXPECT_EQ(run_as(*bob_, std::nullopt,
+                   [&] {
+                     if (!connections().empty()) return 1;
+                     RASCONNSTATUSA st{};
+                     st.dwSize = sizeof(st);
+                     if (RasGetConnectStatusA(alice_conn, &st) != ERROR_INVALID_HANDLE) return 2;
+                     if (RasHangUpA(alice_conn) != ERROR_INVALID_HANDLE) return 3;
+                     RAS_STATS stats{};
+                     stats.dwSize = sizeof(stats);
+                     if (RasGetConnectionStatistics(alice_conn, &stats) != ERROR_INVALID_HANDLE) {
+                       return 4;
+                     }
+                     if (dial_and_keep(pbk, "BobVpn") == 0) return 5;
+                     auto mine = connections();
+                     if (mine.size() != 1 || std::string(mine[0].szEntryName) != "BobVpn") return 6;
+                     return 0;
+                   }),
+            0);
+
+  // Root sees both; so does Carol through the admin group.
+  EXPECT_EQ(connections().size(), 2u);
+  EXPECT_EQ(run_as(*carol_, admins_, [&] { return connections().size() == 2 ? 0 : 1; }), 0);
+  // Carol without the group sees nothing.
+  EXPECT_EQ(run_as(*carol_, std::nullopt, [&] { return connections().empty() ? 0 : 1; }), 0);
+
+  // Alice can still hang up her own connection from a new process.
+  EXPECT_EQ(run_as(*alice_, std::nullopt,
+                   [&] {
+                     if (RasHangUpA(alice_conn) != 0) return 1;
+                     return wait_until_gone(alice_conn) ? 0 : 2;
+                   }),
+            0);
+  EXPECT_EQ(connections().size(), 1u);
+  close(pipefd[0]);
+  close(pipefd[1]);
+}
+
+}  // namespace
+}  // namespace openras::testing
