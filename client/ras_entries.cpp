@@ -132,24 +132,4 @@ DWORD APIENTRY RasRenameEntryA(LPCSTR path, LPCSTR from, LPCSTR to) {
   return phonebook::save_phonebook(book.path, book.file);
 }
 
-DWORD APIENTRY RasGetEntryDialParamsA(LPCSTR path, LPRASDIALPARAMSA params, LPBOOL has_password) {
-  if (!params || !has_password) return ERROR_INVALID_PARAMETER;
-  if (!size_is_one_of(params->dwSize, kDialParamsSizes)) return ERROR_INVALID_SIZE;
-  std::string name = field_string(params->szEntryName);
-  std::vector<phonebook::LoadedPhonebook> books;
-  if (auto error = load_books(path, books)) return error;
-  for (const auto& book : books) {
-    if (!book.file.has_entry(name)) continue;
-    // Saved credentials live outside the .pbk (a later issue); none are stored yet.
-    params->szPhoneNumber[0] = '\0';
-    params->szCallbackNumber[0] = '\0';
-    params->szUserName[0] = '\0';
-    params->szPassword[0] = '\0';
-    params->szDomain[0] = '\0';
-    *has_password = FALSE;
-    return 0;
-  }
-  return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
-}
-
 }  // extern "C"

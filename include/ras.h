@@ -364,6 +364,22 @@ typedef struct tagRASENTRYA {
   BOOL fDisableIKEv2Fragmentation;
 } RASENTRYA, *LPRASENTRYA;
 
+typedef struct tagRASCREDENTIALSA {
+  DWORD dwSize;
+  DWORD dwMask;
+  CHAR szUserName[UNLEN + 1];
+  CHAR szPassword[PWLEN + 1];
+  CHAR szDomain[DNLEN + 1];
+} RASCREDENTIALSA, *LPRASCREDENTIALSA;
+
+#define RASCM_UserName 0x00000001
+#define RASCM_Password 0x00000002
+#define RASCM_Domain 0x00000004
+#define RASCM_DefaultCreds 0x00000008
+#define RASCM_PreSharedKey 0x00000010
+#define RASCM_ServerPreSharedKey 0x00000020
+#define RASCM_DDMPreSharedKey 0x00000040
+
 /* RasGetProjectionInfoEx (WINVER >= 0x601). */
 typedef enum _RASAPIVERSION {
   RASAPIVERSION_500 = 1,
@@ -553,6 +569,16 @@ DWORD APIENTRY RasDeleteEntryA(LPCSTR lpszPhonebook, LPCSTR lpszEntry);
 DWORD APIENTRY RasRenameEntryA(LPCSTR lpszPhonebook, LPCSTR lpszOldEntry, LPCSTR lpszNewEntry);
 DWORD APIENTRY RasGetEntryDialParamsA(LPCSTR lpszPhonebook, LPRASDIALPARAMSA lprasdialparams,
                                       LPBOOL lpfPassword);
+DWORD APIENTRY RasSetEntryDialParamsA(LPCSTR lpszPhonebook, LPRASDIALPARAMSA lprasdialparams,
+                                      BOOL fRemovePassword);
+/* Saved credentials live in rasmand's store (never in the .pbk). As on Windows since Vista,
+ * a saved password is never handed back: szPassword holds OPENRAS_SAVED_PASSWORD instead, and
+ * RasDial with that (or an empty password) uses the saved one. */
+#define OPENRAS_SAVED_PASSWORD "********"
+DWORD APIENTRY RasGetCredentialsA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
+                                  LPRASCREDENTIALSA lpCredentials);
+DWORD APIENTRY RasSetCredentialsA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
+                                  LPRASCREDENTIALSA lpCredentials, BOOL fClearCredentials);
 
 /* ---- OpenRAS extensions (not in Win32). ----
  * Notifications for RasDial run only on the thread that called RasDial, when that thread pumps:
@@ -579,6 +605,9 @@ DWORD APIENTRY RasConnectionNotificationFd(HRASCONN hrasconn, DWORD dwFlags, int
 #define RasDeleteEntry RasDeleteEntryA
 #define RasRenameEntry RasRenameEntryA
 #define RasGetEntryDialParams RasGetEntryDialParamsA
+#define RasSetEntryDialParams RasSetEntryDialParamsA
+#define RasGetCredentials RasGetCredentialsA
+#define RasSetCredentials RasSetCredentialsA
 
 typedef RASDIALPARAMSA RASDIALPARAMS, *LPRASDIALPARAMS;
 typedef RASCONNA RASCONN, *LPRASCONN;
@@ -587,6 +616,7 @@ typedef RASENTRYNAMEA RASENTRYNAME, *LPRASENTRYNAME;
 typedef RASENTRYA RASENTRY, *LPRASENTRY;
 typedef RASPPPIPA RASPPPIP, *LPRASPPPIP;
 typedef RASPPPLCPA RASPPPLCP, *LPRASPPPLCP;
+typedef RASCREDENTIALSA RASCREDENTIALS, *LPRASCREDENTIALS;
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,29 @@ bool SubscribeRequest::decode(Reader& r) {
   return r.u32(handle) && r.u32(flags);
 }
 
+void CredentialsRequest::encode(Writer& w) const {
+  for (const auto* s : {&phonebook, &entry, &user, &password, &domain}) w.str(*s);
+  w.u32(mask);
+  w.u32(clear);
+}
+
+bool CredentialsRequest::decode(Reader& r) {
+  for (auto* s : {&phonebook, &entry, &user, &password, &domain}) {
+    if (!r.str(*s)) return false;
+  }
+  return r.u32(mask) && r.u32(clear);
+}
+
+void CredentialsReply::encode(Writer& w) const {
+  w.str(user);
+  w.str(domain);
+  w.u32(mask);
+}
+
+bool CredentialsReply::decode(Reader& r) {
+  return r.str(user) && r.str(domain) && r.u32(mask);
+}
+
 void DialReply::encode(Writer& w) const {
   w.u32(handle);
 }

@@ -56,6 +56,26 @@ struct SubscribeRequest {
   bool decode(Reader& r);
 };
 
+struct CredentialsRequest {  // SetCredentials / GetCredentials
+  std::string phonebook;
+  std::string entry;
+  std::string user;
+  std::string password;
+  std::string domain;
+  std::uint32_t mask = 0;  // RASCM_*
+  std::uint32_t clear = 0;
+  void encode(Writer& w) const;
+  bool decode(Reader& r);
+};
+
+struct CredentialsReply {
+  std::string user;
+  std::string domain;
+  std::uint32_t mask = 0;  // which fields are saved
+  void encode(Writer& w) const;
+  bool decode(Reader& r);
+};
+
 struct DialReply {
   std::uint32_t handle = 0;
   void encode(Writer& w) const;

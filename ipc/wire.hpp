@@ -29,6 +29,8 @@ enum class MsgType : std::uint16_t {
   ClearStatistics = 8,
   Subscribe = 9,  // carries an eventfd as SCM_RIGHTS
   Ping = 10,
+  SetCredentials = 11,
+  GetCredentials = 12,
   // rasmand -> client
   Reply = 0x100,
   StateEvent = 0x101,

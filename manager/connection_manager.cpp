@@ -28,7 +28,10 @@ std::vector<std::byte> fail(std::uint32_t error) {
 }  // namespace
 
 ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions options)
-    : io_(io), options_(std::move(options)), dns_(options_.dns_mode, options_.resolv_conf) {
+    : io_(io),
+      options_(std::move(options)),
+      dns_(options_.dns_mode, options_.resolv_conf),
+      credentials_(options_.state_dir) {
   // Handles are opaque to clients; starting at a random point keeps a stale handle from an
   // earlier daemon from naming a new connection.
   std::random_device rd;
@@ -78,6 +81,12 @@ void ConnectionManager::on_request(const std::shared_ptr<Session>& session,
       break;
     case MsgType::Subscribe:
       reply = handle_subscribe(*session, r, fds);
+      break;
+    case MsgType::SetCredentials:
+      reply = handle_set_credentials(*session, r);
+      break;
+    case MsgType::GetCredentials:
+      reply = handle_get_credentials(*session, r);
       break;
     case MsgType::Ping:
       reply = fail(0);
@@ -138,8 +147,17 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
     if (!is_final_state(c->state, c->error)) return fail(ERROR_DIAL_ALREADY_IN_PROGRESS);
   }
 
+  if (req.password.empty() || req.password == OPENRAS_SAVED_PASSWORD) {
+    // The caller means the saved password (RasGetEntryDialParams gave it the placeholder).
+    if (auto saved = credentials_.load(session->peer().uid, req.phonebook, req.entry_name)) {
+      if (req.user.empty()) req.user = saved->user;
+      if (req.domain.empty()) req.domain = saved->domain;
+      if (saved->password) req.password = *saved->password;
+    }
+  }
   dial::DialParams params;
   params.credentials = {req.user, req.password, req.domain, req.callback_number};
+  wipe(req.password);
   params.phone_number = req.phone_number;
   params.options = req.options;
   auto made = dial::make_dial_machine(entry, params);
@@ -324,6 +342,41 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   fds.clear();
   subscriptions_.push_back(sub);
   return fail(0);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session& session,
+                                                                   ipc::Reader& r) {
+  ipc::CredentialsRequest req;
+  bool ok = req.decode(r) && r.at_end() && !req.entry.empty();
+  SavedCredentials fields;
+  fields.user = req.user;
+  fields.domain = req.domain;
+  fields.password = req.password;
+  wipe(req.password);
+  if (!ok) return fail(ERROR_INVALID_PARAMETER);
+  if (!credentials_.save(session.peer().uid, req.phonebook, req.entry, fields, req.mask,
+                         req.clear != 0)) {
+    return fail(ERROR_CANNOT_WRITE_PHONEBOOK);
+  }
+  log_line("credentials", "uid=%u saved for \"%s\" (fields 0x%x%s)", session.peer().uid,
+           req.entry.c_str(), req.mask, req.clear ? ", cleared" : "");
+  return fail(0);
+}
+
+ConnectionManager::Reply ConnectionManager::handle_get_credentials(const Session& session,
+                                                                   ipc::Reader& r) {
+  ipc::CredentialsRequest req;
+  if (!req.decode(r) || !r.at_end() || req.entry.empty()) return fail(ERROR_INVALID_PARAMETER);
+  wipe(req.password);
+  ipc::CredentialsReply reply;
+  if (auto saved = credentials_.load(session.peer().uid, req.phonebook, req.entry)) {
+    reply.user = saved->user;
+    reply.domain = saved->domain;
+    reply.mask = (saved->user.empty() ? 0 : RASCM_UserName) |
+                 (saved->domain.empty() ? 0 : RASCM_Domain) |
+                 (saved->password ? RASCM_Password : 0);
+  }
+  return ok(reply);
 }
 
 void ConnectionManager::pump(Connection& c) {

@@ -15,6 +15,7 @@
 
 #include "dial/dial_machine.hpp"
 #include "ipc/messages.hpp"
+#include "manager/credentials.hpp"
 #include "manager/dns.hpp"
 #include "manager/session.hpp"
 
@@ -61,6 +62,7 @@ struct ManagerOptions {
   std::string hooks_dir = "/etc/openras";  // ip-up.d / ip-down.d below it
   // Members of this group see and hang up every connection, as root does.
   std::optional<std::uint32_t> admin_group;
+  std::string state_dir = CredentialStore::default_state_dir();  // saved credentials
 };
 
 struct Subscription {
@@ -99,6 +101,8 @@ class ConnectionManager final : public RequestHandler {
   Reply handle_projection(const Session& session, ipc::Reader& r);
   Reply handle_statistics(const Session& session, ipc::Reader& r, bool clear);
   Reply handle_subscribe(const Session& session, ipc::Reader& r, std::vector<int>& fds);
+  Reply handle_set_credentials(const Session& session, ipc::Reader& r);
+  Reply handle_get_credentials(const Session& session, ipc::Reader& r);
 
   Connection* find_visible(const Session& session, std::uint32_t handle);
   bool sees_everything(const PeerCredentials& peer) const;
@@ -123,6 +127,7 @@ class ConnectionManager final : public RequestHandler {
   asio::io_context& io_;
   ManagerOptions options_;
   DnsManager dns_;
+  CredentialStore credentials_;
   std::map<std::uint32_t, std::unique_ptr<Connection>> connections_;
   std::vector<Subscription> subscriptions_;
   std::uint32_t last_handle_;

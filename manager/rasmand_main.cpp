@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   std::string admin_group;
   app.add_option("--admin-group", admin_group,
                  "members of this group see and hang up every connection (root always does)");
+  app.add_option("--state-dir", options.state_dir, "where saved credentials are kept");
   app.add_option("--hooks-dir", options.hooks_dir,
                  "where ip-up.d and ip-down.d live (pppd-style scripts)");
   CLI11_PARSE(app, argc, argv);

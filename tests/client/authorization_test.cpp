@@ -27,8 +27,8 @@ struct TestUser {
 // Creates (once) a system user for the tests; nullopt where that is not possible.
 std::optional<TestUser> ensure_user(const std::string& name) {
   if (!getpwnam(name.c_str())) {
-    std::string cmd = "useradd --system --no-create-home --shell /usr/sbin/nologin " + name +
-                      " >/dev/null 2>&1";
+    std::string cmd =
+        "useradd --system --no-create-home --shell /usr/sbin/nologin " + name + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) return std::nullopt;
   }
   passwd* pw = getpwnam(name.c_str());
@@ -82,8 +82,9 @@ class AuthorizationTest : public DaemonTest {
     std::filesystem::remove(socket_path());
     pid_t pid = fork();
     if (pid == 0) {
+      std::string state = dir() + "/state";
       execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--admin-group",
-            kAdminGroup, "--quiet", nullptr);
+            kAdminGroup, "--state-dir", state.c_str(), "--quiet", nullptr);
       _exit(127);
     }
     set_daemon_pid(pid);
@@ -158,6 +159,73 @@ TEST_F(AuthorizationTest, UsersSeeOnlyTheirOwnConnections) {
   EXPECT_EQ(connections().size(), 1u);
   close(pipefd[0]);
   close(pipefd[1]);
+}
+
+TEST_F(AuthorizationTest, SavedCredentialsBelongToTheUserWhoSavedThem) {
+  add_entry("Vpn", kFullScript, 1, "OpenRasTestPassword=secret\r\n");
+  chmod(phonebook().c_str(), 0644);
+  std::string pbk = phonebook();
+  // Alice saves her password and dials without typing it.
+  EXPECT_EQ(run_as(*alice_, std::nullopt,
+                   [&] {
+                     RASCREDENTIALSA c{};
+                     c.dwSize = sizeof(c);
+                     c.dwMask = RASCM_UserName | RASCM_Password;
+                     std::snprintf(c.szUserName, sizeof(c.szUserName), "alice");
+                     std::snprintf(c.szPassword, sizeof(c.szPassword), "secret");
+                     if (RasSetCredentialsA(pbk.c_str(), "Vpn", &c, FALSE) != 0) return 1;
+                     RASDIALPARAMSA p{};
+                     p.dwSize = sizeof(p);
+                     std::snprintf(p.szEntryName, sizeof(p.szEntryName), "Vpn");
+                     BOOL has_password = FALSE;
+                     if (RasGetEntryDialParamsA(pbk.c_str(), &p, &has_password) != 0) return 2;
+                     if (!has_password || std::string(p.szUserName) != "alice") return 3;
+                     if (std::string(p.szPassword) != OPENRAS_SAVED_PASSWORD) return 4;
+                     HRASCONN h = nullptr;
+                     if (RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h) != 0) return 5;
+                     RasHangUpA(h);
+                     return wait_until_gone(h) ? 0 : 6;
+                   }),
+            0);
+  // Bob sees nothing saved for the same entry, and his dial without a password fails.
+  EXPECT_EQ(run_as(*bob_, std::nullopt,
+                   [&] {
+                     RASCREDENTIALSA c{};
+                     c.dwSize = sizeof(c);
+                     if (RasGetCredentialsA(pbk.c_str(), "Vpn", &c) != 0) return 1;
+                     if (c.dwMask != 0 || c.szUserName[0] || c.szPassword[0]) return 2;
+                     auto p = params_for("Vpn");
+                     HRASCONN h = nullptr;
+                     DWORD e = RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h);
+                     RasHangUpA(h);
+                     return e == ERROR_AUTHENTICATION_FAILURE ? 0 : 3;
+                   }),
+            0);
+  // The store is root's, 0700 directories and 0600 files, and holds no entry names.
+  struct stat st {};
+  std::string user_dir = dir() + "/state/credentials/" + std::to_string(alice_->uid);
+  ASSERT_EQ(stat(user_dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(st.st_uid, 0u);
+  for (const auto& f : std::filesystem::directory_iterator(user_dir)) {
+    ASSERT_EQ(stat(f.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(f.path().filename().string().find("Vpn"), std::string::npos);
+  }
+  // Alice forgets the password: dialing with the placeholder no longer works.
+  EXPECT_EQ(run_as(*alice_, std::nullopt,
+                   [&] {
+                     RASCREDENTIALSA c{};
+                     c.dwSize = sizeof(c);
+                     c.dwMask = RASCM_Password;
+                     if (RasSetCredentialsA(pbk.c_str(), "Vpn", &c, TRUE) != 0) return 1;
+                     RASCREDENTIALSA back{};
+                     back.dwSize = sizeof(back);
+                     if (RasGetCredentialsA(pbk.c_str(), "Vpn", &back) != 0) return 2;
+                     if (back.dwMask & RASCM_Password) return 3;
+                     return std::string(back.szUserName) == "alice" ? 0 : 4;
+                   }),
+            0);
 }
 
 }  // namespace

@@ -35,7 +35,9 @@ void DaemonTest::TearDown() {
 void DaemonTest::start_daemon() {
   daemon_ = fork();
   if (daemon_ == 0) {
-    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_.c_str(), "--quiet", nullptr);
+    std::string state = dir_ + "/state";
+    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_.c_str(), "--state-dir",
+          state.c_str(), "--quiet", nullptr);
     _exit(127);
   }
   for (int i = 0; i < 500; ++i) {

@@ -1,10 +1,14 @@
 // Synchronous dials, hang-up, the caller going away, and what handles mean afterwards.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "client/channel.hpp"
 #include "daemon_fixture.hpp"
 
 namespace openras::testing {
@@ -264,6 +268,44 @@ TEST_F(LifecycleTest, AWrongPasswordIsNotRedialed) {
             static_cast<DWORD>(ERROR_AUTHENTICATION_FAILURE));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   RasHangUpA(h);
+}
+
+}  // namespace
+}  // namespace openras::testing
+
+namespace openras::testing {
+namespace {
+
+TEST_F(LifecycleTest, PasswordsNeverReachTheLog) {
+  stop_daemon();
+  client::reset_this_thread_channel();
+  std::string log = dir() + "/rasmand.log";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 2);
+    std::string state = dir() + "/state";
+    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--state-dir",
+          state.c_str(), nullptr);
+    _exit(127);
+  }
+  set_daemon_pid(pid);
+  for (int i = 0; i < 500 && !std::filesystem::exists(socket_path()); ++i) usleep(2000);
+  add_entry("E", kFullScript, 1, "OpenRasTestPassword=Sw0rdfish-Secret\r\n");
+  RASCREDENTIALSA c{};
+  c.dwSize = sizeof(c);
+  c.dwMask = RASCM_Password;
+  std::snprintf(c.szPassword, sizeof(c.szPassword), "Sw0rdfish-Secret");
+  ASSERT_EQ(RasSetCredentialsA(phonebook().c_str(), "E", &c, FALSE), 0u);
+  auto params = params_for("E", "Sw0rdfish-Secret");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h), 0u);
+  RasHangUpA(h);
+  ASSERT_TRUE(wait_until_gone(h));
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("RASCS_Connected"), std::string::npos) << "the log is empty?";
+  EXPECT_EQ(text.find("Sw0rdfish"), std::string::npos) << text;
 }
 
 }  // namespace

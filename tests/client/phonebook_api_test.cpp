@@ -160,3 +160,28 @@ TEST_F(PhonebookApiTest, NullPhonebookMeansTheDefaults) {
 
 }  // namespace
 }  // namespace openras::testing
+
+namespace openras::testing {
+namespace {
+
+TEST_F(PhonebookApiTest, CredentialsValidateTheirArguments) {
+  add_entry("E", kFullScript);
+  RASCREDENTIALSA c{};
+  c.dwSize = 5;
+  EXPECT_EQ(RasGetCredentialsA(phonebook().c_str(), "E", &c),
+            static_cast<DWORD>(ERROR_INVALID_SIZE));
+  EXPECT_EQ(RasGetCredentialsA(phonebook().c_str(), "E", nullptr),
+            static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  c.dwSize = sizeof(c);
+  EXPECT_EQ(RasGetCredentialsA(phonebook().c_str(), "Nope", &c),
+            static_cast<DWORD>(ERROR_CANNOT_FIND_PHONEBOOK_ENTRY));
+  // Saved credentials stay out of the phonebook file.
+  c.dwMask = RASCM_UserName | RASCM_Password;
+  std::snprintf(c.szUserName, sizeof(c.szUserName), "someone");
+  std::snprintf(c.szPassword, sizeof(c.szPassword), "hunter2-not-in-the-pbk");
+  ASSERT_EQ(RasSetCredentialsA(phonebook().c_str(), "E", &c, FALSE), 0u);
+  EXPECT_EQ(slurp(phonebook()).find("hunter2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace openras::testing

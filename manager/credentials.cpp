@@ -1,0 +1,146 @@
+#include "manager/credentials.hpp"
+
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ras.h"
+
+namespace openras::manager {
+namespace {
+
+// Values are written escaped so that any character (newlines included) round-trips.
+std::string escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescape(const std::string& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '\\' && i + 1 < v.size()) {
+      out += v[i + 1] == 'n' ? '\n' : v[i + 1];
+      ++i;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SavedCredentials::~SavedCredentials() {
+  if (password) wipe(*password);
+}
+
+void wipe(std::string& secret) {
+  explicit_bzero(secret.data(), secret.size());
+  secret.clear();
+}
+
+CredentialStore::CredentialStore(std::string state_dir) : dir_(std::move(state_dir)) {}
+
+std::string CredentialStore::default_state_dir() {
+  if (geteuid() == 0) return "/var/lib/openras";
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {
+    return std::string(state) + "/openras";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "/tmp") + "/.local/state/openras";
+}
+
+std::string CredentialStore::path_for(std::uint32_t uid, const std::string& phonebook,
+                                      const std::string& entry) const {
+  // The file name says nothing about the entry: a digest of phonebook and entry name.
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  std::string key = phonebook + '\n' + entry;
+  sha256_update(&ctx, key.size(), reinterpret_cast<const std::uint8_t*>(key.data()));
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof(digest), digest);
+  static const char* hex = "0123456789abcdef";
+  std::string name;
+  for (auto b : digest) {
+    name += hex[b >> 4];
+    name += hex[b & 15];
+  }
+  return dir_ + "/credentials/" + std::to_string(uid) + "/" + name;
+}
+
+std::optional<SavedCredentials> CredentialStore::load(std::uint32_t uid,
+                                                      const std::string& phonebook,
+                                                      const std::string& entry) const {
+  std::ifstream in(path_for(uid, phonebook, entry));
+  if (!in) return std::nullopt;
+  SavedCredentials c;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq), value = unescape(line.substr(eq + 1));
+    if (key == "user") c.user = value;
+    if (key == "domain") c.domain = value;
+    if (key == "password") c.password = value;
+    wipe(line);
+    wipe(value);
+  }
+  return c;
+}
+
+bool CredentialStore::save(std::uint32_t uid, const std::string& phonebook,
+                           const std::string& entry, const SavedCredentials& fields,
+                           std::uint32_t mask, bool clear) {
+  namespace fs = std::filesystem;
+  std::string path = path_for(uid, phonebook, entry);
+  std::error_code ec;
+  fs::path dir = fs::path(path).parent_path();
+  fs::create_directories(dir, ec);
+  ::chmod(dir.parent_path().c_str(), 0700);
+  ::chmod(dir.c_str(), 0700);
+  SavedCredentials merged = load(uid, phonebook, entry).value_or(SavedCredentials{});
+  if (mask & RASCM_UserName) merged.user = clear ? "" : fields.user;
+  if (mask & RASCM_Domain) merged.domain = clear ? "" : fields.domain;
+  if (mask & RASCM_Password) {
+    if (clear) {
+      if (merged.password) wipe(*merged.password);
+      merged.password.reset();
+    } else {
+      merged.password = fields.password.value_or("");
+    }
+  }
+  if (merged.user.empty() && merged.domain.empty() && !merged.password) {
+    fs::remove(path, ec);
+    return true;
+  }
+  std::string text = "user=" + escape(merged.user) + "\ndomain=" + escape(merged.domain) + "\n";
+  if (merged.password) text += "password=" + escape(*merged.password) + "\n";
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    wipe(text);
+    return false;
+  }
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  wipe(text);
+  return ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace openras::manager
