@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,6 +34,8 @@ struct DialParams {
   std::string phone_number;   // overrides the entry's number when not empty
   std::uint32_t options = 0;  // RDEOPT_*
   std::uint32_t attempt = 0;  // 0 for the first dial, then each redial
+  // Receives one line per frame when the manager runs with --verbose; empty otherwise.
+  std::function<void(const std::string&)> trace;
 };
 
 struct Projection {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/random.h>
 
+#include "ppp/trace.hpp"
 #include "ppp/types.hpp"
 #include "ras.h"
 
@@ -73,6 +74,11 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
       session_(session_config(entry, params), *random_),
       link_(session_),
       params_(params) {
+  if (params.trace) {
+    session_.set_frame_observer([trace = params.trace](bool sent, ppp::ByteView frame) {
+      trace(std::string(sent ? "tx " : "rx ") + ppp::describe_frame(frame));
+    });
+  }
   port_.device = entry.port;
   port_.speed = entry.key_u32("PreferredBps", 115200);
   port_.hardware_flow = entry.key_u32("PreferredHwFlow", 0) != 0;

@@ -160,6 +160,12 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
   wipe(req.password);
   params.phone_number = req.phone_number;
   params.options = req.options;
+  const std::uint32_t handle = next_handle();
+  if (options_.verbose) {
+    params.trace = [handle](const std::string& line) {
+      log_line("trace", "conn=%u %s", handle, line.c_str());
+    };
+  }
   auto made = dial::make_dial_machine(entry, params);
   if (!made.machine) {
     log_line("dial", "entry \"%s\": %s", entry.name.c_str(),
@@ -168,7 +174,7 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
   }
 
   auto c = std::make_unique<Connection>(io_);
-  c->handle = next_handle();
+  c->handle = handle;
   c->entry_name = entry.name;
   c->phonebook = req.phonebook;
   c->phone_number = req.phone_number.empty() ? entry.phone_number : req.phone_number;

@@ -63,6 +63,7 @@ struct ManagerOptions {
   // Members of this group see and hang up every connection, as root does.
   std::optional<std::uint32_t> admin_group;
   std::string state_dir = CredentialStore::default_state_dir();  // saved credentials
+  bool verbose = false;  // a packet trace line per PPP frame (secrets redacted)
 };
 
 struct Subscription {

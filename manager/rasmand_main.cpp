@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--idle-exit", idle_exit_seconds,
                  "exit after this many seconds with no client and no connection (0: never)");
   app.add_flag("--quiet", quiet, "do not log state changes");
+  app.add_flag("--verbose", options.verbose, "log every PPP frame (secrets redacted)");
   app.add_option("--dns", dns_mode, "where name servers go: auto, resolved, file, none")
       ->check(CLI::IsMember({"auto", "resolved", "file", "none"}));
   app.add_option("--resolv-conf", options.resolv_conf, "the resolv.conf the file mode edits");

@@ -94,6 +94,7 @@ void Session::fail(std::uint32_t error, TimePoint now) {
 
 void Session::feed(ByteView frame, TimePoint now) {
   now_ = now;
+  if (observer_) observer_(false, frame);
   std::size_t pos = 0;
   if (frame.size() >= 2 && frame[0] == 0xFF && frame[1] == 0x03) pos = 2;
   if (frame.size() - pos < 1) {
@@ -440,6 +441,7 @@ bool Session::poll_transmit(Bytes& frame) {
     put16(frame, protocol);
   }
   frame.insert(frame.end(), body->begin(), body->end());
+  if (observer_) observer_(true, frame);
   ++counters_.frames_out;
   counters_.bytes_out += frame.size();
   return true;

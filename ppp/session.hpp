@@ -5,6 +5,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -43,6 +44,10 @@ class Session final : private LayerHooks {
 
   // Continue after Event::AuthRetry with what the user typed.
   void resume_authentication(const std::string& user, const std::string& password, TimePoint now);
+
+  // Sees every frame in and out (the --verbose packet trace).
+  using FrameObserver = std::function<void(bool sent, ByteView frame)>;
+  void set_frame_observer(FrameObserver observer) { observer_ = std::move(observer); }
 
   Phase phase() const { return phase_; }
   const Negotiated& negotiated() const { return negotiated_; }
@@ -92,6 +97,7 @@ class Session final : private LayerHooks {
   std::optional<TimePoint> echo_deadline_;
   int echo_outstanding_ = 0;
   Counters counters_;
+  FrameObserver observer_;
 };
 
 }  // namespace openras::ppp

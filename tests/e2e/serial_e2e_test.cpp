@@ -1,6 +1,7 @@
 // The first real connection, end to end: rasmand in a network namespace of its own dials a
 // real slirp on a pty (directly, or through the Hayes responder as a modem), gets an address,
 // a TUN interface, routes and DNS, carries HTTP through the tunnel, and leaves nothing behind.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -43,12 +44,30 @@ class SerialE2E : public ::testing::Test {
     socket_ = dir_ + "/rasmand.sock";
     setenv("OPENRAS_SOCKET", socket_.c_str(), 1);
     setenv("OPENRAS_NO_SPAWN", "1", 1);
+    start_daemon({"--quiet"}, "/dev/null");
+  }
+
+  // rasmand in the client namespace, with these extra options and its stderr in `log`.
+  void start_daemon(const std::vector<std::string>& extra, const std::string& log) {
+    if (daemon_ > 0) {
+      kill(daemon_, SIGTERM);
+      waitpid(daemon_, nullptr, 0);
+      client::reset_this_thread_channel();
+      std::filesystem::remove(socket_);
+    }
     daemon_ = fork();
     if (daemon_ == 0) {
-      std::string hooks = dir_ + "/hooks";
-      execlp("ip", "ip", "netns", "exec", netns_.c_str(), OPENRAS_RASMAND_PATH, "--socket",
-             socket_.c_str(), "--dns", "file", "--resolv-conf", resolv_.c_str(), "--hooks-dir",
-             hooks.c_str(), "--quiet", static_cast<char*>(nullptr));
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(fd, 2);
+      std::vector<std::string> args = {
+          "ip",       "netns",       "exec",          netns_,        OPENRAS_RASMAND_PATH,
+          "--socket", socket_,       "--dns",         "file",        "--resolv-conf",
+          resolv_,    "--hooks-dir", dir_ + "/hooks", "--state-dir", dir_ + "/state"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execvp("ip", argv.data());
       _exit(127);
     }
     for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
@@ -345,6 +364,33 @@ TEST_F(SerialE2E, PppdStyleIpUpAndIpDownHooksRun) {
   EXPECT_NE(down.find("IFNAME=Slirp\n"), std::string::npos) << down;
   EXPECT_NE(down.find("BYTES_SENT="), std::string::npos);
   EXPECT_EQ(down.find("BYTES_SENT=0\n"), std::string::npos);
+}
+
+TEST_F(SerialE2E, VerboseTraceShowsThePapExchangeButNeverThePassword) {
+  std::string log = dir_ + "/verbose.log";
+  start_daemon({"--verbose"}, log);
+  SlirpOptions options;
+  options.extra_rc = "+pap\n";
+  options.pap_secrets = "alice * Sw0rdfish *\n";
+  SlirpPeer peer(options);
+  ASSERT_TRUE(peer.started());
+  auto p = params();
+  std::snprintf(p.szUserName, sizeof(p.szUserName), "alice");
+  std::snprintf(p.szPassword, sizeof(p.szPassword), "Sw0rdfish");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook_with(peer.pty_path()).c_str(), &p, 0, nullptr, &h), 0u);
+  RASPPPLCPA lcp{};
+  lcp.dwSize = sizeof(lcp);
+  DWORD cb = sizeof(lcp);
+  ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppLcp, &lcp, &cb), 0u);
+  EXPECT_EQ(lcp.dwAuthenticationProtocol, static_cast<DWORD>(RASLCPAP_PAP));
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_gone(h));
+  std::string text = slurp(log);
+  EXPECT_NE(text.find("tx PAP Authenticate-Request"), std::string::npos) << text;
+  EXPECT_NE(text.find("rx PAP Authenticate-Ack"), std::string::npos);
+  EXPECT_NE(text.find("rx IPCP Configure-Nak"), std::string::npos);
+  EXPECT_EQ(text.find("Sw0rdfish"), std::string::npos) << "the password reached the log";
 }
 
 class ModemE2E : public SerialE2E,
