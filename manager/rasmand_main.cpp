@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
                  "exit after this many seconds with no client and no connection (0: never)");
   app.add_flag("--quiet", quiet, "do not log state changes");
   app.add_flag("--verbose", options.verbose, "log every PPP frame (secrets redacted)");
+  std::string log_target = "auto";
+  std::string journal_socket = "/run/systemd/journal/socket";
+  app.add_option("--log", log_target, "auto (journald when running under it), journal, stderr")
+      ->check(CLI::IsMember({"auto", "journal", "stderr"}));
+  app.add_option("--journal-socket", journal_socket, "journald's native socket");
   app.add_option("--dns", dns_mode, "where name servers go: auto, resolved, file, none")
       ->check(CLI::IsMember({"auto", "resolved", "file", "none"}));
   app.add_option("--resolv-conf", options.resolv_conf, "the resolv.conf the file mode edits");
@@ -39,6 +44,12 @@ int main(int argc, char** argv) {
 
   std::signal(SIGPIPE, SIG_IGN);
   openras::manager::set_log_quiet(quiet);
+  // Under systemd, JOURNAL_STREAM says stderr already goes to the journal: then speak its
+  // native protocol, which keeps the topic as a field.
+  bool journal =
+      log_target == "journal" || (log_target == "auto" && std::getenv("JOURNAL_STREAM") &&
+                                  access(journal_socket.c_str(), W_OK) == 0);
+  if (journal) openras::manager::use_journal(journal_socket);
   asio::io_context io;
   if (!admin_group.empty()) {
     struct group* g = getgrnam(admin_group.c_str());

@@ -7,24 +7,42 @@ namespace {
 
 const char* protocol_name(std::uint16_t p) {
   switch (p) {
-    case kProtoLcp: return "LCP";
-    case kProtoPap: return "PAP";
-    case kProtoChap: return "CHAP";
-    case kProtoEap: return "EAP";
-    case kProtoIpcp: return "IPCP";
-    case kProtoIpv6cp: return "IPV6CP";
-    case kProtoCcp: return "CCP";
-    case kProtoIp: return "IPv4";
-    case kProtoIpv6: return "IPv6";
-    default: return nullptr;
+    case kProtoLcp:
+      return "LCP";
+    case kProtoPap:
+      return "PAP";
+    case kProtoChap:
+      return "CHAP";
+    case kProtoEap:
+      return "EAP";
+    case kProtoIpcp:
+      return "IPCP";
+    case kProtoIpv6cp:
+      return "IPV6CP";
+    case kProtoCcp:
+      return "CCP";
+    case kProtoIp:
+      return "IPv4";
+    case kProtoIpv6:
+      return "IPv6";
+    default:
+      return nullptr;
   }
 }
 
 const char* control_code(std::uint8_t c) {
-  static const char* names[] = {"?",           "Configure-Request", "Configure-Ack",
-                                "Configure-Nak", "Configure-Reject", "Terminate-Request",
-                                "Terminate-Ack", "Code-Reject",      "Protocol-Reject",
-                                "Echo-Request", "Echo-Reply",       "Discard-Request"};
+  static const char* names[] = {"?",
+                                "Configure-Request",
+                                "Configure-Ack",
+                                "Configure-Nak",
+                                "Configure-Reject",
+                                "Terminate-Request",
+                                "Terminate-Ack",
+                                "Code-Reject",
+                                "Protocol-Reject",
+                                "Echo-Request",
+                                "Echo-Reply",
+                                "Discard-Request"};
   return c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include "client/channel.hpp"
@@ -226,6 +227,43 @@ TEST_F(AuthorizationTest, SavedCredentialsBelongToTheUserWhoSavedThem) {
                      return std::string(back.szUserName) == "alice" ? 0 : 4;
                    }),
             0);
+}
+
+TEST_F(AuthorizationTest, AnOrdinaryUserWithNoSystemDaemonGetsAPerUserOne) {
+  add_entry("Mine", kFullScript, 1);
+  chmod(phonebook().c_str(), 0644);
+  std::string pbk = phonebook();
+  std::string home = dir() + "/alice-home";
+  std::filesystem::create_directories(home);
+  ASSERT_EQ(chown(home.c_str(), alice_->uid, alice_->gid), 0);
+  std::string user_dir = "/tmp/openras-" + std::to_string(alice_->uid);
+  std::filesystem::remove_all(user_dir);
+  EXPECT_EQ(run_as(*alice_, std::nullopt,
+                   [&] {
+                     // What a user's shell has: no socket named, no runtime directory.
+                     unsetenv("OPENRAS_SOCKET");
+                     unsetenv("XDG_RUNTIME_DIR");
+                     setenv("OPENRAS_NO_SPAWN", "0", 1);
+                     setenv("OPENRAS_RASMAND", OPENRAS_RASMAND_PATH, 1);
+                     setenv("HOME", home.c_str(), 1);
+                     auto p = params_for("Mine");
+                     HRASCONN h = nullptr;
+                     if (RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h) != 0) return 1;
+                     RasHangUpA(h);
+                     return wait_until_gone(h) ? 0 : 2;
+                   }),
+            0);
+  std::string sock = user_dir + "/rasmand.sock";
+  struct stat st {};
+  ASSERT_EQ(stat(sock.c_str(), &st), 0) << "no per-user daemon at " << sock;
+  EXPECT_EQ(st.st_uid, alice_->uid);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  pid_t pid = 0;
+  std::ifstream(sock + ".lock") >> pid;
+  ASSERT_GT(pid, 0);
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 300 && kill(pid, 0) == 0; ++i) usleep(10000);
+  std::filesystem::remove_all(user_dir);
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
 // Synchronous dials, hang-up, the caller going away, and what handles mean afterwards.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -306,6 +310,61 @@ TEST_F(LifecycleTest, PasswordsNeverReachTheLog) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("RASCS_Connected"), std::string::npos) << "the log is empty?";
   EXPECT_EQ(text.find("Sw0rdfish"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace openras::testing
+
+namespace openras::testing {
+namespace {
+
+TEST_F(LifecycleTest, LogLinesGoToJournaldWithTheirTopic) {
+  stop_daemon();
+  client::reset_this_thread_channel();
+  // A stand-in for journald's native socket: a datagram socket we read.
+  std::string journal = dir() + "/journal.sock";
+  int sink = socket(AF_UNIX, SOCK_DGRAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, journal.c_str());
+  ASSERT_EQ(bind(sink, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string state = dir() + "/state";
+    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--state-dir",
+          state.c_str(), "--log", "journal", "--journal-socket", journal.c_str(), nullptr);
+    _exit(127);
+  }
+  set_daemon_pid(pid);
+  // Read the datagrams as journald would, while the dial runs.
+  std::string all;
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    char buf[2048];
+    while (!stop) {
+      ssize_t n = recv(sink, buf, sizeof(buf), MSG_DONTWAIT);
+      if (n > 0) {
+        all.append(buf, static_cast<std::size_t>(n));
+      } else {
+        usleep(1000);
+      }
+    }
+  });
+  for (int i = 0; i < 500 && !std::filesystem::exists(socket_path()); ++i) usleep(2000);
+  add_entry("E", kFullScript, 1);
+  auto params = params_for("E");
+  HRASCONN h = nullptr;
+  EXPECT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h), 0u);
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_until_gone(h));
+  usleep(50 * 1000);
+  stop = true;
+  reader.join();
+  close(sink);
+  EXPECT_NE(all.find("MESSAGE=rasmand[state]: conn="), std::string::npos) << all;
+  EXPECT_NE(all.find("OPENRAS_TOPIC=state\n"), std::string::npos);
+  EXPECT_NE(all.find("SYSLOG_IDENTIFIER=rasmand\n"), std::string::npos);
+  EXPECT_NE(all.find("RASCS_Connected"), std::string::npos);
 }
 
 }  // namespace

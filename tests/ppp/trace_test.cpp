@@ -18,8 +18,8 @@ TEST(Trace, ControlPacketsAreNamedWithTheirOptions) {
 
 TEST(Trace, AuthenticationPayloadsAreRedacted) {
   // PAP Authenticate-Request for alice / Sw0rdfish.
-  Bytes pap = {0xFF, 0x03, 0xC0, 0x23, 1, 7, 0, 21, 5, 'a', 'l', 'i', 'c', 'e', 9,
-               'S',  'w',  '0',  'r',  'd', 'f', 'i', 's', 'h'};
+  Bytes pap = {0xFF, 0x03, 0xC0, 0x23, 1,   7,   0,   21,  5,   'a', 'l', 'i',
+               'c',  'e',  9,    'S',  'w', '0', 'r', 'd', 'f', 'i', 's', 'h'};
   auto line = describe_frame(pap);
   EXPECT_EQ(line, "PAP Authenticate-Request id=7 length=21 (payload redacted)");
   EXPECT_EQ(line.find("Sw0rd"), std::string::npos);
