@@ -214,7 +214,10 @@ DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN h, PRAS_PROJECTION_INFO info, LPD
     *size = sizeof(RAS_PROJECTION_INFO);
     return ERROR_BUFFER_TOO_SMALL;
   }
-  if (info->version < RASAPIVERSION_500 || info->version > RASAPIVERSION_601) {
+  // Read the caller's version as the DWORD it is: any value may arrive, not just the enum's.
+  DWORD raw_version = 0;
+  std::memcpy(&raw_version, &info->version, sizeof(raw_version));
+  if (raw_version < RASAPIVERSION_500 || raw_version > RASAPIVERSION_601) {
     return ERROR_INVALID_PARAMETER;
   }
   if (!h) return ERROR_INVALID_HANDLE;
@@ -229,9 +232,8 @@ DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN h, PRAS_PROJECTION_INFO info, LPD
   ipc::ProjectionReply p;
   ipc::Reader r(payload);
   if (!p.decode(r)) return ERROR_UNKNOWN;
-  RASAPIVERSION version = info->version;
   std::memset(info, 0, sizeof(*info));
-  info->version = version;
+  info->version = static_cast<RASAPIVERSION>(raw_version);
   info->type = PROJECTION_INFO_TYPE_PPP;
   RASPPP_PROJECTION_INFO& ppp = info->ppp;
   auto put_ipv4 = [](RASIPV4ADDR& out, const std::string& text) {

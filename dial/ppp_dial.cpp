@@ -86,6 +86,7 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
   if (modem) {
     link::ModemConfig mc;
     mc.number = params.phone_number.empty() ? entry.phone_number : params.phone_number;
+    mc.pulse = entry.key_u32("OpenRasPulseDial", 0) != 0;  // ATDP; tone (ATDT) otherwise
     if (auto init = entry.key("OpenRasModemInit"); init && !init->empty()) {
       mc.init = {"ATZ", *init};
     }

@@ -58,6 +58,8 @@ void ModemDialer::feed(const std::uint8_t* data, std::size_t n, TimePoint now) {
       std::string line = trim(line_);
       line_.clear();
       if (!line.empty()) on_line(line, now);
+      // The CONNECT line's own CR LF is not PPP's.
+      if (status_ == Status::Connected && c == '\r' && i + 1 < n && data[i + 1] == '\n') ++i;
     } else if (line_.size() < 256) {
       line_.push_back(c);
     }

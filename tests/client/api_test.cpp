@@ -213,7 +213,8 @@ TEST_F(ApiTest, ProjectionBeforeAndAfterProjected) {
   EXPECT_EQ(ex.ppp.dwIPv6NegotiationError, static_cast<DWORD>(ERROR_PROTOCOL_NOT_CONFIGURED));
   EXPECT_EQ(ex.ppp.dwAuthenticationProtocol, static_cast<DWORD>(RASLCPAP_CHAP));
   EXPECT_EQ(ex.ppp.dwAuthenticationData, static_cast<DWORD>(RASLCPAD_CHAP_MSV2));
-  ex.version = static_cast<RASAPIVERSION>(99);
+  DWORD bogus = 99;  // what a confused caller might put there
+  std::memcpy(&ex.version, &bogus, sizeof(bogus));
   EXPECT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
   RASPPPIPV6 v6{};
   v6.dwSize = sizeof(v6);

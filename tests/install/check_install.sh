@@ -19,8 +19,13 @@ for f in sbin/rasmand bin/rasdial include/ras.h include/raserror.h include/openr
 done
 grep -q "^ExecStart=/.*/sbin/rasmand " "$prefix/lib/systemd/system/rasmand.service"
 
+# A sanitizer build of the library needs its programs built the same way.
+san=""
+if readelf -d "$libdir/librasapi.so.0" | grep -q 'libasan'; then san="-fsanitize=address,undefined"; fi
+
 # find_package(OpenRAS)
-cmake -S "$src/example" -B "$work/example" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake -S "$src/example" -B "$work/example" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_C_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null
 cmake --build "$work/example" >/dev/null
 out=$(LD_LIBRARY_PATH="$libdir" "$work/example/example")
 echo "$out" | grep -q "^676: The phone line is busy.$"
@@ -28,7 +33,7 @@ echo "$out" | grep -q "^enum=621$"
 
 # pkg-config
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
-g++ -std=c++20 "$src/pkgconfig_example.cpp" $(pkg-config --cflags --libs openras) -o "$work/pc"
+g++ -std=c++20 $san "$src/pkgconfig_example.cpp" $(pkg-config --cflags --libs openras) -o "$work/pc"
 LD_LIBRARY_PATH="$libdir" "$work/pc" | grep -q "^ras 691: The user name or password"
 
 # bash completion lists the entries of a phonebook
