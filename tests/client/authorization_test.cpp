@@ -78,20 +78,7 @@ class AuthorizationTest : public DaemonTest {
     restart_with_admin_group();
   }
 
-  void restart_with_admin_group() {
-    stop_daemon();
-    client::reset_this_thread_channel();
-    std::filesystem::remove(socket_path());
-    pid_t pid = fork();
-    if (pid == 0) {
-      std::string state = dir() + "/state";
-      execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--admin-group",
-            kAdminGroup, "--state-dir", state.c_str(), "--quiet", nullptr);
-      _exit(127);
-    }
-    set_daemon_pid(pid);
-    for (int i = 0; i < 500 && !std::filesystem::exists(socket_path()); ++i) usleep(2000);
-  }
+  void restart_with_admin_group() { restart_daemon({"--admin-group", kAdminGroup, "--quiet"}); }
 
   // A handle written by a child and read by the parent.
   static DWORD dial_and_keep(const std::string& pbk, const char* entry) {

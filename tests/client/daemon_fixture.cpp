@@ -1,5 +1,6 @@
 #include "daemon_fixture.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,12 +33,18 @@ void DaemonTest::TearDown() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-void DaemonTest::start_daemon() {
+void DaemonTest::start_daemon(const std::vector<std::string>& extra, const std::string& log) {
   daemon_ = fork();
   if (daemon_ == 0) {
-    std::string state = dir_ + "/state";
-    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_.c_str(), "--state-dir",
-          state.c_str(), "--quiet", nullptr);
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 2);
+    std::vector<std::string> args = {OPENRAS_RASMAND_PATH, "--socket", socket_, "--state-dir",
+                                     dir_ + "/state"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(OPENRAS_RASMAND_PATH, argv.data());
     _exit(127);
   }
   for (int i = 0; i < 500; ++i) {
@@ -45,6 +52,13 @@ void DaemonTest::start_daemon() {
     usleep(2000);
   }
   FAIL() << "rasmand did not start";
+}
+
+void DaemonTest::restart_daemon(const std::vector<std::string>& extra, const std::string& log) {
+  stop_daemon();
+  client::reset_this_thread_channel();
+  std::filesystem::remove(socket_);
+  start_daemon(extra, log);
 }
 
 void DaemonTest::stop_daemon() {

@@ -33,7 +33,10 @@ class DaemonTest : public ::testing::Test {
   pid_t daemon_pid() const { return daemon_; }
   void set_daemon_pid(pid_t pid) { daemon_ = pid; }
 
-  void start_daemon();
+  // rasmand on this test's socket and state directory, with `extra` options, stderr to `log`.
+  void start_daemon(const std::vector<std::string>& extra = {"--quiet"},
+                    const std::string& log = "/dev/null");
+  void restart_daemon(const std::vector<std::string>& extra, const std::string& log = "/dev/null");
   void stop_daemon();
 
   // RASDIALPARAMS for an entry of the test phonebook.

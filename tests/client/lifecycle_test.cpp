@@ -281,20 +281,8 @@ namespace openras::testing {
 namespace {
 
 TEST_F(LifecycleTest, PasswordsNeverReachTheLog) {
-  stop_daemon();
-  client::reset_this_thread_channel();
   std::string log = dir() + "/rasmand.log";
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 2);
-    std::string state = dir() + "/state";
-    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--state-dir",
-          state.c_str(), nullptr);
-    _exit(127);
-  }
-  set_daemon_pid(pid);
-  for (int i = 0; i < 500 && !std::filesystem::exists(socket_path()); ++i) usleep(2000);
+  restart_daemon({}, log);
   add_entry("E", kFullScript, 1, "OpenRasTestPassword=Sw0rdfish-Secret\r\n");
   RASCREDENTIALSA c{};
   c.dwSize = sizeof(c);
@@ -319,8 +307,6 @@ namespace openras::testing {
 namespace {
 
 TEST_F(LifecycleTest, LogLinesGoToJournaldWithTheirTopic) {
-  stop_daemon();
-  client::reset_this_thread_channel();
   // A stand-in for journald's native socket: a datagram socket we read.
   std::string journal = dir() + "/journal.sock";
   int sink = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -328,14 +314,7 @@ TEST_F(LifecycleTest, LogLinesGoToJournaldWithTheirTopic) {
   addr.sun_family = AF_UNIX;
   std::strcpy(addr.sun_path, journal.c_str());
   ASSERT_EQ(bind(sink, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::string state = dir() + "/state";
-    execl(OPENRAS_RASMAND_PATH, "rasmand", "--socket", socket_path().c_str(), "--state-dir",
-          state.c_str(), "--log", "journal", "--journal-socket", journal.c_str(), nullptr);
-    _exit(127);
-  }
-  set_daemon_pid(pid);
+  restart_daemon({"--log", "journal", "--journal-socket", journal});
   // Read the datagrams as journald would, while the dial runs.
   std::string all;
   std::atomic<bool> stop{false};
@@ -350,7 +329,6 @@ TEST_F(LifecycleTest, LogLinesGoToJournaldWithTheirTopic) {
       }
     }
   });
-  for (int i = 0; i < 500 && !std::filesystem::exists(socket_path()); ++i) usleep(2000);
   add_entry("E", kFullScript, 1);
   auto params = params_for("E");
   HRASCONN h = nullptr;

@@ -48,8 +48,8 @@ TEST(Modem, PulseDialing) {
 
 TEST(Modem, ResultCodesAreTheirWin32Errors) {
   const std::pair<const char*, std::uint32_t> cases[] = {
-      {"BUSY", ERROR_LINE_BUSY},          {"NO CARRIER", ERROR_NO_CARRIER},
-      {"NO ANSWER", ERROR_NO_ANSWER},     {"NO DIALTONE", ERROR_NO_DIALTONE},
+      {"BUSY", ERROR_LINE_BUSY},           {"NO CARRIER", ERROR_NO_CARRIER},
+      {"NO ANSWER", ERROR_NO_ANSWER},      {"NO DIALTONE", ERROR_NO_DIALTONE},
       {"NO DIAL TONE", ERROR_NO_DIALTONE}, {"ERROR", ERROR_FROM_DEVICE},
       {"VOICE", ERROR_VOICE_ANSWER}};
   for (auto [code, error] : cases) {
@@ -106,7 +106,8 @@ TEST(Modem, HangUpEscapesWithGuardTimesThenAth) {
 
 TEST(Modem, CarrierLossTextBetweenFrames) {
   std::string text = "\r\nNO CARRIER\r\n";
-  EXPECT_TRUE(is_carrier_lost_text(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  EXPECT_TRUE(
+      is_carrier_lost_text(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   std::string frame = "\xff\x03\xc0\x21";
   EXPECT_FALSE(
       is_carrier_lost_text(reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()));
