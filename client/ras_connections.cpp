@@ -6,6 +6,7 @@
 
 #include "client/channel.hpp"
 #include "client/notify.hpp"
+#include "client/request.hpp"
 #include "client/struct_sizes.hpp"
 #include "client/util.hpp"
 #include "client/win32_objects.hpp"
@@ -18,30 +19,24 @@ using namespace openras::client;
 
 namespace {
 
-// One request with a handle, decoding the reply payload into `body` on success.
+// A request naming one connection.
 template <typename Body>
 DWORD handle_call(ipc::MsgType type, HRASCONN h, Body* body) {
-  std::uint32_t error = 0;
-  Channel* channel = Channel::for_this_thread(error);
-  if (!channel) return error;
-  std::vector<std::byte> payload;
-  error = channel->call(type, ipc::encode_body(ipc::HandleRequest{to_handle(h)}), &payload);
-  dispatch_pending();
-  if (error || !body) return error;
-  ipc::Reader r(payload);
-  return body->decode(r) ? 0 : ERROR_UNKNOWN;
+  return request(type, ipc::encode_body(ipc::HandleRequest{to_handle(h)}), body);
+}
+
+DWORD fetch_projection(HRASCONN h, RASPROJECTION protocol, ipc::ProjectionReply& reply) {
+  ipc::ProjectionRequest req{to_handle(h), static_cast<std::uint32_t>(protocol)};
+  return request(ipc::MsgType::GetProjection, ipc::encode_body(req), &reply);
 }
 
 DWORD subscribe(HRASCONN h, DWORD flags, int fd) {
   if (!h) return ERROR_INVALID_HANDLE;
   if (flags == 0 || (flags & ~static_cast<DWORD>(0x7F))) return ERROR_INVALID_PARAMETER;
-  std::uint32_t error = 0;
-  Channel* channel = Channel::for_this_thread(error);
-  if (!channel) return error;
   ipc::SubscribeRequest req;
   req.handle = h == reinterpret_cast<HRASCONN>(INVALID_HANDLE_VALUE) ? 0 : to_handle(h);
   req.flags = flags;
-  return channel->call(ipc::MsgType::Subscribe, ipc::encode_body(req), nullptr, fd);
+  return request(ipc::MsgType::Subscribe, ipc::encode_body(req), fd);
 }
 
 void fill_ip(RASPPPIPA& out, const ipc::ProjectionReply& p) {
@@ -97,15 +92,8 @@ DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA conns, LPDWORD cb, LPDWORD count) 
     if (!size_is_one_of(conns->dwSize, kConnSizes)) return ERROR_INVALID_SIZE;
     element = conns->dwSize;
   }
-  std::uint32_t error = 0;
-  Channel* channel = Channel::for_this_thread(error);
-  if (!channel) return error;
-  std::vector<std::byte> payload;
-  if ((error = channel->call(ipc::MsgType::EnumConnections, {}, &payload))) return error;
-  dispatch_pending();
   ipc::EnumReply reply;
-  ipc::Reader r(payload);
-  if (!reply.decode(r)) return ERROR_UNKNOWN;
+  if (DWORD error = request(ipc::MsgType::EnumConnections, {}, &reply)) return error;
   DWORD needed = static_cast<DWORD>(reply.connections.size()) * element;
   *count = static_cast<DWORD>(reply.connections.size());
   if (!conns || *cb < needed) {
@@ -173,17 +161,8 @@ DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID 
     return ERROR_BUFFER_TOO_SMALL;
   }
   if (!h) return ERROR_INVALID_HANDLE;
-  std::uint32_t error = 0;
-  Channel* channel = Channel::for_this_thread(error);
-  if (!channel) return error;
-  std::vector<std::byte> payload;
-  ipc::ProjectionRequest req{to_handle(h), static_cast<std::uint32_t>(protocol)};
-  if ((error = channel->call(ipc::MsgType::GetProjection, ipc::encode_body(req), &payload))) {
-    return error;
-  }
   ipc::ProjectionReply p;
-  ipc::Reader r(payload);
-  if (!p.decode(r)) return ERROR_UNKNOWN;
+  if (DWORD error = fetch_projection(h, protocol, p)) return error;
   if (protocol == RASP_PppIp) {
     fill_ip(*static_cast<RASPPPIPA*>(out), p);
   } else if (protocol == RASP_PppLcp) {
@@ -221,17 +200,8 @@ DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN h, PRAS_PROJECTION_INFO info, LPD
     return ERROR_INVALID_PARAMETER;
   }
   if (!h) return ERROR_INVALID_HANDLE;
-  std::uint32_t error = 0;
-  Channel* channel = Channel::for_this_thread(error);
-  if (!channel) return error;
-  std::vector<std::byte> payload;
-  ipc::ProjectionRequest req{to_handle(h), static_cast<std::uint32_t>(RASP_PppLcp)};
-  if ((error = channel->call(ipc::MsgType::GetProjection, ipc::encode_body(req), &payload))) {
-    return error;
-  }
-  ipc::ProjectionReply p;
-  ipc::Reader r(payload);
-  if (!p.decode(r)) return ERROR_UNKNOWN;
+  ipc::ProjectionReply p;  // the LCP projection carries every field this structure needs
+  if (DWORD error = fetch_projection(h, RASP_PppLcp, p)) return error;
   std::memset(info, 0, sizeof(*info));
   info->version = static_cast<RASAPIVERSION>(raw_version);
   info->type = PROJECTION_INFO_TYPE_PPP;

@@ -3,8 +3,8 @@
 // never handed back, only the placeholder that makes RasDial use it.
 #include <cstring>
 
-#include "client/channel.hpp"
 #include "client/phonebook_access.hpp"
+#include "client/request.hpp"
 #include "client/struct_sizes.hpp"
 #include "client/util.hpp"
 #include "ipc/messages.hpp"
@@ -27,17 +27,11 @@ DWORD resolve(const char* phonebook, const char* entry, std::string& path) {
 }
 
 DWORD call(ipc::MsgType type, ipc::CredentialsRequest& req, ipc::CredentialsReply* reply) {
-  std::uint32_t error = 0;
-  Channel* channel = Channel::for_this_thread(error);
-  if (!channel) return error;
-  std::vector<std::byte> payload;
   auto body = ipc::encode_body(req);
   std::fill(req.password.begin(), req.password.end(), '\0');
-  error = channel->call(type, body, &payload);
+  DWORD error = request(type, body, reply);
   std::fill(body.begin(), body.end(), std::byte{0});
-  if (error || !reply) return error;
-  ipc::Reader r(payload);
-  return reply->decode(r) ? 0 : ERROR_UNKNOWN;
+  return error;
 }
 
 DWORD get_saved(const char* phonebook, const char* entry, ipc::CredentialsReply& reply) {
