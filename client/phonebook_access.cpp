@@ -21,17 +21,25 @@ std::uint32_t load_books(const char* path, std::vector<phonebook::LoadedPhoneboo
   return 0;
 }
 
-std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& out) {
-  std::vector<phonebook::LoadedPhonebook> books;
-  if (auto err = load_books(path, books)) return err;
+std::uint32_t locate_entry(const std::vector<phonebook::LoadedPhonebook>& books,
+                           const std::string& name, const phonebook::LoadedPhonebook*& found) {
   for (const auto& book : books) {
     if (!book.file.has_entry(name)) continue;
     if (book.file.entry_is_broken(name)) return ERROR_CORRUPT_PHONEBOOK;
-    out.phonebook_path = book.path;
-    out.text = book.file.entry_text(name).value_or("");
+    found = &book;
     return 0;
   }
   return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+}
+
+std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& out) {
+  std::vector<phonebook::LoadedPhonebook> books;
+  if (auto err = load_books(path, books)) return err;
+  const phonebook::LoadedPhonebook* book = nullptr;
+  if (auto err = locate_entry(books, name, book)) return err;
+  out.phonebook_path = book->path;
+  out.text = book->file.entry_text(name).value_or("");
+  return 0;
 }
 
 std::string edit_target(const char* path) {

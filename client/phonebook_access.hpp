@@ -18,6 +18,11 @@ struct FoundEntry {
   std::string text;  // the entry's section
 };
 
+// The first of `books` (in the order a NULL phonebook means) holding `name`;
+// ERROR_CANNOT_FIND_PHONEBOOK_ENTRY or ERROR_CORRUPT_PHONEBOOK when there is none to use.
+std::uint32_t locate_entry(const std::vector<phonebook::LoadedPhonebook>& books,
+                           const std::string& name, const phonebook::LoadedPhonebook*& found);
+
 // ERROR_CANNOT_FIND_PHONEBOOK_ENTRY / ERROR_CORRUPT_PHONEBOOK / ERROR_CANNOT_OPEN_PHONEBOOK.
 std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& out);
 

@@ -83,13 +83,10 @@ DWORD APIENTRY RasGetEntryPropertiesA(LPCSTR path, LPCSTR entry, LPRASENTRYA out
   }
   std::vector<phonebook::LoadedPhonebook> books;
   if (auto error = load_books(path, books)) return error;
-  for (const auto& book : books) {
-    if (!book.file.has_entry(name)) continue;
-    if (book.file.entry_is_broken(name)) return ERROR_CORRUPT_PHONEBOOK;
-    entry_to_rasentry(book.file, name, *out);
-    return 0;
-  }
-  return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+  const phonebook::LoadedPhonebook* book = nullptr;
+  if (auto error = locate_entry(books, name, book)) return error;
+  entry_to_rasentry(book->file, name, *out);
+  return 0;
 }
 
 DWORD APIENTRY RasSetEntryPropertiesA(LPCSTR path, LPCSTR entry, LPRASENTRYA in, DWORD in_size,

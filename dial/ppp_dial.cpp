@@ -1,8 +1,8 @@
 #include "dial/ppp_dial.hpp"
 
-#include <arpa/inet.h>
 #include <sys/random.h>
 
+#include "common/ipv4.hpp"
 #include "ppp/trace.hpp"
 #include "ppp/types.hpp"
 #include "ras.h"
@@ -24,13 +24,6 @@ class KernelRandom final : public ppp::Random {
     }
   }
 };
-
-std::string ip_string(std::uint32_t host_order) {
-  if (host_order == 0) return {};
-  in_addr a{htonl(host_order)};
-  char buf[INET_ADDRSTRLEN];
-  return inet_ntop(AF_INET, &a, buf, sizeof(buf));
-}
 
 bool valid_ifname(const std::string& name) {
   if (name.empty() || name.size() > 15) return false;
@@ -371,10 +364,10 @@ std::optional<Projection> PppDial::projection() const {
   if (phase_ != Phase::WaitingForNetwork && phase_ != Phase::Connected) return std::nullopt;
   const auto& n = session_.negotiated();
   Projection p;
-  p.ip_address = ip_string(n.ip);
-  p.server_ip_address = ip_string(n.peer_ip);
-  p.dns1 = ip_string(n.dns1);
-  p.dns2 = ip_string(n.dns2);
+  p.ip_address = ipv4_string(n.ip);
+  p.server_ip_address = ipv4_string(n.peer_ip);
+  p.dns1 = ipv4_string(n.dns1);
+  p.dns2 = ipv4_string(n.dns2);
   p.ipv6 = n.ipv6_up;
   if (n.ipv6_up) {
     p.local_interface_id = n.our_interface_id;

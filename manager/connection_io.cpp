@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include "common/ipv4.hpp"
 #include "manager/connection_manager.hpp"
 #include "manager/hooks.hpp"
 #include "manager/interface.hpp"
@@ -12,23 +13,16 @@
 namespace openras::manager {
 namespace {
 
-std::string dotted(std::uint32_t host_order) {
-  if (host_order == 0) return {};
-  in_addr a{htonl(host_order)};
-  char buf[INET_ADDRSTRLEN];
-  return inet_ntop(AF_INET, &a, buf, sizeof(buf));
-}
-
 HookInfo hook_info(const Connection& c) {
   HookInfo info;
   info.ifname = c.ifname;
   info.device = c.machine->device_name();
   info.link_name = c.entry_name;
   if (c.network) {
-    info.local = dotted(c.network->ip);
-    info.remote = dotted(c.network->peer_ip);
-    info.dns1 = dotted(c.network->dns1);
-    info.dns2 = dotted(c.network->dns2);
+    info.local = ipv4_string(c.network->ip);
+    info.remote = ipv4_string(c.network->peer_ip);
+    info.dns1 = ipv4_string(c.network->dns1);
+    info.dns2 = ipv4_string(c.network->dns2);
   }
   auto stats = c.machine->statistics();
   info.speed = stats.bps;
@@ -115,7 +109,7 @@ void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequ
   c.network = request;
   std::vector<std::string> servers;
   for (std::uint32_t dns : {request.dns1, request.dns2}) {
-    if (dns) servers.push_back(dotted(dns));
+    if (dns) servers.push_back(ipv4_string(dns));
   }
   dns_.apply(c.handle, c.ifname, servers);
   log_line("net", "conn=%u %s up, mtu %u, %s route", c.handle, c.ifname.c_str(), request.mtu,

@@ -200,13 +200,13 @@ bool ConnectionManager::sees_everything(const PeerCredentials& peer) const {
 }
 
 Connection* ConnectionManager::find_visible(const Session& session, std::uint32_t handle) {
-  auto it = connections_.find(handle);
-  if (it == connections_.end()) return nullptr;
+  Connection* c = find(handle);
+  if (!c) return nullptr;
   // A user sees the connections they dialed; root and the admin group see every connection.
   // Anything else is answered as if the handle did not exist.
   const auto& peer = session.peer();
-  if (!sees_everything(peer) && peer.uid != it->second->owner_peer.uid) return nullptr;
-  return it->second.get();
+  if (!sees_everything(peer) && peer.uid != c->owner_peer.uid) return nullptr;
+  return c;
 }
 
 ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session, ipc::Reader& r) {
@@ -445,16 +445,16 @@ void ConnectionManager::arm_timer(Connection& c) {
   c.timer.expires_at(*deadline);
   c.timer.async_wait([this, handle = c.handle](const std::error_code& ec) {
     if (ec) return;
-    auto it = connections_.find(handle);
-    if (it == connections_.end()) return;
-    it->second->machine->on_timer(Clock::now());
-    pump(*it->second);
+    Connection* c = find(handle);
+    if (!c) return;
+    c->machine->on_timer(Clock::now());
+    pump(*c);
   });
 }
 
 void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
-  auto it = connections_.find(handle);
-  std::uint32_t owner = it == connections_.end() ? 0 : it->second->owner_peer.uid;
+  const Connection* c = find(handle);
+  std::uint32_t owner = c ? c->owner_peer.uid : 0;
   for (const auto& sub : subscriptions_) {
     if (!(sub.flags & flag)) continue;
     bool matches =
@@ -465,17 +465,18 @@ void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
   }
 }
 
+void ConnectionManager::drop_subscriptions(const std::function<bool(const Subscription&)>& which) {
+  std::erase_if(subscriptions_, [&](const Subscription& s) {
+    if (!which(s)) return false;
+    ::close(s.fd);
+    return true;
+  });
+}
+
 void ConnectionManager::erase(std::uint32_t handle) {
   log_line("dial", "conn=%u port released", handle);
   connections_.erase(handle);
-  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
-    if (it->handle == handle) {
-      ::close(it->fd);
-      it = subscriptions_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  drop_subscriptions([handle](const Subscription& s) { return s.handle == handle; });
   if (on_all_released_ && connections_.empty()) {
     auto done = std::move(on_all_released_);
     on_all_released_ = nullptr;
@@ -491,19 +492,12 @@ void ConnectionManager::on_session_closed(Session& session) {
     if (c->dial_session_id == id && !c->hung_up) abandoned.push_back(handle);
   }
   for (std::uint32_t handle : abandoned) {
-    auto it = connections_.find(handle);
-    if (it == connections_.end()) continue;
+    Connection* c = find(handle);
+    if (!c) continue;
     log_line("dial", "conn=%u the dialing client went away before a final state: aborting", handle);
-    begin_hang_up(*it->second);
+    begin_hang_up(*c);
   }
-  for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
-    if (it->session_id == id) {
-      ::close(it->fd);
-      it = subscriptions_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  drop_subscriptions([id](const Subscription& s) { return s.session_id == id; });
 }
 
 void ConnectionManager::shutdown(std::function<void()> done) {
@@ -515,8 +509,7 @@ void ConnectionManager::shutdown(std::function<void()> done) {
   std::vector<std::uint32_t> handles;
   for (auto& [handle, c] : connections_) handles.push_back(handle);
   for (auto handle : handles) {
-    auto it = connections_.find(handle);
-    if (it != connections_.end()) begin_hang_up(*it->second);
+    if (Connection* c = find(handle)) begin_hang_up(*c);
   }
 }
 

@@ -112,6 +112,8 @@ class ConnectionManager final : public RequestHandler {
   void begin_hang_up(Connection& c);
   void signal(std::uint32_t handle, std::uint32_t flag);
   void erase(std::uint32_t handle);
+  // Closes and forgets the subscriptions `which` selects.
+  void drop_subscriptions(const std::function<bool(const Subscription&)>& which);
   // Port and interface I/O (connection_io.cpp).
   void open_port(Connection& c, const dial::PortRequest& request);
   void read_port(Connection& c);

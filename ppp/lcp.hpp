@@ -15,6 +15,7 @@ class Lcp final : public FsmProtocol {
       std::deque<OutPacket>& outbox);
 
   Fsm& fsm() { return fsm_; }
+  const Fsm& fsm() const { return fsm_; }
   // We turned down the authentication protocol the peer asked for at least once.
   bool refused_peer_auth() const { return refused_peer_auth_; }
   void send_echo_request();

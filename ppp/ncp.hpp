@@ -13,6 +13,7 @@ class Ipcp final : public FsmProtocol {
   Ipcp(const SessionConfig& config, Negotiated& negotiated, LayerHooks& hooks,
        std::deque<OutPacket>& outbox);
   Fsm& fsm() { return fsm_; }
+  const Fsm& fsm() const { return fsm_; }
 
   Bytes build_request() override;
   Verdict check_request(ByteView options, Bytes& reply) override;
@@ -41,6 +42,7 @@ class Ipv6cp final : public FsmProtocol {
   Ipv6cp(const SessionConfig& config, Negotiated& negotiated, Random& random, LayerHooks& hooks,
          std::deque<OutPacket>& outbox);
   Fsm& fsm() { return fsm_; }
+  const Fsm& fsm() const { return fsm_; }
   bool heard_from_peer() const { return heard_; }
   void note_heard() { heard_ = true; }
 

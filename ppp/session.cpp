@@ -49,13 +49,13 @@ Session::Session(SessionConfig config, Random& random)
 }
 
 FsmState Session::lcp_state() const {
-  return const_cast<Lcp&>(lcp_).fsm().state();
+  return lcp_.fsm().state();
 }
 FsmState Session::ipcp_state() const {
-  return const_cast<Ipcp&>(ipcp_).fsm().state();
+  return ipcp_.fsm().state();
 }
 FsmState Session::ipv6cp_state() const {
-  return const_cast<Ipv6cp&>(ipv6cp_).fsm().state();
+  return ipv6cp_.fsm().state();
 }
 
 void Session::set_phase(Phase p) {
@@ -149,10 +149,8 @@ void Session::dispatch(std::uint16_t protocol, ByteView info, TimePoint now) {
       return;
     case kProtoIpv6cp:
       if (phase_ != Phase::Network && phase_ != Phase::Running) return;
-      if (config_.ipv6 && !ipv6cp_done_) {
+      if (config_.ipv6) {
         ipv6cp_.note_heard();
-        ipv6cp_.fsm().receive(info, now);
-      } else if (config_.ipv6) {
         ipv6cp_.fsm().receive(info, now);
       } else {
         lcp_.send_protocol_reject(protocol, info);
@@ -402,9 +400,9 @@ std::optional<TimePoint> Session::next_deadline() const {
   auto consider = [&](std::optional<TimePoint> t) {
     if (t && (!best || *t < *best)) best = t;
   };
-  consider(const_cast<Lcp&>(lcp_).fsm().deadline());
-  consider(const_cast<Ipcp&>(ipcp_).fsm().deadline());
-  consider(const_cast<Ipv6cp&>(ipv6cp_).fsm().deadline());
+  consider(lcp_.fsm().deadline());
+  consider(ipcp_.fsm().deadline());
+  consider(ipv6cp_.fsm().deadline());
   consider(config_.server ? auth_server_.deadline() : auth_client_.deadline());
   consider(echo_deadline_);
   return best;
