@@ -53,21 +53,22 @@ std::optional<DialEvent> RedialingDial::poll_event() {
   if (failed_dial && redials_left_ > 0 && redial_can_help(e->error)) {
     // Swallow the failure: the caller hears the next attempt's states instead.
     --redials_left_;
-    redial_at_ = TimePoint::min();  // armed in on_timer once the port is let go
+    redial_pending_ = true;  // the pause starts once the port is let go
     return poll_event();
   }
   if (link_dropped && policy_.on_link_failure && redial_can_help(e->error)) {
     // The connection reports the drop (RASCN_Disconnection), then dials again.
     connected_ = false;
     redials_left_ = policy_.attempts;
-    redial_at_ = TimePoint::min();
+    redial_pending_ = true;
   }
   return e;
 }
 
 void RedialingDial::on_timer(TimePoint now) {
-  if (redial_at_ == TimePoint::min() && inner_->released()) redial_at_ = now + policy_.pause;
-  if (redial_at_ && *redial_at_ != TimePoint::min() && now >= *redial_at_) {
+  if (redial_pending_ && !redial_at_ && inner_->released()) redial_at_ = now + policy_.pause;
+  if (redial_at_ && now >= *redial_at_) {
+    redial_pending_ = false;
     redial_at_.reset();
     inner_ = factory_(++attempt_);
     inner_->start(now);
@@ -77,17 +78,16 @@ void RedialingDial::on_timer(TimePoint now) {
 }
 
 std::optional<TimePoint> RedialingDial::next_deadline() const {
-  if (redial_at_) {
-    if (*redial_at_ != TimePoint::min()) return redial_at_;
-    // The pause starts once the old attempt has let go of its port: until then keep its
-    // timers; once it has, ask for a tick right away (a deadline already past).
-    return inner_->released() ? std::optional<TimePoint>(TimePoint{}) : inner_->next_deadline();
-  }
-  return inner_->next_deadline();
+  if (!redial_pending_) return inner_->next_deadline();
+  if (redial_at_) return redial_at_;
+  // Until the old attempt has let go of its port keep its timers; once it has, ask for a
+  // tick right away (a deadline already past) to start the pause.
+  return inner_->released() ? std::optional<TimePoint>(TimePoint{}) : inner_->next_deadline();
 }
 
 void RedialingDial::hang_up(TimePoint now) {
   hung_up_ = true;
+  redial_pending_ = false;
   redial_at_.reset();
   inner_->hang_up(now);
 }
@@ -97,12 +97,12 @@ bool RedialingDial::released() const {
 }
 
 std::optional<PortRequest> RedialingDial::port_request() {
-  if (redial_at_) return std::nullopt;
+  if (redial_pending_) return std::nullopt;
   return inner_->port_request();
 }
 
 std::optional<NetworkRequest> RedialingDial::network_request() {
-  if (redial_at_) return std::nullopt;
+  if (redial_pending_) return std::nullopt;
   return inner_->network_request();
 }
 

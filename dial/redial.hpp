@@ -61,7 +61,9 @@ class RedialingDial final : public DialMachine {
   std::uint32_t redials_left_;
   bool connected_ = false;
   bool hung_up_ = false;
-  std::optional<TimePoint> redial_at_;  // waiting between attempts
+  // Between attempts: first until the failed attempt lets go of its port, then the pause.
+  bool redial_pending_ = false;
+  std::optional<TimePoint> redial_at_;
 };
 
 }  // namespace openras::dial
