@@ -95,16 +95,6 @@ RASDIALPARAMSA DaemonTest::params_for(const std::string& entry, const std::strin
   return p;
 }
 
-bool DaemonTest::wait_until_gone(HRASCONN h) {
-  for (int i = 0; i < 500; ++i) {
-    RASCONNSTATUSA st{};
-    st.dwSize = sizeof(st);
-    if (RasGetConnectStatusA(h, &st) == ERROR_INVALID_HANDLE) return true;
-    usleep(10000);
-  }
-  return false;
-}
-
 std::vector<RASCONNA> DaemonTest::connections() {
   DWORD cb = 0, count = 0;
   DWORD error = RasEnumConnectionsA(nullptr, &cb, &count);

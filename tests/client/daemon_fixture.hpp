@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/wait_gone.hpp"
 #include "ras.h"
 
 namespace openras::testing {
@@ -41,8 +42,6 @@ class DaemonTest : public ::testing::Test {
 
   // RASDIALPARAMS for an entry of the test phonebook.
   static RASDIALPARAMSA params_for(const std::string& entry, const std::string& password = "");
-  // Polls until RasGetConnectStatus says ERROR_INVALID_HANDLE (true) or 5 s pass.
-  static bool wait_until_gone(HRASCONN h);
   // Pumps this thread's notifications until `done` or 5 s pass.
   template <typename Pred>
   static bool pump_until(Pred done) {

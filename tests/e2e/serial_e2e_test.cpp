@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "../peers/slirp_peer.hpp"
+#include "../support/wait_gone.hpp"
 #include "client/channel.hpp"
 #include "ras.h"
 #include "win32/windows.h"
@@ -105,16 +106,6 @@ class SerialE2E : public ::testing::Test {
   std::string routes() const { return run_in_netns(netns_, "ip route show"); }
   bool interface_gone() const { return links().find("Slirp") == std::string::npos; }
 
-  static bool wait_gone(HRASCONN h) {
-    for (int i = 0; i < 500; ++i) {
-      RASCONNSTATUSA st{};
-      st.dwSize = sizeof(st);
-      if (RasGetConnectStatusA(h, &st) == ERROR_INVALID_HANDLE) return true;
-      usleep(10000);
-    }
-    return false;
-  }
-
   std::string dir_, netns_, socket_, resolv_;
   pid_t daemon_ = -1;
 };
@@ -169,7 +160,7 @@ TEST_F(SerialE2E, ConnectsCarriesHttpAndHangsUpLeavingNothingBehind) {
   EXPECT_GT(stats.dwFramesXmited, 5u);
 
   ASSERT_EQ(RasHangUpA(h), 0u);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   EXPECT_TRUE(interface_gone()) << links();
   EXPECT_EQ(routes().find("default"), std::string::npos);
   EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n") << "resolv.conf was not restored";
@@ -209,7 +200,7 @@ TEST_F(SerialE2E, PeerKilledAfterConnectIsPortDisconnectedAndCleansUp) {
   EXPECT_TRUE(interface_gone()) << "the interface outlived its link";
   EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
   RasHangUpA(h);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   CloseHandle(dropped);
 }
 
@@ -241,7 +232,7 @@ TEST_F(SerialE2E, PeerKilledMidDialEndsWithTheErrorAndCleansUp) {
   EXPECT_EQ(KillOnPortOpened::final_error, static_cast<DWORD>(ERROR_PORT_DISCONNECTED));
   EXPECT_TRUE(interface_gone());
   RasHangUpA(h);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   KillOnPortOpened::peer = nullptr;
 }
 
@@ -304,7 +295,7 @@ TEST_F(SerialE2E, RedialOnLinkFailureComesBackOnANewPeer) {
   EXPECT_EQ(st.dwError, 0u);
   EXPECT_FALSE(interface_gone());
   RasHangUpA(h);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   EXPECT_TRUE(interface_gone());
   CloseHandle(up);
   CloseHandle(down);
@@ -357,7 +348,7 @@ TEST_F(SerialE2E, PppdStyleIpUpAndIpDownHooksRun) {
   EXPECT_NE(up.find("LINKNAME=Slirp\n"), std::string::npos);
   EXPECT_EQ(slurp(dir_ + "/ip-up.args"), "Slirp slirp 115200 10.0.2.15 10.64.64.64 Slirp\n");
   RasHangUpA(h);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   for (int i = 0; i < 200 && !std::filesystem::exists(dir_ + "/ip-down.args"); ++i) usleep(10000);
   usleep(20000);
   std::string down = slurp(dir_ + "/ip-down.env");
@@ -385,7 +376,7 @@ TEST_F(SerialE2E, VerboseTraceShowsThePapExchangeButNeverThePassword) {
   ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppLcp, &lcp, &cb), 0u);
   EXPECT_EQ(lcp.dwAuthenticationProtocol, static_cast<DWORD>(RASLCPAP_PAP));
   RasHangUpA(h);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   std::string text = slurp(log);
   EXPECT_NE(text.find("tx PAP Authenticate-Request"), std::string::npos) << text;
   EXPECT_NE(text.find("rx PAP Authenticate-Ack"), std::string::npos);
@@ -417,7 +408,7 @@ TEST_P(ModemE2E, ResultCodesBecomeTheirWin32Errors) {
     EXPECT_FALSE(interface_gone());
   }
   RasHangUpA(h);
-  EXPECT_TRUE(wait_gone(h));
+  EXPECT_TRUE(wait_until_gone(h));
   EXPECT_TRUE(interface_gone());
 }
 
