@@ -2,8 +2,11 @@
 #include <cctype>
 
 #include "dial/dial_machine.hpp"
+#include "dial/hdlc_carrier.hpp"
 #include "dial/ppp_dial.hpp"
+#include "dial/sstp_carrier.hpp"
 #include "dial/redial.hpp"
+#include "ras.h"
 #include "raserror.h"
 
 #ifdef OPENRAS_WITH_TEST_LINK
@@ -12,6 +15,34 @@
 
 namespace openras::dial {
 namespace {
+
+enum class VpnProtocol { Sstp, Unsupported };
+
+bool names_miniport(const phonebook::Entry& entry, std::string_view kind) {
+  return entry.device_name.find(kind) != std::string::npos;
+}
+
+// VpnStrategy (VS_*): SSTP for the strategies that name it, and for the default (which on
+// Windows tries the tunnel types in turn) unless the entry's Device= names another miniport.
+VpnProtocol vpn_protocol(const phonebook::Entry& entry) {
+  switch (entry.vpn_strategy) {
+    case VS_Default:
+      if (names_miniport(entry, "(IKEv2)") || names_miniport(entry, "(PPTP)") ||
+          names_miniport(entry, "(L2TP)")) {
+        return VpnProtocol::Unsupported;
+      }
+      return VpnProtocol::Sstp;
+    case VS_SstpOnly:
+    case VS_SstpFirst:
+    case VS_PptpSstp:
+    case VS_L2tpSstp:
+    case VS_Ikev2Sstp:
+    case VS_ProtocolList:
+      return VpnProtocol::Sstp;
+    default:
+      return VpnProtocol::Unsupported;
+  }
+}
 
 MachineOrError make_single_machine(const phonebook::Entry& entry, const DialParams& params) {
   MachineOrError out;
@@ -40,11 +71,29 @@ MachineOrError make_single_machine(const phonebook::Entry& entry, const DialPara
       out.error = ERROR_PORT_NOT_AVAILABLE;
       return out;
     }
-    out.machine = std::make_unique<PppDial>(entry, params, system_random(), modem);
+    out.machine = std::make_unique<PppDial>(entry, params, system_random(),
+                                            std::make_unique<HdlcCarrier>(entry, params, modem));
     return out;
   }
-  // SSTP and L2TP arrive in their own issues; until then a VPN entry is a device type this
-  // build cannot open.
+  if (type == "vpn" || entry.type == RASET_Vpn) {
+    switch (vpn_protocol(entry)) {
+      case VpnProtocol::Sstp: {
+        auto random = system_random();
+        SstpSetup setup = sstp_setup(entry, params, *random);
+        if (setup.error) {
+          out.error = setup.error;
+          return out;
+        }
+        out.machine = std::make_unique<PppDial>(
+            entry, params, std::move(random),
+            std::make_unique<SstpCarrier>(std::move(setup.port), std::move(setup.client)));
+        return out;
+      }
+      case VpnProtocol::Unsupported:
+        break;
+    }
+  }
+  // PPTP, IKEv2 and (until its issue lands) L2TP: a device type this build cannot open.
   out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
   return out;
 }

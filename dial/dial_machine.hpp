@@ -63,11 +63,26 @@ struct LinkStatistics {
   std::uint32_t bps = 0;
 };
 
-// What the manager must open for a machine that talks over a port.
+// What the manager must open for a machine that talks over a port: a tty, a TLS stream
+// (SSTP) or a UDP socket (L2TP).
 struct PortRequest {
-  std::string device;  // a tty path
+  enum class Kind { Tty, Tls, Udp };
+  Kind kind = Kind::Tty;
+  std::string device;  // a tty path, or the server's host name or address
   std::uint32_t speed = 115200;
   bool hardware_flow = false;
+  std::uint16_t remote_port = 0;  // TCP or UDP
+  // TLS: the server certificate is verified against the system store and `device` unless
+  // `insecure_no_verify`; a non-empty pin must equal the certificate's SHA-256 as well.
+  bool insecure_no_verify = false;
+  std::vector<std::uint8_t> pinned_sha256;
+  std::string proxy;  // "host:port" of an HTTP CONNECT proxy, or ""
+};
+
+// What the manager learnt opening the port.
+struct PortInfo {
+  std::vector<std::uint8_t> peer_certificate;  // TLS: the server's certificate, DER
+  std::uint32_t remote_ip = 0;                 // host order, for IP links
 };
 
 // What the manager must configure once the machine is projected.
@@ -79,6 +94,8 @@ struct NetworkRequest {
   std::uint16_t mtu = 1500;
   bool default_route = true;   // "use default gateway on remote network"
   std::string interface_name;  // a name the entry asks for, or "" for rasN
+  // An IP link's server: kept reachable outside the tunnel when the default route moves.
+  std::uint32_t server_ip = 0;
 };
 
 class DialMachine {
@@ -88,7 +105,10 @@ class DialMachine {
   // ---- Port and network I/O, for machines with a real link (the manager does the I/O). ----
   // A port the manager should open now (asked once, after start()).
   virtual std::optional<PortRequest> port_request() { return std::nullopt; }
-  virtual void port_opened(TimePoint now) { (void)now; }
+  virtual void port_opened(const PortInfo& info, TimePoint now) {
+    (void)info;
+    (void)now;
+  }
   virtual void port_failed(std::uint32_t error, TimePoint now) {
     (void)error;
     (void)now;

@@ -33,9 +33,9 @@ bool valid_ifname(const std::string& name) {
   return true;
 }
 
-ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParams& params) {
+ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParams& params,
+                                  const Carrier& carrier) {
   ppp::SessionConfig c;
-  c.framed = true;
   c.user = params.credentials.user;
   if (!params.credentials.domain.empty()) {
     c.user = params.credentials.domain + "\\" + params.credentials.user;
@@ -52,6 +52,7 @@ ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParam
   c.paused_retry = params.options & RDEOPT_PausedStates;
   c.echo_interval = std::chrono::seconds(entry.key_u32("OpenRasLcpEchoSeconds", 30));
   c.echo_max_failures = static_cast<int>(entry.key_u32("OpenRasLcpEchoFailures", 5));
+  carrier.configure(c);
   return c;
 }
 
@@ -62,30 +63,20 @@ std::unique_ptr<ppp::Random> system_random() {
 }
 
 PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
-                 std::unique_ptr<ppp::Random> random, bool modem)
+                 std::unique_ptr<ppp::Random> random, std::unique_ptr<Carrier> carrier)
     : random_(std::move(random)),
-      session_(session_config(entry, params), *random_),
-      link_(session_),
+      carrier_(std::move(carrier)),
+      session_(session_config(entry, params, *carrier_), *random_),
+      port_(carrier_->port()),
       params_(params) {
+  carrier_->attach(session_);
   if (params.trace) {
     session_.set_frame_observer([trace = params.trace](bool sent, ppp::ByteView frame) {
       trace(std::string(sent ? "tx " : "rx ") + ppp::describe_frame(frame));
     });
+    carrier_->set_trace(params.trace);
   }
-  port_.device = entry.port;
-  port_.speed = entry.key_u32("PreferredBps", 115200);
-  port_.hardware_flow = entry.key_u32("PreferredHwFlow", 0) != 0;
-  device_name_ = entry.device_name.empty() ? entry.port : entry.device_name;
-  if (modem) {
-    link::ModemConfig mc;
-    mc.number = params.phone_number.empty() ? entry.phone_number : params.phone_number;
-    mc.pulse = entry.key_u32("OpenRasPulseDial", 0) != 0;  // ATDP; tone (ATDT) otherwise
-    if (auto init = entry.key("OpenRasModemInit"); init && !init->empty()) {
-      mc.init = {"ATZ", *init};
-    }
-    mc.connect_timeout = std::chrono::seconds(entry.key_u32("OpenRasModemConnectSeconds", 60));
-    modem_.emplace(std::move(mc));
-  }
+  device_name_ = entry.device_name.empty() ? port_.device : entry.device_name;
   if (entry.idle_disconnect_seconds > 0) {
     idle_quarter_ = std::chrono::milliseconds(entry.idle_disconnect_seconds * 250);
   }
@@ -124,22 +115,23 @@ std::optional<PortRequest> PppDial::port_request() {
   return port_;
 }
 
-void PppDial::port_opened(TimePoint now) {
+void PppDial::port_opened(const PortInfo& info, TimePoint now) {
   port_open_ = true;
+  port_info_ = info;
+  network_.server_ip = info.remote_ip;
   emit(RASCS_PortOpened);
   emit(RASCS_ConnectDevice);
-  if (modem_) {
-    phase_ = Phase::Dialing;
-    modem_->start(now);
-    return;
-  }
-  device_connected(now);
+  phase_ = Phase::Dialing;
+  carrier_->start(info, now);
+  pump(now);
 }
 
 void PppDial::device_connected(TimePoint now) {
   emit(RASCS_DeviceConnected);
   emit(RASCS_AllDevicesConnected);
-  start_ppp(now);
+  phase_ = Phase::Ppp;
+  session_.open(now);
+  carrier_->ppp_started(now);
 }
 
 void PppDial::port_failed(std::uint32_t error, TimePoint now) {
@@ -147,34 +139,34 @@ void PppDial::port_failed(std::uint32_t error, TimePoint now) {
   released_ = true;  // nothing was opened
 }
 
-void PppDial::start_ppp(TimePoint now) {
-  phase_ = Phase::Ppp;
-  session_.open(now);
+void PppDial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
+  carrier_->feed_line(octets, now);
+  pump(now);
 }
 
-void PppDial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
-  if (phase_ == Phase::Dialing && modem_) {
-    modem_->feed(octets.data(), octets.size(), now);
-    if (modem_->status() == link::ModemDialer::Status::Connected) {
-      device_connected(now);
-      auto rest = modem_->take_after_connect();
-      if (!rest.empty()) link_.feed_line(rest, now);
-    } else if (modem_->status() == link::ModemDialer::Status::Failed) {
-      fail(modem_->error(), now);
-    }
-    pump_session(now);
-    return;
+void PppDial::check_carrier(TimePoint now) {
+  auto status = carrier_->status();
+  if (phase_ == Phase::Dialing && status == Carrier::Status::Ready) device_connected(now);
+  if (status == Carrier::Status::Failed && phase_ != Phase::Done && !hanging_up_) {
+    if (session_.phase() != ppp::Phase::Dead) session_.lower_down(now);
+    fail(carrier_->error(), now);
   }
-  if (modem_ && modem_->status() == link::ModemDialer::Status::HangingUp) {
-    modem_->feed(octets.data(), octets.size(), now);
-    return;
-  }
-  link_.feed_line(octets, now);
-  if (modem_ && link::is_carrier_lost_text(link_.partial().data(), link_.partial().size())) {
-    session_.lower_down(now);
-    fail(ERROR_NO_CARRIER, now);
-  }
+}
+
+void PppDial::pump(TimePoint now) {
+  check_carrier(now);
   pump_session(now);
+  // PPP is down after a hang-up or a failure: end the carrier's call, then let go of the port.
+  if (session_finished_ && (hanging_up_ || phase_ == Phase::Done) && !carrier_closing_) {
+    carrier_closing_ = true;
+    carrier_->close(hanging_up_, now);
+    if (!teardown_deadline_) teardown_deadline_ = now + kTeardownLimit;
+  }
+  auto status = carrier_->status();
+  if (carrier_closing_ &&
+      (status == Carrier::Status::Closed || status == Carrier::Status::Failed)) {
+    released_ = true;
+  }
 }
 
 void PppDial::pump_session(TimePoint now) {
@@ -190,6 +182,7 @@ void PppDial::pump_session(TimePoint now) {
         emit(RASCS_AuthNotify);
         emit(RASCS_Authenticated);
         authenticated_emitted_ = true;
+        carrier_->authenticated(session_.negotiated(), now);
         break;
       case Kind::AuthRetry:
         emit(RASCS_RetryAuthentication);
@@ -198,6 +191,7 @@ void PppDial::pump_session(TimePoint now) {
         if (!authenticated_emitted_) {
           emit(RASCS_Authenticated);
           authenticated_emitted_ = true;
+          carrier_->authenticated(session_.negotiated(), now);
         }
         emit(RASCS_AuthProject);
         break;
@@ -221,29 +215,12 @@ void PppDial::pump_session(TimePoint now) {
         break;
     }
   }
-  if (hanging_up_ && session_finished_ &&
-      (!modem_ || modem_->status() == link::ModemDialer::Status::HungUp ||
-       modem_->status() == link::ModemDialer::Status::Failed)) {
-    released_ = true;
-  }
-  // A failed dial or a dropped link lets go of its port and interface without waiting for
-  // RasHangUp; the handle stays readable until then.
-  if (phase_ == Phase::Done && session_finished_) released_ = true;
 }
 
 void PppDial::on_timer(TimePoint now) {
-  if (modem_) {
-    modem_->on_timer(now);
-    if (phase_ == Phase::Dialing && modem_->status() == link::ModemDialer::Status::Failed) {
-      fail(modem_->error(), now);
-    }
-  }
+  carrier_->on_timer(now);
   session_.on_timer(now);
-  pump_session(now);
-  if (hanging_up_ && session_finished_ && modem_ &&
-      modem_->status() == link::ModemDialer::Status::Connected) {
-    modem_->hang_up(now);  // PPP is down: back to command mode and hang up the call
-  }
+  pump(now);
   if (teardown_deadline_ && now >= *teardown_deadline_) released_ = true;
   if (idle_check_ && now >= *idle_check_ && phase_ == Phase::Connected) {
     quiet_quarters_ = active_since_check_ ? 0 : quiet_quarters_ + 1;
@@ -251,7 +228,7 @@ void PppDial::on_timer(TimePoint now) {
     if (quiet_quarters_ >= 4) {
       idle_check_.reset();
       fail(ERROR_IDLE_TIMEOUT, now);
-      pump_session(now);
+      pump(now);
     } else {
       idle_check_ = now + *idle_quarter_;
     }
@@ -263,7 +240,7 @@ std::optional<TimePoint> PppDial::next_deadline() const {
   auto consider = [&](std::optional<TimePoint> t) {
     if (t && (!best || *t < *best)) best = t;
   };
-  if (modem_) consider(modem_->next_deadline());
+  consider(carrier_->next_deadline());
   consider(teardown_deadline_);
   if (phase_ == Phase::Connected) consider(idle_check_);
   return released_ ? std::nullopt : best;
@@ -290,33 +267,20 @@ void PppDial::hang_up(TimePoint now) {
   } else {
     session_finished_ = true;
   }
-  if (modem_ && modem_->status() != link::ModemDialer::Status::Connected) modem_->hang_up(now);
-  pump_session(now);
+  pump(now);
 }
 
 void PppDial::line_closed(TimePoint now) {
   port_open_ = false;
   session_.lower_down(now);
   session_finished_ = true;
-  if (hanging_up_) {
-    released_ = true;
-    return;
-  }
-  fail(ERROR_PORT_DISCONNECTED, now);
+  if (!hanging_up_) fail(carrier_->line_lost_error(), now);
   released_ = true;
   pump_session(now);
 }
 
 bool PppDial::poll_line(std::vector<std::uint8_t>& out) {
-  out.clear();
-  if (modem_ &&
-      (modem_->status() != link::ModemDialer::Status::Connected || phase_ == Phase::Dialing)) {
-    if (modem_->poll_transmit(out)) return true;
-    if (phase_ == Phase::Dialing) return false;
-  }
-  bool any = false;
-  while (link_.poll_line(out)) any = true;
-  return any;
+  return carrier_->poll_line(out);
 }
 
 std::uint32_t PppDial::resume(const Credentials& credentials, TimePoint now) {
@@ -394,15 +358,12 @@ std::optional<Projection> PppDial::projection() const {
 
 LinkStatistics PppDial::statistics() const {
   const auto& c = session_.counters();
-  const auto& h = link_.stats();
   LinkStatistics s;
   s.bytes_sent = c.bytes_out;
   s.bytes_received = c.bytes_in;
   s.frames_sent = c.frames_out;
   s.frames_received = c.frames_in;
-  s.crc_errors = static_cast<std::uint32_t>(h.fcs_errors);
-  s.framing_errors = static_cast<std::uint32_t>(h.runts + h.aborts);
-  s.bps = modem_ && modem_->connect_speed() ? modem_->connect_speed() : port_.speed;
+  carrier_->add_statistics(s);
   return s;
 }
 

@@ -1,15 +1,14 @@
-// The dial machine for links that carry PPP over a port: a direct serial line (null modem,
-// a pty) or a Hayes modem. It turns the port, the AT dialog and the PPP session's events into
-// RASCONNSTATE transitions and Win32 errors; the manager opens the port and the interface
-// and moves the octets.
+// The dial machine for every link that carries PPP: a direct serial line (null modem, a pty),
+// a Hayes modem, SSTP. The carrier does the device's own dialog and moves the frames; this
+// turns the port, the carrier and the PPP session's events into RASCONNSTATE transitions and
+// Win32 errors. The manager opens the port and the interface and moves the octets.
 #pragma once
 
 #include <deque>
 #include <memory>
 
+#include "dial/carrier.hpp"
 #include "dial/dial_machine.hpp"
-#include "link/modem.hpp"
-#include "ppp/hdlc_link.hpp"
 #include "ppp/session.hpp"
 
 namespace openras::dial {
@@ -17,7 +16,7 @@ namespace openras::dial {
 class PppDial final : public DialMachine {
  public:
   PppDial(const phonebook::Entry& entry, const DialParams& params,
-          std::unique_ptr<ppp::Random> random, bool modem);
+          std::unique_ptr<ppp::Random> random, std::unique_ptr<Carrier> carrier);
 
   void start(TimePoint now) override;
   void on_timer(TimePoint now) override;
@@ -28,11 +27,11 @@ class PppDial final : public DialMachine {
   std::uint32_t resume(const Credentials& credentials, TimePoint now) override;
   std::optional<Projection> projection() const override;
   LinkStatistics statistics() const override;
-  std::string device_type() const override { return modem_ ? "modem" : "serial"; }
+  std::string device_type() const override { return carrier_->device_type(); }
   std::string device_name() const override { return device_name_; }
 
   std::optional<PortRequest> port_request() override;
-  void port_opened(TimePoint now) override;
+  void port_opened(const PortInfo& info, TimePoint now) override;
   void port_failed(std::uint32_t error, TimePoint now) override;
   void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
   bool poll_line(std::vector<std::uint8_t>& out) override;
@@ -47,15 +46,16 @@ class PppDial final : public DialMachine {
 
   void emit(std::uint32_t state, std::uint32_t error = 0);
   void fail(std::uint32_t error, TimePoint now);
-  void start_ppp(TimePoint now);
+  void pump(TimePoint now);
   void pump_session(TimePoint now);
+  void check_carrier(TimePoint now);
   void device_connected(TimePoint now);
 
   std::unique_ptr<ppp::Random> random_;
+  std::unique_ptr<Carrier> carrier_;
   ppp::Session session_;
-  ppp::HdlcLink link_;
-  std::optional<link::ModemDialer> modem_;
   PortRequest port_;
+  PortInfo port_info_;
   std::string device_name_;
   NetworkRequest network_;
   DialParams params_;
@@ -66,6 +66,7 @@ class PppDial final : public DialMachine {
   bool port_open_ = false;
   bool hanging_up_ = false;
   bool session_finished_ = false;
+  bool carrier_closing_ = false;
   bool released_ = false;
   std::optional<TimePoint> teardown_deadline_;
   // IdleDisconnectSeconds, checked in quarters: four quiet quarters in a row hang up.
@@ -74,7 +75,6 @@ class PppDial final : public DialMachine {
   bool active_since_check_ = false;
   int quiet_quarters_ = 0;
   std::deque<DialEvent> events_;
-  std::deque<std::vector<std::uint8_t>> line_out_;
 };
 
 // ppp::Random from the kernel's generator (getrandom).

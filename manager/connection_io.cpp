@@ -8,7 +8,7 @@
 #include "manager/hooks.hpp"
 #include "manager/interface.hpp"
 #include "manager/log.hpp"
-#include "manager/serial_port.hpp"
+#include "common/ras_errors.hpp"
 
 namespace openras::manager {
 namespace {
@@ -43,22 +43,46 @@ Connection* ConnectionManager::find(std::uint32_t handle) {
 }
 
 void ConnectionManager::open_port(Connection& c, const dial::PortRequest& request) {
-  OpenedPort opened = open_serial_port(request);
-  if (opened.fd < 0) {
-    log_line("port", "conn=%u cannot open %s", c.handle, request.device.c_str());
-    c.machine->port_failed(opened.error, Clock::now());
+  if (request.kind == dial::PortRequest::Kind::Tty) {
+    std::uint32_t error = 0;
+    c.port = open_tty_port(io_, request, error);
+    if (!c.port) {
+      log_line("port", "conn=%u cannot open %s", c.handle, request.device.c_str());
+      c.machine->port_failed(error, Clock::now());
+      return;
+    }
+    log_line("port", "conn=%u opened %s at %u bps", c.handle, request.device.c_str(),
+             request.speed);
+    c.machine->port_opened({}, Clock::now());
+    read_port(c);
     return;
   }
-  c.port = std::make_unique<asio::posix::stream_descriptor>(io_, opened.fd);
-  log_line("port", "conn=%u opened %s at %u bps", c.handle, request.device.c_str(), request.speed);
-  c.machine->port_opened(Clock::now());
-  read_port(c);
+  auto opened = [this, handle = c.handle, device = request.device](
+                    std::unique_ptr<LinePort> port, dial::PortInfo info, std::uint32_t error) {
+    Connection* c = find(handle);
+    if (!c) return;
+    c->opening.reset();
+    if (error) {
+      log_line("port", "conn=%u cannot reach %s: %s", handle, device.c_str(),
+               std::string(error_name(error)).c_str());
+      c->machine->port_failed(error, Clock::now());
+    } else {
+      log_line("port", "conn=%u TLS up with %s", handle, device.c_str());
+      c->port = std::move(port);
+      c->machine->port_opened(info, Clock::now());
+      read_port(*c);
+    }
+    pump(*c);
+  };
+  log_line("port", "conn=%u connecting to %s port %u", c.handle, request.device.c_str(),
+           request.remote_port);
+  c.opening = open_tls_port(io_, tls_, request, std::move(opened));
 }
 
 void ConnectionManager::read_port(Connection& c) {
   if (!c.port) return;
-  c.port->async_read_some(asio::buffer(c.port_buffer),
-                          [this, handle = c.handle](const std::error_code& ec, std::size_t n) {
+  c.port->async_read(asio::buffer(c.port_buffer),
+                     [this, handle = c.handle](const std::error_code& ec, std::size_t n) {
                             Connection* c = find(handle);
                             if (!c || !c->port || ec == asio::error::operation_aborted) return;
                             if (ec) {
@@ -76,8 +100,8 @@ void ConnectionManager::read_port(Connection& c) {
 void ConnectionManager::write_port(Connection& c) {
   if (c.port_writing || c.port_out.empty() || !c.port) return;
   c.port_writing = true;
-  asio::async_write(*c.port, asio::buffer(c.port_out.front()),
-                    [this, handle = c.handle](const std::error_code& ec, std::size_t) {
+  c.port->async_write(asio::buffer(c.port_out.front()),
+                      [this, handle = c.handle](const std::error_code& ec, std::size_t) {
                       Connection* c = find(handle);
                       if (!c) return;
                       c->port_writing = false;
@@ -88,10 +112,12 @@ void ConnectionManager::write_port(Connection& c) {
 }
 
 void ConnectionManager::close_port(Connection& c) {
+  if (c.opening) {
+    c.opening->cancel();
+    c.opening.reset();
+  }
   if (!c.port) return;
-  std::error_code ignored;
-  c.port->cancel(ignored);
-  close_serial_port(c.port->release());
+  c.port->close();
   c.port.reset();
   c.port_out.clear();
   c.port_writing = false;

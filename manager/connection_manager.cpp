@@ -31,7 +31,16 @@ ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions option
     : io_(io),
       options_(std::move(options)),
       dns_(options_.dns_mode, options_.resolv_conf),
-      credentials_(options_.state_dir) {
+      credentials_(options_.state_dir),
+      tls_context_(asio::ssl::context::tls_client) {
+  // The system trust store (SSL_CERT_FILE / SSL_CERT_DIR point it elsewhere, as for any
+  // OpenSSL program); nothing older than TLS 1.2.
+  tls_context_.set_default_verify_paths();
+  SSL_CTX_set_min_proto_version(tls_context_.native_handle(), TLS1_2_VERSION);
+  tls_.context = &tls_context_;
+  const char* proxy = std::getenv("https_proxy");
+  if (!proxy || !*proxy) proxy = std::getenv("HTTPS_PROXY");
+  tls_.default_proxy = proxy_from_environment_value(proxy);
   // Handles are opaque to clients; starting at a random point keeps a stale handle from an
   // earlier daemon from naming a new connection.
   std::random_device rd;

@@ -17,6 +17,7 @@
 #include "ipc/messages.hpp"
 #include "manager/credentials.hpp"
 #include "manager/dns.hpp"
+#include "manager/line_port.hpp"
 #include "manager/session.hpp"
 
 namespace openras::manager {
@@ -42,8 +43,9 @@ struct Connection {
   dial::LinkStatistics statistics_baseline;
   TimePoint statistics_since{};
 
-  // The port (tty) and the interface (TUN), once the machine asks for them.
-  std::unique_ptr<asio::posix::stream_descriptor> port;
+  // The port (tty, TLS, UDP) and the interface (TUN), once the machine asks for them.
+  std::unique_ptr<LinePort> port;
+  std::shared_ptr<PortOpening> opening;  // a network port being opened
   std::unique_ptr<asio::posix::stream_descriptor> tun;
   std::string ifname;
   std::optional<dial::NetworkRequest> network;  // what the interface was configured with
@@ -137,6 +139,8 @@ class ConnectionManager final : public RequestHandler {
   std::size_t live_sessions_ = 0;
   std::function<void()> on_all_released_;
   std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
+  asio::ssl::context tls_context_;
+  TlsSettings tls_;
 };
 
 }  // namespace openras::manager

@@ -109,10 +109,32 @@ TEST(TestLink, PausedRetryAndResume) {
 }
 
 TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
-  auto e = entry_with("Type=2\nMEDIA=rastapi\nDEVICE=vpn\nPhoneNumber=x\n");
-  auto made = make_dial_machine(e, {});
-  EXPECT_FALSE(made.machine);
-  EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST));
+  for (const char* refused : {"VpnStrategy=1\n", "VpnStrategy=7\n",
+                              "Device=WAN Miniport (IKEv2)\n"}) {
+    auto e = entry_with(std::string("Type=2\n") + refused + "MEDIA=rastapi\nDEVICE=vpn\nPhoneNumber=x\n");
+    auto made = make_dial_machine(e, {});
+    EXPECT_FALSE(made.machine) << refused;
+    EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST)) << refused;
+  }
+  for (const char* sstp : {"VpnStrategy=5\n", "VpnStrategy=6\n", "VpnStrategy=0\n",
+                           "Device=WAN Miniport (SSTP)\n"}) {
+    auto e = entry_with(std::string("Type=2\n") + sstp + "MEDIA=rastapi\nDEVICE=vpn\nPhoneNumber=vpn.example.com\n");
+    auto made = make_dial_machine(e, {});
+    ASSERT_TRUE(made.machine) << sstp;
+    EXPECT_EQ(made.machine->device_type(), "vpn");
+    made.machine->start({});
+    auto port = made.machine->port_request();
+    ASSERT_TRUE(port);
+    EXPECT_EQ(port->kind, PortRequest::Kind::Tls);
+    EXPECT_EQ(port->device, "vpn.example.com");
+    EXPECT_EQ(port->remote_port, 443);
+  }
+  auto bad_server = make_dial_machine(
+      entry_with("Type=2\nVpnStrategy=5\nDEVICE=vpn\nPhoneNumber=vpn.example.com:99999\n"), {});
+  EXPECT_EQ(bad_server.error, static_cast<std::uint32_t>(ERROR_BAD_ADDRESS_SPECIFIED));
+  auto bad_pin = make_dial_machine(
+      entry_with("Type=2\nVpnStrategy=5\nOpenRasCertificateSha256=abc\nDEVICE=vpn\nPhoneNumber=h\n"), {});
+  EXPECT_EQ(bad_pin.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK));
   auto broken = make_dial_machine(entry_with("OpenRasTestScript=Bogus\n"), {});
   EXPECT_EQ(broken.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK));
 }

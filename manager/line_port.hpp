@@ -1,0 +1,53 @@
+// The port under a connection, as the manager's event loop sees it: a tty, a TLS stream (SSTP)
+// or a connected UDP socket (L2TP). Reads deliver what arrived (a datagram for UDP); a write
+// sends the whole buffer. Opening a network port is asynchronous (resolve, connect, proxy,
+// handshake, certificate checks) and ends in a PortInfo or a Win32 error.
+#pragma once
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <functional>
+#include <memory>
+#include <system_error>
+
+#include "dial/dial_machine.hpp"
+
+namespace openras::manager {
+
+class LinePort {
+ public:
+  using Handler = std::function<void(const std::error_code&, std::size_t)>;
+  virtual ~LinePort() = default;
+  virtual void async_read(asio::mutable_buffer buffer, Handler handler) = 0;
+  virtual void async_write(asio::const_buffer buffer, Handler handler) = 0;
+  // Cancels what is pending (handlers run with operation_aborted) and closes.
+  virtual void close() = 0;
+};
+
+// A tty opened for a dial (raw, the entry's speed); nullptr and a Win32 code when it fails.
+std::unique_ptr<LinePort> open_tty_port(asio::io_context& io, const dial::PortRequest& request,
+                                        std::uint32_t& error);
+
+// An asynchronous network open in progress; cancel() abandons it (its callback never runs).
+class PortOpening {
+ public:
+  virtual ~PortOpening() = default;
+  virtual void cancel() = 0;
+};
+
+using PortOpened =
+    std::function<void(std::unique_ptr<LinePort> port, dial::PortInfo info, std::uint32_t error)>;
+
+struct TlsSettings {
+  asio::ssl::context* context = nullptr;  // the system trust store, peer verification on
+  std::string default_proxy;              // from https_proxy: "host:port", or ""
+  Duration timeout = std::chrono::seconds(20);
+};
+
+std::shared_ptr<PortOpening> open_tls_port(asio::io_context& io, const TlsSettings& settings,
+                                           const dial::PortRequest& request, PortOpened done);
+
+// "http://host:port/" or "host:port" from an https_proxy value; "" when it names none.
+std::string proxy_from_environment_value(const char* value);
+
+}  // namespace openras::manager
