@@ -109,16 +109,17 @@ TEST(TestLink, PausedRetryAndResume) {
 }
 
 TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
-  for (const char* refused : {"VpnStrategy=1\n", "VpnStrategy=7\n",
-                              "Device=WAN Miniport (IKEv2)\n"}) {
-    auto e = entry_with(std::string("Type=2\n") + refused + "MEDIA=rastapi\nDEVICE=vpn\nPhoneNumber=x\n");
+  for (const char* refused : {"VpnStrategy=1\nMEDIA=rastapi\n", "VpnStrategy=7\nMEDIA=rastapi\n",
+                              "MEDIA=rastapi\nDevice=WAN Miniport (IKEv2)\n"}) {
+    auto e = entry_with(std::string("Type=2\n") + refused + "DEVICE=vpn\nPhoneNumber=x\n");
     auto made = make_dial_machine(e, {});
     EXPECT_FALSE(made.machine) << refused;
     EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST)) << refused;
   }
-  for (const char* sstp : {"VpnStrategy=5\n", "VpnStrategy=6\n", "VpnStrategy=0\n",
-                           "Device=WAN Miniport (SSTP)\n"}) {
-    auto e = entry_with(std::string("Type=2\n") + sstp + "MEDIA=rastapi\nDEVICE=vpn\nPhoneNumber=vpn.example.com\n");
+  for (const char* sstp : {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",
+                           "VpnStrategy=0\nMEDIA=rastapi\n",
+                           "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
+    auto e = entry_with(std::string("Type=2\n") + sstp + "DEVICE=vpn\nPhoneNumber=vpn.example.com\n");
     auto made = make_dial_machine(e, {});
     ASSERT_TRUE(made.machine) << sstp;
     EXPECT_EQ(made.machine->device_type(), "vpn");
