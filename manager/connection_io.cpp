@@ -81,10 +81,15 @@ void ConnectionManager::open_port(Connection& c, const dial::PortRequest& reques
 
 void ConnectionManager::read_port(Connection& c) {
   if (!c.port) return;
+  // The handler keeps the port alive: a TLS stream must outlive every operation on it, even
+  // one cancelled because the connection let go of its port.
   c.port->async_read(asio::buffer(c.port_buffer),
-                     [this, handle = c.handle](const std::error_code& ec, std::size_t n) {
+                     [this, handle = c.handle, keep = c.port](const std::error_code& ec,
+                                                             std::size_t n) {
                             Connection* c = find(handle);
-                            if (!c || !c->port || ec == asio::error::operation_aborted) return;
+                            if (!c || keep != c->port || ec == asio::error::operation_aborted) {
+                              return;
+                            }
                             if (ec) {
                               // The other end of the line went away (EOF, EIO on a pty).
                               close_port(*c);
@@ -100,15 +105,16 @@ void ConnectionManager::read_port(Connection& c) {
 void ConnectionManager::write_port(Connection& c) {
   if (c.port_writing || c.port_out.empty() || !c.port) return;
   c.port_writing = true;
-  c.port->async_write(asio::buffer(c.port_out.front()),
-                      [this, handle = c.handle](const std::error_code& ec, std::size_t) {
-                      Connection* c = find(handle);
-                      if (!c) return;
-                      c->port_writing = false;
-                      if (ec) return;  // the read side reports the line closing
-                      c->port_out.pop_front();
-                      write_port(*c);
-                    });
+  auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(c.port_out.front()));
+  c.port_out.pop_front();
+  c.port->async_write(asio::buffer(*bytes), [this, handle = c.handle, keep = c.port, bytes](
+                                                const std::error_code& ec, std::size_t) {
+    Connection* c = find(handle);
+    if (!c || keep != c->port) return;
+    c->port_writing = false;
+    if (ec) return;  // the read side reports the line closing
+    write_port(*c);
+  });
 }
 
 void ConnectionManager::close_port(Connection& c) {

@@ -44,7 +44,7 @@ struct Connection {
   TimePoint statistics_since{};
 
   // The port (tty, TLS, UDP) and the interface (TUN), once the machine asks for them.
-  std::unique_ptr<LinePort> port;
+  std::shared_ptr<LinePort> port;
   std::shared_ptr<PortOpening> opening;  // a network port being opened
   std::unique_ptr<asio::posix::stream_descriptor> tun;
   std::string ifname;

@@ -144,7 +144,8 @@ class Call {
     }
     if (!http_exchange()) return;
     if (g_options.hostile == "bad-packet") {
-      const std::uint8_t junk[] = {0x10, 0x01, 0x00, 0x0C, 0x00, 0x02, 0x00, 0x05, 0xFF, 0xFF};
+      // A Call Connect Ack that claims five attributes and carries two octets of one.
+      const std::uint8_t junk[] = {0x10, 0x01, 0x00, 0x0A, 0x00, 0x02, 0x00, 0x05, 0xFF, 0xFF};
       SSL_write(ssl_, junk, sizeof junk);
       drain();
       return;

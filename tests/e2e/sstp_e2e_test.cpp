@@ -1,0 +1,374 @@
+// SSTP end to end: rasmand in a client namespace dials our SSTP server (openras-sstp-server) in
+// a server namespace over verified TLS with the crypto binding, gets an address, a TUN
+// interface, routes and DNS, carries HTTP to a server behind it, and leaves nothing behind.
+// Every way the dial can fail ends with its own Win32 code.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "../peers/sstp_peer.hpp"
+#include "../support/wait_gone.hpp"
+#include "client/channel.hpp"
+#include "ras.h"
+
+namespace openras::testing {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The last notification each asynchronous dial delivered (RasDialFunc1).
+std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>> g_last;
+void WINAPI record(HRASCONN h, UINT, RASCONNSTATE state, DWORD error, DWORD) {
+  g_last[h] = {state, error};
+}
+
+class SstpE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!SstpPeer::available(&why)) GTEST_SKIP() << why;
+    peer_ = std::make_unique<SstpPeer>();
+    ASSERT_TRUE(peer_->ready());
+    char tmpl[] = "/tmp/openras-sstp-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    resolv_ = dir_ + "/resolv.conf";
+    std::ofstream(resolv_) << "nameserver 192.0.2.53\n";
+    // Name lookups in the client namespace stay on its loopback (nothing answers there).
+    std::ofstream("/etc/netns/" + peer_->client_netns() + "/resolv.conf")
+        << "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n";
+    socket_ = dir_ + "/rasmand.sock";
+    setenv("OPENRAS_SOCKET", socket_.c_str(), 1);
+    setenv("OPENRAS_NO_SPAWN", "1", 1);
+    start_daemon();
+  }
+
+  void start_daemon() {
+    daemon_ = fork();
+    if (daemon_ == 0) {
+      int fd = open((dir_ + "/rasmand.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(fd, 2);
+      setenv("SSL_CERT_FILE", test_certificates().ca.c_str(), 1);  // the "system" store
+      std::vector<std::string> args = {
+          "ip",       "netns",       "exec",          peer_->client_netns(),
+          OPENRAS_RASMAND_PATH,      "--socket",      socket_,
+          "--dns",    "file",        "--resolv-conf", resolv_,
+          "--hooks-dir", dir_ + "/hooks", "--state-dir", dir_ + "/state", "--log", "stderr"};
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execvp("ip", argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
+  }
+
+  void TearDown() override {
+    client::reset_this_thread_channel();
+    if (daemon_ > 0) {
+      kill(daemon_, SIGTERM);
+      waitpid(daemon_, nullptr, 0);
+    }
+    peer_.reset();
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+
+  // A phonebook with entries `names`, each dialing `server` with `extra` entry keys.
+  std::string phonebook(const std::vector<std::string>& names, const std::string& server,
+                        const std::string& extra = "") {
+    std::string path = dir_ + "/vpn.pbk";
+    std::ofstream out(path);
+    for (const auto& name : names) {
+      out << "[" << name << "]\r\nEncoding=1\r\nType=2\r\nVpnStrategy=5\r\n"
+          << extra << "MEDIA=rastapi\r\nPort=VPN3-0\r\nDevice=WAN Miniport (SSTP)\r\n"
+          << "DEVICE=vpn\r\nPhoneNumber=" << server << "\r\n";
+    }
+    return path;
+  }
+  std::string phonebook(const std::string& extra = "",
+                        const std::string& server = SstpPeer::kHost) {
+    return phonebook({"Office"}, server, extra);
+  }
+
+  static RASDIALPARAMSA params(const char* entry = "Office", const char* password = "secret") {
+    RASDIALPARAMSA p{};
+    p.dwSize = sizeof(p);
+    std::snprintf(p.szEntryName, sizeof(p.szEntryName), "%s", entry);
+    std::snprintf(p.szUserName, sizeof(p.szUserName), "alice");
+    std::snprintf(p.szPassword, sizeof(p.szPassword), "%s", password);
+    return p;
+  }
+
+  // Dials synchronously and expects `error`; whatever the result, nothing may be left behind.
+  void expect_dial_fails(const std::string& pbk, DWORD error, const char* password = "secret") {
+    auto p = params("Office", password);
+    HRASCONN h = nullptr;
+    EXPECT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h), error)
+        << rasmand_log() << peer_->server_log();
+    if (h) {
+      RASCONNSTATUSA st{};
+      st.dwSize = sizeof(st);
+      if (RasGetConnectStatusA(h, &st) == 0) {
+        EXPECT_EQ(st.dwError, error);
+      }
+      EXPECT_EQ(RasHangUpA(h), 0u);
+      EXPECT_TRUE(wait_until_gone(h));
+    }
+    EXPECT_TRUE(interface_gone()) << links();
+  }
+
+  std::string rasmand_log() const { return slurp(dir_ + "/rasmand.log"); }
+  std::string links() const { return run_in_netns(peer_->client_netns(), "ip -o link show"); }
+  bool interface_gone() const { return links().find("Office") == std::string::npos; }
+  std::string fetch(const std::string& device = "") const {
+    std::string bind = device.empty() ? "" : ",so-bindtodevice=" + device;
+    return run_in_netns(peer_->client_netns(),
+                        "sh -c \"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | socat -T5 - "
+                        "TCP:192.168.40.1:8080" + bind + "\"");
+  }
+
+  std::unique_ptr<SstpPeer> peer_;
+  std::string dir_, socket_, resolv_;
+  pid_t daemon_ = -1;
+};
+
+TEST_F(SstpE2E, MsChapV2ConnectsWithCryptoBindingCarriesHttpAndLeavesNothing) {
+  ASSERT_TRUE(peer_->start_server());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  EXPECT_STREQ(st.szDeviceType, "vpn");
+  EXPECT_STREQ(st.szDeviceName, "WAN Miniport (SSTP)");
+
+  RASPPPIPA ip{};
+  ip.dwSize = sizeof(ip);
+  DWORD cb = sizeof(ip);
+  ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb), 0u);
+  EXPECT_STREQ(ip.szIpAddress, "192.168.40.10");
+  EXPECT_STREQ(ip.szServerIpAddress, "192.168.40.1");
+  RAS_PROJECTION_INFO ex{};
+  ex.version = RASAPIVERSION_CURRENT;
+  DWORD ex_size = sizeof(ex);
+  ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
+  EXPECT_EQ(ex.ppp.dwAuthenticationProtocol, static_cast<DWORD>(RASLCPAP_CHAP));
+  EXPECT_EQ(ex.ppp.dwAuthenticationData, static_cast<DWORD>(RASLCPAD_CHAP_MSV2));
+
+  // The server checked the binding with its own keys; the call was MS-SSTP all the way.
+  std::string log = peer_->server_log();
+  EXPECT_NE(log.find("duplex post host=vpn.openras.test"), std::string::npos) << log;
+  EXPECT_NE(log.find("auth ok user=alice method=MS-CHAPv2"), std::string::npos) << log;
+  EXPECT_NE(log.find("binding ok sha256 keyed"), std::string::npos) << log;
+
+  std::string routes = run_in_netns(peer_->client_netns(), "ip route show");
+  EXPECT_NE(routes.find("default dev Office"), std::string::npos) << routes;
+  EXPECT_NE(slurp(resolv_).find("nameserver 192.168.40.1"), std::string::npos);
+  std::string page = fetch();
+  EXPECT_NE(page.find("hello through sstp"), std::string::npos) << "[" << page << "]";
+
+  RAS_STATS stats{};
+  stats.dwSize = sizeof(stats);
+  ASSERT_EQ(RasGetConnectionStatistics(h, &stats), 0u);
+  EXPECT_GT(stats.dwBytesRcved, 100u);
+
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_TRUE(interface_gone()) << links();
+  EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
+  for (int i = 0; i < 100 && peer_->server_log().find("client disconnected") == std::string::npos;
+       ++i) {
+    usleep(10000);
+  }
+  EXPECT_NE(peer_->server_log().find("client disconnected"), std::string::npos)
+      << "no SSTP Call Disconnect reached the server";
+}
+
+TEST_F(SstpE2E, PapAndChapConnectWithAnUnkeyedBinding) {
+  for (const char* method : {"pap", "chap"}) {
+    ASSERT_TRUE(peer_->start_server({"--auth", method}));
+    auto p = params();
+    HRASCONN h = nullptr;
+    ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u) << method;
+    EXPECT_NE(fetch().find("hello through sstp"), std::string::npos)
+        << method << peer_->server_log() << rasmand_log();
+    EXPECT_NE(peer_->server_log().find("binding ok sha256 unkeyed"), std::string::npos) << method;
+    ASSERT_EQ(RasHangUpA(h), 0u);
+    EXPECT_TRUE(wait_until_gone(h));
+  }
+}
+
+TEST_F(SstpE2E, WrongPasswordIsAuthenticationFailure) {
+  ASSERT_TRUE(peer_->start_server());
+  expect_dial_fails(phonebook(), ERROR_AUTHENTICATION_FAILURE, "wrong");
+}
+
+TEST_F(SstpE2E, UnknownHostIsNameNotResolvable) {
+  expect_dial_fails(phonebook("", "nosuch.openras.test"), ERROR_DNSNAME_NOT_RESOLVABLE);
+}
+
+TEST_F(SstpE2E, ClosedPortIsRefused) {
+  expect_dial_fails(phonebook(), ERROR_VPN_REFUSED);  // no server listening
+}
+
+TEST_F(SstpE2E, UntrustedCertificateIsRefused) {
+  ASSERT_TRUE(peer_->start_server({}, test_certificates().untrusted_cert));
+  expect_dial_fails(phonebook(), ERROR_VALIDATING_SERVER_CERT);
+  EXPECT_EQ(peer_->server_log().find("duplex post"), std::string::npos)
+      << "the client talked to a server it does not trust";
+}
+
+TEST_F(SstpE2E, CertificateForAnotherNameIsRefused) {
+  ASSERT_TRUE(peer_->start_server({}, test_certificates().wrong_name_cert));
+  expect_dial_fails(phonebook(), ERROR_INVALID_SERVER_CERT);
+}
+
+TEST_F(SstpE2E, PinnedHashMustMatch) {
+  ASSERT_TRUE(peer_->start_server());
+  std::string wrong(64, '0');
+  expect_dial_fails(phonebook("OpenRasCertificateSha256=" + wrong + "\r\n"), ERROR_VPN_BAD_CERT);
+  auto p = params();
+  HRASCONN h = nullptr;
+  std::string pin = "OpenRasCertificateSha256=" + test_certificates().server_sha256 + "\r\n";
+  ASSERT_EQ(RasDialA(nullptr, phonebook(pin).c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
+TEST_F(SstpE2E, InsecureOptionIsExplicitAndLogged) {
+  ASSERT_TRUE(peer_->start_server({}, test_certificates().untrusted_cert));
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook("OpenRasInsecureSkipCertificateCheck=1\r\n").c_str(), &p,
+                     0, nullptr, &h),
+            0u);
+  EXPECT_NE(rasmand_log().find("NOT verified"), std::string::npos);
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
+TEST_F(SstpE2E, ServerKilledMidDialIsVpnDisconnect) {
+  ASSERT_TRUE(peer_->start_server({"--hostile", "silent"}));  // never acknowledges the call
+  g_last.clear();
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 1, reinterpret_cast<LPVOID>(&record), &h),
+            0u);
+  for (int i = 0; i < 300 && peer_->server_log().find("staying silent") == std::string::npos; ++i) {
+    RasDispatchNotifications(10);
+  }
+  peer_->stop_server();
+  for (int i = 0; i < 300 && g_last[h].second == 0; ++i) RasDispatchNotifications(10);
+  EXPECT_EQ(g_last[h].first, RASCS_ConnectDevice);
+  EXPECT_EQ(g_last[h].second, static_cast<DWORD>(ERROR_VPN_DISCONNECT));
+  EXPECT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_TRUE(interface_gone());
+}
+
+TEST_F(SstpE2E, ServerKilledAfterConnectIsDisconnectedAndCleansUp) {
+  ASSERT_TRUE(peer_->start_server());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u);
+  EXPECT_FALSE(interface_gone());
+  peer_->stop_server();
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    usleep(10000);
+  }
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_VPN_DISCONNECT));
+  EXPECT_TRUE(interface_gone()) << links();
+  EXPECT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
+TEST_F(SstpE2E, HostileServersGetClearCodes) {
+  const std::pair<const char*, DWORD> cases[] = {
+      {"garbage", ERROR_UNRECOGNIZED_RESPONSE},
+      {"http-error", ERROR_VPN_REFUSED},
+      {"nak", ERROR_VPN_REFUSED},
+      {"bad-packet", ERROR_UNRECOGNIZED_RESPONSE},
+  };
+  for (auto [mode, error] : cases) {
+    SCOPED_TRACE(mode);
+    ASSERT_TRUE(peer_->start_server({"--hostile", mode}));
+    expect_dial_fails(phonebook("OpenRasSstpNegotiationSeconds=5\r\n"), error);
+  }
+  // The daemon is still there and dials the real thing afterwards.
+  ASSERT_TRUE(peer_->start_server());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u);
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
+TEST_F(SstpE2E, SilentServerTimesOut) {
+  ASSERT_TRUE(peer_->start_server({"--hostile", "silent"}));
+  expect_dial_fails(phonebook("OpenRasSstpNegotiationSeconds=1\r\n"), ERROR_VPN_TIMEOUT);
+}
+
+// Twenty calls from one rasmand to one server at once, every one carrying its own traffic.
+
+TEST_F(SstpE2E, TwentyConnectionsAtOnceAllCarryTraffic) {
+  ASSERT_TRUE(peer_->start_server());
+  std::vector<std::string> names;
+  for (int i = 0; i < 20; ++i) names.push_back("Sstp" + std::to_string(i));
+  std::string pbk = phonebook(names, SstpPeer::kHost, "IpPrioritizeRemote=0\r\n");
+  g_last.clear();
+  std::vector<HRASCONN> handles;
+  for (const auto& name : names) {
+    auto p = params(name.c_str());
+    HRASCONN h = nullptr;
+    ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record), &h), 0u);
+    handles.push_back(h);
+  }
+  auto all_done = [&] {
+    for (auto h : handles) {
+      auto it = g_last.find(h);
+      if (it == g_last.end() || (it->second.first != RASCS_Connected && it->second.second == 0)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (int i = 0; i < 300 && !all_done(); ++i) RasDispatchNotifications(50);
+  for (auto h : handles) {
+    EXPECT_EQ(g_last[h].first, RASCS_Connected);
+    EXPECT_EQ(g_last[h].second, 0u);
+  }
+  for (const auto& name : names) {
+    EXPECT_NE(fetch(name).find("hello through sstp"), std::string::npos)
+        << name << links() << run_in_netns(peer_->client_netns(), "ip route");
+  }
+  std::string log = peer_->server_log();
+  std::size_t bindings = 0;
+  for (std::size_t at = 0; (at = log.find("binding ok", at)) != std::string::npos; ++at) ++bindings;
+  EXPECT_EQ(bindings, 20u);
+  for (auto h : handles) EXPECT_EQ(RasHangUpA(h), 0u);
+  for (auto h : handles) EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_EQ(links().find("Sstp"), std::string::npos) << links();
+}
+
+}  // namespace
+}  // namespace openras::testing

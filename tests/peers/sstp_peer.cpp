@@ -1,0 +1,198 @@
+#include "sstp_peer.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#ifndef OPENRAS_SSTP_SERVER_PATH
+#define OPENRAS_SSTP_SERVER_PATH "openras-sstp-server"
+#endif
+
+namespace openras::testing {
+namespace {
+
+int quiet(const std::string& cmd) {
+  return std::system((cmd + " >/dev/null 2>&1").c_str());
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void stop_pid(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(5000);
+  if (waitpid(pid, &status, WNOHANG) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  pid = -1;
+}
+
+TestCertificates make_certificates() {
+  TestCertificates c;
+  char tmpl[] = "/tmp/openras-certs-XXXXXX";
+  if (!mkdtemp(tmpl)) return c;
+  c.dir = tmpl;
+  const std::string d = c.dir + "/";
+  std::ofstream(d + "server.cnf") << "[v3]\nsubjectAltName=DNS:vpn.openras.test,IP:10.201.0.2\n"
+                                     "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n";
+  std::ofstream(d + "other.cnf") << "[v3]\nsubjectAltName=DNS:other.openras.test\n"
+                                    "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n";
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+  bool ok =
+      quiet("openssl req -x509" + ec + " -keyout " + d + "ca.key -out " + d +
+            "ca.pem -days 3 -subj '/CN=OpenRAS Test CA'") == 0 &&
+      quiet("openssl req" + ec + " -keyout " + d + "server.key -out " + d +
+            "server.csr -subj '/CN=vpn.openras.test'") == 0 &&
+      quiet("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
+            "ca.key -CAcreateserial -out " + d + "server.pem -days 3 -extfile " + d +
+            "server.cnf -extensions v3") == 0 &&
+      quiet("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
+            "ca.key -CAcreateserial -out " + d + "other.pem -days 3 -extfile " + d +
+            "other.cnf -extensions v3") == 0 &&
+      quiet("openssl req -x509 -key " + d + "server.key -out " + d +
+            "untrusted.pem -days 3 -subj '/CN=vpn.openras.test' -addext "
+            "'subjectAltName=DNS:vpn.openras.test,IP:10.201.0.2'") == 0 &&
+      quiet("openssl x509 -in " + d + "server.pem -outform DER | sha256sum | cut -c1-64 > " + d +
+            "server.sha256") == 0;
+  if (!ok) return c;
+  c.ca = d + "ca.pem";
+  c.server_cert = d + "server.pem";
+  c.server_key = d + "server.key";
+  c.untrusted_cert = d + "untrusted.pem";
+  c.wrong_name_cert = d + "other.pem";
+  c.server_sha256 = slurp(d + "server.sha256").substr(0, 64);
+  return c;
+}
+
+}  // namespace
+
+const TestCertificates& test_certificates() {
+  static const TestCertificates certs = make_certificates();
+  return certs;
+}
+
+bool SstpPeer::available(std::string* why) {
+  auto fail = [&](const char* reason) {
+    if (why) *why = reason;
+    return false;
+  };
+  if (geteuid() != 0) return fail("needs root for network namespaces");
+  if (quiet("command -v openssl") != 0) return fail("the openssl command is not installed");
+  if (quiet("command -v socat") != 0) return fail("socat is not installed");
+  if (test_certificates().ca.empty()) return fail("could not make test certificates");
+  return true;
+}
+
+SstpPeer::SstpPeer() {
+  static std::atomic<int> counter{0};
+  char tmpl[] = "/tmp/openras-sstp-XXXXXX";
+  if (!mkdtemp(tmpl)) return;
+  dir_ = tmpl;
+  std::string id = std::to_string(getpid()) + "-" + std::to_string(counter++);
+  client_ns_ = "openras-sc-" + id;
+  server_ns_ = "openras-ss-" + id;
+  if (quiet("ip netns add " + client_ns_) != 0 || quiet("ip netns add " + server_ns_) != 0) return;
+  bool ok = quiet("ip link add v0 netns " + client_ns_ + " type veth peer name v0 netns " +
+                  server_ns_) == 0;
+  for (auto [ns, addr] : {std::pair{client_ns_, "10.201.0.1/24"}, {server_ns_, "10.201.0.2/24"}}) {
+    ok = ok && quiet("ip netns exec " + ns + " ip link set lo up") == 0 &&
+         quiet("ip netns exec " + ns + " ip addr add " + addr + " dev v0") == 0 &&
+         quiet("ip netns exec " + ns + " ip link set v0 up") == 0;
+  }
+  hosts_dir_ = "/etc/netns/" + client_ns_;
+  std::filesystem::create_directories(hosts_dir_);
+  std::ofstream(hosts_dir_ + "/hosts") << "127.0.0.1 localhost\n10.201.0.2 " << kHost << "\n";
+  // The HTTP server behind the SSTP server, on the address the server's TUNs carry.
+  std::ofstream(dir_ + "/http-response") << "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+                                          << "hello through sstp\r\n";
+  ok = ok && quiet("ip netns exec " + server_ns_ + " ip addr add 192.168.40.1/32 dev lo") == 0;
+  http_pid_ = fork();
+  if (http_pid_ == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    std::string serve = "EXEC:cat " + dir_ + "/http-response";
+    execlp("ip", "ip", "netns", "exec", server_ns_.c_str(), "socat",
+           "TCP-LISTEN:8080,bind=192.168.40.1,reuseaddr,fork", serve.c_str(),
+           static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ready_ = ok;
+}
+
+SstpPeer::~SstpPeer() {
+  stop_server();
+  stop_pid(http_pid_);
+  for (const auto& ns : {client_ns_, server_ns_}) {
+    if (!ns.empty()) quiet("ip netns del " + ns);
+  }
+  std::error_code ec;
+  if (!hosts_dir_.empty()) std::filesystem::remove_all(hosts_dir_, ec);
+  if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+}
+
+bool SstpPeer::start_server(const std::vector<std::string>& extra, const std::string& cert) {
+  stop_server();
+  const auto& certs = test_certificates();
+  std::string ready = dir_ + "/server.ready";
+  std::filesystem::remove(ready);
+  server_pid_ = fork();
+  if (server_pid_ == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    int log = open((dir_ + "/server.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(null_fd, 0);
+    dup2(log, 1);
+    dup2(log, 2);
+    std::vector<std::string> args = {"ip",
+                                     "netns",
+                                     "exec",
+                                     server_ns_,
+                                     OPENRAS_SSTP_SERVER_PATH,
+                                     "--listen",
+                                     "0.0.0.0:443",
+                                     "--cert",
+                                     cert.empty() ? certs.server_cert : cert,
+                                     "--key",
+                                     certs.server_key,
+                                     "--user",
+                                     "alice:secret",
+                                     "--ready-file",
+                                     ready};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp("ip", argv.data());
+    _exit(127);
+  }
+  for (int i = 0; i < 500; ++i) {
+    if (std::filesystem::exists(ready)) return true;
+    usleep(2000);
+  }
+  return false;
+}
+
+void SstpPeer::stop_server() {
+  stop_pid(server_pid_);
+}
+
+std::string SstpPeer::server_log() const {
+  return slurp(dir_ + "/server.log");
+}
+
+}  // namespace openras::testing
