@@ -69,7 +69,9 @@ std::atomic<int> g_next_conn{0};
 void say(int conn, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void say(int conn, const char* fmt, ...) {
   std::lock_guard<std::mutex> lock(g_print);
-  std::printf("conn=%d ", conn);
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  std::printf("%02ld.%06ld conn=%d ", ts.tv_sec % 60, ts.tv_nsec / 1000, conn);
   va_list ap;
   va_start(ap, fmt);
   std::vprintf(fmt, ap);
