@@ -4,8 +4,8 @@
 #include "dial/dial_machine.hpp"
 #include "dial/hdlc_carrier.hpp"
 #include "dial/ppp_dial.hpp"
-#include "dial/sstp_carrier.hpp"
 #include "dial/redial.hpp"
+#include "dial/sstp_carrier.hpp"
 #include "ras.h"
 #include "raserror.h"
 

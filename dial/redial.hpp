@@ -39,9 +39,7 @@ class RedialingDial final : public DialMachine {
   std::string device_name() const override { return inner_->device_name(); }
 
   std::optional<PortRequest> port_request() override;
-  void port_opened(const PortInfo& info, TimePoint now) override {
-    inner_->port_opened(info, now);
-  }
+  void port_opened(const PortInfo& info, TimePoint now) override { inner_->port_opened(info, now); }
   void port_failed(std::uint32_t e, TimePoint now) override { inner_->port_failed(e, now); }
   void feed_line(std::span<const std::uint8_t> o, TimePoint now) override {
     inner_->feed_line(o, now);

@@ -60,16 +60,16 @@ std::string guid_text(ppp::Random& random) {
   std::uint8_t b[16];
   random.fill(b, sizeof b);
   char out[37];
-  std::snprintf(out, sizeof out, "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-                b[13], b[14], b[15]);
+  std::snprintf(out, sizeof out,
+                "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 
 }  // namespace
 
-SstpSetup sstp_setup(const phonebook::Entry& entry, const DialParams& params,
-                     ppp::Random& random) {
+SstpSetup sstp_setup(const phonebook::Entry& entry, const DialParams& params, ppp::Random& random) {
   SstpSetup s;
   std::string server = params.phone_number.empty() ? entry.phone_number : params.phone_number;
   s.port.kind = PortRequest::Kind::Tls;

@@ -43,7 +43,6 @@ struct SstpSetup {
   link::sstp::ClientConfig client;
   std::uint32_t error = 0;
 };
-SstpSetup sstp_setup(const phonebook::Entry& entry, const DialParams& params,
-                     ppp::Random& random);
+SstpSetup sstp_setup(const phonebook::Entry& entry, const DialParams& params, ppp::Random& random);
 
 }  // namespace openras::dial

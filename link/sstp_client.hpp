@@ -28,13 +28,13 @@ class Client {
  public:
   enum class State {
     Idle,
-    HttpSent,        // waiting for "HTTP/1.1 200"
-    RequestSent,     // Call Connect Request sent
-    Negotiating,     // Call Connect Ack received: PPP runs
-    Connected,       // Call Connected sent
-    Disconnecting,   // Call Disconnect sent, waiting for its Ack
-    Closed,          // ended cleanly (either side disconnected)
-    Failed,          // error() says why
+    HttpSent,       // waiting for "HTTP/1.1 200"
+    RequestSent,    // Call Connect Request sent
+    Negotiating,    // Call Connect Ack received: PPP runs
+    Connected,      // Call Connected sent
+    Disconnecting,  // Call Disconnect sent, waiting for its Ack
+    Closed,         // ended cleanly (either side disconnected)
+    Failed,         // error() says why
   };
 
   explicit Client(ClientConfig config);

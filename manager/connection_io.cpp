@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include "common/ipv4.hpp"
+#include "common/ras_errors.hpp"
 #include "manager/connection_manager.hpp"
 #include "manager/hooks.hpp"
 #include "manager/interface.hpp"
 #include "manager/log.hpp"
-#include "common/ras_errors.hpp"
 
 namespace openras::manager {
 namespace {
@@ -83,23 +83,22 @@ void ConnectionManager::read_port(Connection& c) {
   if (!c.port) return;
   // The handler keeps the port alive: a TLS stream must outlive every operation on it, even
   // one cancelled because the connection let go of its port.
-  c.port->async_read(asio::buffer(c.port_buffer),
-                     [this, handle = c.handle, keep = c.port](const std::error_code& ec,
-                                                             std::size_t n) {
-                            Connection* c = find(handle);
-                            if (!c || keep != c->port || ec == asio::error::operation_aborted) {
-                              return;
-                            }
-                            if (ec) {
-                              // The other end of the line went away (EOF, EIO on a pty).
-                              close_port(*c);
-                              c->machine->line_closed(Clock::now());
-                            } else {
-                              c->machine->feed_line({c->port_buffer.data(), n}, Clock::now());
-                              read_port(*c);
-                            }
-                            pump(*c);
-                          });
+  c.port->async_read(asio::buffer(c.port_buffer), [this, handle = c.handle, keep = c.port](
+                                                      const std::error_code& ec, std::size_t n) {
+    Connection* c = find(handle);
+    if (!c || keep != c->port || ec == asio::error::operation_aborted) {
+      return;
+    }
+    if (ec) {
+      // The other end of the line went away (EOF, EIO on a pty).
+      close_port(*c);
+      c->machine->line_closed(Clock::now());
+    } else {
+      c->machine->feed_line({c->port_buffer.data(), n}, Clock::now());
+      read_port(*c);
+    }
+    pump(*c);
+  });
 }
 
 void ConnectionManager::write_port(Connection& c) {

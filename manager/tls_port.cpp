@@ -106,11 +106,11 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       finish(timed_out_ ? ERROR_VPN_TIMEOUT : ERROR_DNSNAME_NOT_RESOLVABLE);
       return;
     }
-    asio::async_connect(port_->stream().lowest_layer(), results,
-                        [self = shared_from_this()](const std::error_code& ec,
-                                                    const tcp::endpoint& endpoint) {
-                          self->connected(ec, endpoint);
-                        });
+    asio::async_connect(
+        port_->stream().lowest_layer(), results,
+        [self = shared_from_this()](const std::error_code& ec, const tcp::endpoint& endpoint) {
+          self->connected(ec, endpoint);
+        });
   }
 
   void connected(const std::error_code& ec, const tcp::endpoint& endpoint) {
@@ -170,10 +170,11 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
     SSL* ssl = port_->stream().native_handle();
     const std::string& host = request_.device;
     std::error_code ec;
-    (void)asio::ip::make_address(host, ec);  // ec set: a name, not an address literal
+    (void)asio::ip::make_address(host, ec);               // ec set: a name, not an address literal
     if (ec) SSL_set_tlsext_host_name(ssl, host.c_str());  // SNI takes names, not addresses
     if (request_.insecure_no_verify) {
-      log_line("port", "WARNING: certificate of %s NOT verified (OpenRasInsecureSkipCertificateCheck)",
+      log_line("port",
+               "WARNING: certificate of %s NOT verified (OpenRasInsecureSkipCertificateCheck)",
                host.c_str());
       port_->stream().set_verify_mode(asio::ssl::verify_none);
     } else {
@@ -197,7 +198,8 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       long verify = SSL_get_verify_result(ssl);
       if (timed_out_) {
         finish(ERROR_VPN_TIMEOUT);
-      } else if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+      } else if (verify == X509_V_ERR_HOSTNAME_MISMATCH ||
+                 verify == X509_V_ERR_IP_ADDRESS_MISMATCH) {
         log_line("port", "certificate of %s names another server", request_.device.c_str());
         finish(ERROR_INVALID_SERVER_CERT);
       } else if (verify != X509_V_OK) {

@@ -116,10 +116,11 @@ TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
     EXPECT_FALSE(made.machine) << refused;
     EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST)) << refused;
   }
-  for (const char* sstp : {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",
-                           "VpnStrategy=0\nMEDIA=rastapi\n",
-                           "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
-    auto e = entry_with(std::string("Type=2\n") + sstp + "DEVICE=vpn\nPhoneNumber=vpn.example.com\n");
+  for (const char* sstp :
+       {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",
+        "VpnStrategy=0\nMEDIA=rastapi\n", "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
+    auto e =
+        entry_with(std::string("Type=2\n") + sstp + "DEVICE=vpn\nPhoneNumber=vpn.example.com\n");
     auto made = make_dial_machine(e, {});
     ASSERT_TRUE(made.machine) << sstp;
     EXPECT_EQ(made.machine->device_type(), "vpn");
@@ -134,7 +135,9 @@ TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
       entry_with("Type=2\nVpnStrategy=5\nDEVICE=vpn\nPhoneNumber=vpn.example.com:99999\n"), {});
   EXPECT_EQ(bad_server.error, static_cast<std::uint32_t>(ERROR_BAD_ADDRESS_SPECIFIED));
   auto bad_pin = make_dial_machine(
-      entry_with("Type=2\nVpnStrategy=5\nOpenRasCertificateSha256=abc\nDEVICE=vpn\nPhoneNumber=h\n"), {});
+      entry_with(
+          "Type=2\nVpnStrategy=5\nOpenRasCertificateSha256=abc\nDEVICE=vpn\nPhoneNumber=h\n"),
+      {});
   EXPECT_EQ(bad_pin.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK));
   auto broken = make_dial_machine(entry_with("OpenRasTestScript=Bogus\n"), {});
   EXPECT_EQ(broken.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK));

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "../peers/slirp_peer.hpp"
+#include "../support/process.hpp"
 #include "../support/wait_gone.hpp"
 #include "client/channel.hpp"
 #include "ras.h"
@@ -56,21 +57,8 @@ class SerialE2E : public ::testing::Test {
       client::reset_this_thread_channel();
       std::filesystem::remove(socket_);
     }
-    daemon_ = fork();
-    if (daemon_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(fd, 2);
-      std::vector<std::string> args = {
-          "ip",       "netns",       "exec",          netns_,        OPENRAS_RASMAND_PATH,
-          "--socket", socket_,       "--dns",         "file",        "--resolv-conf",
-          resolv_,    "--hooks-dir", dir_ + "/hooks", "--state-dir", dir_ + "/state"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execvp("ip", argv.data());
-      _exit(127);
-    }
+    daemon_ =
+        spawn_rasmand_in_netns(netns_, OPENRAS_RASMAND_PATH, socket_, resolv_, dir_, log, extra);
     for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
   }
 

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "../peers/sstp_peer.hpp"
+#include "../support/process.hpp"
 #include "../support/wait_gone.hpp"
 #include "client/channel.hpp"
 #include "ras.h"
@@ -56,22 +57,10 @@ class SstpE2E : public ::testing::Test {
   }
 
   void start_daemon() {
-    daemon_ = fork();
-    if (daemon_ == 0) {
-      int fd = open((dir_ + "/rasmand.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(fd, 2);
-      setenv("SSL_CERT_FILE", test_certificates().ca.c_str(), 1);  // the "system" store
-      std::vector<std::string> args = {
-          "ip",       "netns",       "exec",          peer_->client_netns(),
-          OPENRAS_RASMAND_PATH,      "--socket",      socket_,
-          "--dns",    "file",        "--resolv-conf", resolv_,
-          "--hooks-dir", dir_ + "/hooks", "--state-dir", dir_ + "/state", "--log", "stderr"};
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execvp("ip", argv.data());
-      _exit(127);
-    }
+    setenv("SSL_CERT_FILE", test_certificates().ca.c_str(), 1);  // rasmand's "system" store
+    daemon_ = spawn_rasmand_in_netns(peer_->client_netns(), OPENRAS_RASMAND_PATH, socket_, resolv_,
+                                     dir_, dir_ + "/rasmand.log", {"--log", "stderr"});
+    unsetenv("SSL_CERT_FILE");
     for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
   }
 
@@ -138,8 +127,10 @@ class SstpE2E : public ::testing::Test {
   // so a call passes when it carries the page within two tries.
   std::string fetch(const std::string& device = "") const {
     std::string bind = device.empty() ? "" : ",so-bindtodevice=" + device;
-    std::string command = "sh -c \"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | socat -t5 -T5 - "
-                          "TCP:192.168.40.1:8080" + bind + "\"";
+    std::string command =
+        "sh -c \"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | socat -t5 -T5 - "
+        "TCP:192.168.40.1:8080" +
+        bind + "\"";
     std::string page = run_in_netns(peer_->client_netns(), command);
     if (page.find("hello through sstp") != std::string::npos) return page;
     usleep(100000);
@@ -260,8 +251,8 @@ TEST_F(SstpE2E, InsecureOptionIsExplicitAndLogged) {
   ASSERT_TRUE(peer_->start_server({}, test_certificates().untrusted_cert));
   auto p = params();
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook("OpenRasInsecureSkipCertificateCheck=1\r\n").c_str(), &p,
-                     0, nullptr, &h),
+  ASSERT_EQ(RasDialA(nullptr, phonebook("OpenRasInsecureSkipCertificateCheck=1\r\n").c_str(), &p, 0,
+                     nullptr, &h),
             0u);
   EXPECT_NE(rasmand_log().find("NOT verified"), std::string::npos);
   ASSERT_EQ(RasHangUpA(h), 0u);

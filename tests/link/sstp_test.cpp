@@ -59,9 +59,9 @@ TEST(SstpPacket, CallConnectAckOfMsSstp47Parses) {
 }
 
 TEST(SstpPacket, MalformedPacketsAreRefused) {
-  EXPECT_FALSE(decode_packet(hex("11 01 00 08 00 01 00 00")));     // version 1.1
-  EXPECT_FALSE(decode_packet(hex("10 01 00 09 00 01 00 00")));     // length disagrees
-  EXPECT_FALSE(decode_packet(hex("10 01 00 06 00 01")));           // control without a count
+  EXPECT_FALSE(decode_packet(hex("11 01 00 08 00 01 00 00")));  // version 1.1
+  EXPECT_FALSE(decode_packet(hex("10 01 00 09 00 01 00 00")));  // length disagrees
+  EXPECT_FALSE(decode_packet(hex("10 01 00 06 00 01")));        // control without a count
   EXPECT_FALSE(decode_packet(hex("10 01 00 0C 00 02 00 01 00 04 00 28")));  // attribute overruns
   EXPECT_FALSE(decode_packet(hex("10 01 00 0C 00 02 00 00 00 00 00 00")));  // stray octets
   EXPECT_FALSE(decode_packet(hex("10 01 00 0C 00 02 00 01 00 04 00 02")));  // attribute < 4
@@ -96,8 +96,7 @@ TEST(SstpBinding, HlakFromTheRfc3079Keys) {
   // Client: MasterSendKey | MasterReceiveKey; server: MasterReceiveKey | MasterSendKey, each
   // from its own side (RFC 3079 3.5.3 gives D5F0... as the client's send key).
   auto master = arr<16>(kMasterKey);
-  Key32 expected =
-      arr<32>("D5F0E9521E3EA9589645E86051C822268B7CDC149B993A1BA118CB153F56DCCB");
+  Key32 expected = arr<32>("D5F0E9521E3EA9589645E86051C822268B7CDC149B993A1BA118CB153F56DCCB");
   EXPECT_EQ(hlak_from_mschapv2(master, false), expected);
   EXPECT_EQ(hlak_from_mschapv2(master, true), expected);
 }
@@ -200,7 +199,9 @@ struct ClientRun {
   void to_ack() {
     client.start(cert, now);
     std::string request = sent_text();
-    EXPECT_EQ(request.rfind("SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n", 0), 0u);
+    EXPECT_EQ(request.rfind(
+                  "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\n", 0),
+              0u);
     EXPECT_NE(request.find("Host: vpn.example.com\r\n"), std::string::npos);
     EXPECT_NE(request.find("Content-Length: 18446744073709551615\r\n"), std::string::npos);
     EXPECT_NE(request.find("SSTPCORRELATIONID: {0000-1111}\r\n"), std::string::npos);
@@ -284,7 +285,8 @@ TEST(SstpClient, EachServerMisstepHasItsCode) {
     ClientRun run;  // Nak
     run.client.start(run.cert, run.now);
     run.server_says(sstp_duplex_post_reply());
-    run.server_says(encode_control({kCallConnectNak, {status_info_attribute(1, kStatusValueNotSupported)}}));
+    run.server_says(
+        encode_control({kCallConnectNak, {status_info_attribute(1, kStatusValueNotSupported)}}));
     EXPECT_EQ(run.client.error(), static_cast<std::uint32_t>(ERROR_VPN_REFUSED));
   }
   {

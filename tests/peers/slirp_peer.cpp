@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/process.hpp"
+
 namespace openras::testing {
 namespace {
 
@@ -119,16 +121,7 @@ void SlirpPeer::stop() {
     waitpid(http_pid_, nullptr, 0);
     http_pid_ = -1;
   }
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 200 && waitpid(pid_, &status, WNOHANG) == 0; ++i) usleep(5000);
-    if (waitpid(pid_, &status, WNOHANG) == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-    }
-    pid_ = -1;
-  }
+  stop_process(pid_);
   if (!netns_.empty()) {
     run("ip netns del " + netns_);
     netns_.clear();

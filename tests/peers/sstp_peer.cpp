@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/process.hpp"
+
 #ifndef OPENRAS_SSTP_SERVER_PATH
 #define OPENRAS_SSTP_SERVER_PATH "openras-sstp-server"
 #endif
@@ -29,18 +31,6 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-void stop_pid(pid_t& pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(5000);
-  if (waitpid(pid, &status, WNOHANG) == 0) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
-  pid = -1;
-}
-
 TestCertificates make_certificates() {
   TestCertificates c;
   char tmpl[] = "/tmp/openras-certs-XXXXXX";
@@ -52,22 +42,21 @@ TestCertificates make_certificates() {
   std::ofstream(d + "other.cnf") << "[v3]\nsubjectAltName=DNS:other.openras.test\n"
                                     "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n";
   const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-  bool ok =
-      quiet("openssl req -x509" + ec + " -keyout " + d + "ca.key -out " + d +
-            "ca.pem -days 3 -subj '/CN=OpenRAS Test CA'") == 0 &&
-      quiet("openssl req" + ec + " -keyout " + d + "server.key -out " + d +
-            "server.csr -subj '/CN=vpn.openras.test'") == 0 &&
-      quiet("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
-            "ca.key -CAcreateserial -out " + d + "server.pem -days 3 -extfile " + d +
-            "server.cnf -extensions v3") == 0 &&
-      quiet("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
-            "ca.key -CAcreateserial -out " + d + "other.pem -days 3 -extfile " + d +
-            "other.cnf -extensions v3") == 0 &&
-      quiet("openssl req -x509 -key " + d + "server.key -out " + d +
-            "untrusted.pem -days 3 -subj '/CN=vpn.openras.test' -addext "
-            "'subjectAltName=DNS:vpn.openras.test,IP:10.201.0.2'") == 0 &&
-      quiet("openssl x509 -in " + d + "server.pem -outform DER | sha256sum | cut -c1-64 > " + d +
-            "server.sha256") == 0;
+  bool ok = quiet("openssl req -x509" + ec + " -keyout " + d + "ca.key -out " + d +
+                  "ca.pem -days 3 -subj '/CN=OpenRAS Test CA'") == 0 &&
+            quiet("openssl req" + ec + " -keyout " + d + "server.key -out " + d +
+                  "server.csr -subj '/CN=vpn.openras.test'") == 0 &&
+            quiet("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
+                  "ca.key -CAcreateserial -out " + d + "server.pem -days 3 -extfile " + d +
+                  "server.cnf -extensions v3") == 0 &&
+            quiet("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
+                  "ca.key -CAcreateserial -out " + d + "other.pem -days 3 -extfile " + d +
+                  "other.cnf -extensions v3") == 0 &&
+            quiet("openssl req -x509 -key " + d + "server.key -out " + d +
+                  "untrusted.pem -days 3 -subj '/CN=vpn.openras.test' -addext "
+                  "'subjectAltName=DNS:vpn.openras.test,IP:10.201.0.2'") == 0 &&
+            quiet("openssl x509 -in " + d + "server.pem -outform DER | sha256sum | cut -c1-64 > " +
+                  d + "server.sha256") == 0;
   if (!ok) return c;
   c.ca = d + "ca.pem";
   c.server_cert = d + "server.pem";
@@ -118,26 +107,17 @@ SstpPeer::SstpPeer() {
   std::ofstream(hosts_dir_ + "/hosts") << "127.0.0.1 localhost\n10.201.0.2 " << kHost << "\n";
   // The HTTP server behind the SSTP server, on the address the server's TUNs carry.
   std::ofstream(dir_ + "/http-response") << "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
-                                          << "hello through sstp\r\n";
+                                         << "hello through sstp\r\n";
   ok = ok && quiet("ip netns exec " + server_ns_ + " ip addr add 192.168.40.1/32 dev lo") == 0;
-  http_pid_ = fork();
-  if (http_pid_ == 0) {
-    int null_fd = open("/dev/null", O_RDWR);
-    dup2(null_fd, 0);
-    dup2(null_fd, 1);
-    dup2(null_fd, 2);
-    std::string serve = "EXEC:cat " + dir_ + "/http-response";
-    execlp("ip", "ip", "netns", "exec", server_ns_.c_str(), "socat",
-           "TCP-LISTEN:8080,bind=192.168.40.1,reuseaddr,fork", serve.c_str(),
-           static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  http_pid_ = spawn({"ip", "netns", "exec", server_ns_, "socat",
+                     "TCP-LISTEN:8080,bind=192.168.40.1,reuseaddr,fork",
+                     "EXEC:cat " + dir_ + "/http-response"});
   ready_ = ok;
 }
 
 SstpPeer::~SstpPeer() {
   stop_server();
-  stop_pid(http_pid_);
+  stop_process(http_pid_);
   for (const auto& ns : {client_ns_, server_ns_}) {
     if (!ns.empty()) quiet("ip netns del " + ns);
   }
@@ -151,35 +131,24 @@ bool SstpPeer::start_server(const std::vector<std::string>& extra, const std::st
   const auto& certs = test_certificates();
   std::string ready = dir_ + "/server.ready";
   std::filesystem::remove(ready);
-  server_pid_ = fork();
-  if (server_pid_ == 0) {
-    int null_fd = open("/dev/null", O_RDWR);
-    int log = open((dir_ + "/server.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    dup2(null_fd, 0);
-    dup2(log, 1);
-    dup2(log, 2);
-    std::vector<std::string> args = {"ip",
-                                     "netns",
-                                     "exec",
-                                     server_ns_,
-                                     OPENRAS_SSTP_SERVER_PATH,
-                                     "--listen",
-                                     "0.0.0.0:443",
-                                     "--cert",
-                                     cert.empty() ? certs.server_cert : cert,
-                                     "--key",
-                                     certs.server_key,
-                                     "--user",
-                                     "alice:secret",
-                                     "--ready-file",
-                                     ready};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execvp("ip", argv.data());
-    _exit(127);
-  }
+  std::vector<std::string> args = {"ip",
+                                   "netns",
+                                   "exec",
+                                   server_ns_,
+                                   OPENRAS_SSTP_SERVER_PATH,
+                                   "--listen",
+                                   "0.0.0.0:443",
+                                   "--cert",
+                                   cert.empty() ? certs.server_cert : cert,
+                                   "--key",
+                                   certs.server_key,
+                                   "--user",
+                                   "alice:secret",
+                                   "--ready-file",
+                                   ready};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::string log = dir_ + "/server.log";
+  server_pid_ = spawn(args, log, log, O_APPEND);
   for (int i = 0; i < 500; ++i) {
     if (std::filesystem::exists(ready)) return true;
     usleep(2000);
@@ -188,7 +157,7 @@ bool SstpPeer::start_server(const std::vector<std::string>& extra, const std::st
 }
 
 void SstpPeer::stop_server() {
-  stop_pid(server_pid_);
+  stop_process(server_pid_);
 }
 
 std::string SstpPeer::server_log() const {

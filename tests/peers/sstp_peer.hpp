@@ -15,12 +15,12 @@ namespace openras::testing {
 
 struct TestCertificates {
   std::string dir;
-  std::string ca;            // the CA that rasmand trusts (SSL_CERT_FILE)
-  std::string server_cert;   // signed by it, for vpn.openras.test and 10.201.0.2
+  std::string ca;           // the CA that rasmand trusts (SSL_CERT_FILE)
+  std::string server_cert;  // signed by it, for vpn.openras.test and 10.201.0.2
   std::string server_key;
-  std::string untrusted_cert;  // self-signed, same names
+  std::string untrusted_cert;   // self-signed, same names
   std::string wrong_name_cert;  // signed by the CA, for other.openras.test only
-  std::string server_sha256;   // hex of the SHA-256 of server_cert (DER)
+  std::string server_sha256;    // hex of the SHA-256 of server_cert (DER)
 };
 
 // Made once per process.

@@ -22,7 +22,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "dial/ppp_dial.hpp"
 #include "link/http_head.hpp"
 #include "link/sstp_binding.hpp"
 #include "link/sstp_packet.hpp"
@@ -51,7 +51,7 @@ struct Options {
   std::string cert, key;
   std::map<std::string, std::string> users;
   std::vector<ppp::AuthMethod> auth = {ppp::AuthMethod::MsChapV2};
-  std::uint32_t local_ip = 0xC0A82801;   // 192.168.40.1
+  std::uint32_t local_ip = 0xC0A82801;    // 192.168.40.1
   std::uint32_t pool_first = 0xC0A8280A;  // 192.168.40.10
   std::uint32_t dns = 0xC0A82801;
   int echo_seconds = 20;
@@ -79,18 +79,6 @@ void say(int conn, const char* fmt, ...) {
   std::printf("\n");
   std::fflush(stdout);
 }
-
-class KernelRandom final : public ppp::Random {
- public:
-  void fill(std::uint8_t* out, std::size_t n) override {
-    while (n > 0) {
-      ssize_t got = getrandom(out, n, 0);
-      if (got <= 0) continue;
-      out += got;
-      n -= static_cast<std::size_t>(got);
-    }
-  }
-};
 
 std::uint32_t parse_ip(const std::string& s) {
   in_addr a{};
@@ -223,7 +211,7 @@ class Call {
   }
 
   void serve() {
-    ppp::Session session(ppp_config(), random_);
+    ppp::Session session(ppp_config(), *random_);
     auto now = [] { return Clock::now(); };
     TimePoint echo_at = now() + std::chrono::seconds(g_options.echo_seconds);
     bool closing = false;
@@ -290,7 +278,8 @@ class Call {
       if (close_by && *close_by < wake) wake = *close_by;
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now()).count();
       pollfd fds[2] = {{fd_, POLLIN, 0}, {tun_, POLLIN, 0}};
-      int n = ::poll(fds, tun_ >= 0 ? 2 : 1, static_cast<int>(std::max<long>(0, std::min<long>(wait, 1000))));
+      int n = ::poll(fds, tun_ >= 0 ? 2 : 1,
+                     static_cast<int>(std::max<long>(0, std::min<long>(wait, 1000))));
       if (n < 0 && errno != EINTR) return;
       if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
         if (!pull()) return;
@@ -330,10 +319,12 @@ class Call {
       case kCallConnectRequest: {
         if (state_ != State::WaitRequest) return true;
         const Attribute* proto = m.find(kAttribEncapsulatedProtocolId);
-        bool ppp_requested = proto && proto->value.size() == 2 && ppp::get16(proto->value.data()) == kEncapsulatedPpp;
+        bool ppp_requested = proto && proto->value.size() == 2 &&
+                             ppp::get16(proto->value.data()) == kEncapsulatedPpp;
         if (!ppp_requested || g_options.hostile == "nak") {
           say(id_, "connect request refused");
-          send_control(kCallConnectNak, {status_info_attribute(kAttribEncapsulatedProtocolId, kStatusValueNotSupported)});
+          send_control(kCallConnectNak, {status_info_attribute(kAttribEncapsulatedProtocolId,
+                                                               kStatusValueNotSupported)});
           return true;
         }
         if (g_options.hostile == "silent") {
@@ -342,7 +333,7 @@ class Call {
         }
         CryptoBindingRequest request;
         request.hash_protocols = kHashSha256;
-        random_.fill(request.nonce.data(), request.nonce.size());
+        random_->fill(request.nonce.data(), request.nonce.size());
         nonce_ = request.nonce;
         send_control(kCallConnectAck, {crypto_binding_request_attribute(request)});
         state_ = State::Negotiating;
@@ -359,7 +350,8 @@ class Call {
         auto check = verify_call_connected(raw, nonce_, g_cert_der, hlak);
         if (check != BindingCheck::Ok) {
           say(id_, "binding FAILED reason=%d", static_cast<int>(check));
-          send_control(kCallAbort, {status_info_attribute(kAttribCryptoBinding, kStatusValueNotSupported)});
+          send_control(kCallAbort,
+                       {status_info_attribute(kAttribCryptoBinding, kStatusValueNotSupported)});
           return false;
         }
         say(id_, "binding ok sha256%s", n.mppe_master_key ? " keyed" : " unkeyed");
@@ -396,7 +388,7 @@ class Call {
   State state_ = State::WaitRequest;
   PacketReader reader_;
   std::array<std::uint8_t, 32> nonce_{};
-  KernelRandom random_;
+  std::unique_ptr<ppp::Random> random_ = dial::system_random();
 };
 
 std::vector<ppp::AuthMethod> parse_auth(const std::string& list) {
@@ -404,7 +396,8 @@ std::vector<ppp::AuthMethod> parse_auth(const std::string& list) {
   std::size_t start = 0;
   while (start <= list.size()) {
     std::size_t comma = list.find(',', start);
-    std::string m = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string m =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (m == "mschapv2") out.push_back(ppp::AuthMethod::MsChapV2);
     if (m == "pap") out.push_back(ppp::AuthMethod::Pap);
     if (m == "chap") out.push_back(ppp::AuthMethod::ChapMd5);
@@ -424,21 +417,32 @@ void parse_args(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--listen") g_options.listen = value();
-    else if (a == "--cert") g_options.cert = value();
-    else if (a == "--key") g_options.key = value();
+    if (a == "--listen")
+      g_options.listen = value();
+    else if (a == "--cert")
+      g_options.cert = value();
+    else if (a == "--key")
+      g_options.key = value();
     else if (a == "--user") {
       std::string u = value();
       auto colon = u.find(':');
       g_options.users[u.substr(0, colon)] = colon == std::string::npos ? "" : u.substr(colon + 1);
-    } else if (a == "--auth") g_options.auth = parse_auth(value());
-    else if (a == "--local") g_options.local_ip = parse_ip(value());
-    else if (a == "--pool") g_options.pool_first = parse_ip(value());
-    else if (a == "--dns") g_options.dns = parse_ip(value());
-    else if (a == "--echo-seconds") g_options.echo_seconds = std::stoi(value());
-    else if (a == "--hostile") g_options.hostile = value();
-    else if (a == "--ready-file") g_options.ready_file = value();
-    else if (a == "--no-tun") g_options.tun = false;
+    } else if (a == "--auth")
+      g_options.auth = parse_auth(value());
+    else if (a == "--local")
+      g_options.local_ip = parse_ip(value());
+    else if (a == "--pool")
+      g_options.pool_first = parse_ip(value());
+    else if (a == "--dns")
+      g_options.dns = parse_ip(value());
+    else if (a == "--echo-seconds")
+      g_options.echo_seconds = std::stoi(value());
+    else if (a == "--hostile")
+      g_options.hostile = value();
+    else if (a == "--ready-file")
+      g_options.ready_file = value();
+    else if (a == "--no-tun")
+      g_options.tun = false;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       std::exit(2);

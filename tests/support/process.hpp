@@ -1,0 +1,58 @@
+// Test processes started by PID: stop one (SIGTERM, then SIGKILL after a second), and exec a
+// command line with stdout/stderr sent to files.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+namespace openras::testing {
+
+inline void stop_process(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i) usleep(5000);
+  if (waitpid(pid, &status, WNOHANG) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  pid = -1;
+}
+
+// Forks and execs `args` (argv[0] looked up on PATH) with stdin from /dev/null, stdout to
+// `out` and stderr to `err` ("" keeps the parent's). Returns the child's PID.
+inline pid_t spawn(std::vector<std::string> args, const std::string& out = "/dev/null",
+                   const std::string& err = "", int out_flags = O_TRUNC) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  int null_fd = open("/dev/null", O_RDWR);
+  dup2(null_fd, 0);
+  if (!out.empty()) dup2(open(out.c_str(), O_WRONLY | O_CREAT | out_flags, 0600), 1);
+  if (!err.empty()) dup2(err == out ? 1 : open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), 2);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  _exit(127);
+}
+
+// rasmand inside network namespace `ns`, on `socket`, with DNS in `resolv`, hooks and state
+// below `dir`, stderr to `log`, and `extra` options.
+inline pid_t spawn_rasmand_in_netns(const std::string& ns, const std::string& rasmand,
+                                    const std::string& socket, const std::string& resolv,
+                                    const std::string& dir, const std::string& log,
+                                    const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"ip",           "netns",         "exec",        ns,
+                                   rasmand,        "--socket",      socket,        "--dns",
+                                   "file",         "--resolv-conf", resolv,        "--hooks-dir",
+                                   dir + "/hooks", "--state-dir",   dir + "/state"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return spawn(args, "", log);
+}
+
+}  // namespace openras::testing
