@@ -82,7 +82,6 @@ struct PortRequest {
 // What the manager learnt opening the port.
 struct PortInfo {
   std::vector<std::uint8_t> peer_certificate;  // TLS: the server's certificate, DER
-  std::uint32_t remote_ip = 0;                 // host order, for IP links
 };
 
 // What the manager must configure once the machine is projected.
@@ -94,8 +93,6 @@ struct NetworkRequest {
   std::uint16_t mtu = 1500;
   bool default_route = true;   // "use default gateway on remote network"
   std::string interface_name;  // a name the entry asks for, or "" for rasN
-  // An IP link's server: kept reachable outside the tunnel when the default route moves.
-  std::uint32_t server_ip = 0;
 };
 
 class DialMachine {

@@ -117,8 +117,6 @@ std::optional<PortRequest> PppDial::port_request() {
 
 void PppDial::port_opened(const PortInfo& info, TimePoint now) {
   port_open_ = true;
-  port_info_ = info;
-  network_.server_ip = info.remote_ip;
   emit(RASCS_PortOpened);
   emit(RASCS_ConnectDevice);
   phase_ = Phase::Dialing;

@@ -55,7 +55,6 @@ class PppDial final : public DialMachine {
   std::unique_ptr<Carrier> carrier_;
   ppp::Session session_;
   PortRequest port_;
-  PortInfo port_info_;
   std::string device_name_;
   NetworkRequest network_;
   DialParams params_;

@@ -1,11 +1,11 @@
 // The TLS kind of LinePort (SSTP): resolve, connect (through an HTTP CONNECT proxy when one is
 // named), handshake with the system trust store, the server's name checked against its
 // certificate, the entry's SHA-256 pin checked on top. Each failure has its own Win32 code.
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include "link/http_head.hpp"
+#include "link/sstp_binding.hpp"
 #include "manager/line_port.hpp"
 #include "manager/log.hpp"
 #include "raserror.h"
@@ -106,20 +106,17 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       finish(timed_out_ ? ERROR_VPN_TIMEOUT : ERROR_DNSNAME_NOT_RESOLVABLE);
       return;
     }
-    asio::async_connect(
-        port_->stream().lowest_layer(), results,
-        [self = shared_from_this()](const std::error_code& ec, const tcp::endpoint& endpoint) {
-          self->connected(ec, endpoint);
-        });
+    asio::async_connect(port_->stream().lowest_layer(), results,
+                        [self = shared_from_this()](const std::error_code& ec,
+                                                    const tcp::endpoint&) { self->connected(ec); });
   }
 
-  void connected(const std::error_code& ec, const tcp::endpoint& endpoint) {
+  void connected(const std::error_code& ec) {
     if (cancelled_) return;
     if (ec) {
       finish(timed_out_ ? ERROR_VPN_TIMEOUT : connect_error(ec));
       return;
     }
-    if (endpoint.address().is_v4()) info_.remote_ip = endpoint.address().to_v4().to_uint();
     if (proxy_.empty()) {
       handshake();
       return;
@@ -226,11 +223,7 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
     if (len > 0) i2d_X509(cert, &out);
     X509_free(cert);
     if (!request_.pinned_sha256.empty()) {
-      std::vector<std::uint8_t> digest(EVP_MAX_MD_SIZE);
-      unsigned int n = 0;
-      EVP_Digest(info_.peer_certificate.data(), info_.peer_certificate.size(), digest.data(), &n,
-                 EVP_sha256(), nullptr);
-      digest.resize(n);
+      auto digest = link::sstp::certificate_hash(info_.peer_certificate, link::sstp::kHashSha256);
       if (digest != request_.pinned_sha256) {
         log_line("port", "certificate of %s does not match the entry's pinned SHA-256",
                  request_.device.c_str());

@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/ipv4.hpp"
 #include "dial/ppp_dial.hpp"
 #include "link/http_head.hpp"
 #include "link/sstp_binding.hpp"
@@ -251,7 +252,7 @@ class Call {
         } else if (e->kind == ppp::Event::Kind::NetworkUp && g_options.tun && tun_ < 0) {
           std::string name;
           tun_ = open_tun(g_options.local_ip, session.negotiated().peer_ip, name);
-          say(id_, "network up ip=%s tun=%s", ip_text(session.negotiated().peer_ip).c_str(),
+          say(id_, "network up ip=%s tun=%s", ipv4_string(session.negotiated().peer_ip).c_str(),
               tun_ >= 0 ? name.c_str() : "FAILED");
         } else if (e->kind == ppp::Event::Kind::Finished && !closing) {
           say(id_, "ppp finished error=%u", e->error);
@@ -304,13 +305,6 @@ class Call {
     }
     reader_.feed(in);
     return true;
-  }
-
-  static std::string ip_text(std::uint32_t ip) {
-    in_addr a{htonl(ip)};
-    char buf[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &a, buf, sizeof buf);
-    return buf;
   }
 
   // False: the call is over.
