@@ -61,22 +61,8 @@ SlirpPeer::SlirpPeer(const SlirpOptions& options) {
   run("ip netns exec " + netns_ + " ip link set lo up");
   std::string link = dir_ + "/slirp.pty";
   if (options.http_port) {
-    std::string response = dir_ + "/http-response";
-    std::ofstream(response) << "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
-                            << "hello through the tunnel\r\n";
-    http_pid_ = fork();
-    if (http_pid_ == 0) {
-      int null_fd = open("/dev/null", O_RDWR);
-      dup2(null_fd, 0);
-      dup2(null_fd, 1);
-      dup2(null_fd, 2);
-      std::string listen =
-          "TCP-LISTEN:" + std::to_string(options.http_port) + ",bind=127.0.0.1,reuseaddr,fork";
-      std::string serve = "EXEC:cat " + response;
-      execlp("ip", "ip", "netns", "exec", netns_.c_str(), "socat", listen.c_str(), serve.c_str(),
-             static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    http_pid_ = spawn_http_responder(netns_, "127.0.0.1", options.http_port, dir_,
+                                     "hello through the tunnel\r\n");
   }
   std::string exec = "EXEC:slirp-fullbolt,pty,raw,echo=0,setsid,ctty";
   if (!options.modem_mode.empty()) {

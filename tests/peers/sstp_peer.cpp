@@ -106,12 +106,9 @@ SstpPeer::SstpPeer() {
   std::filesystem::create_directories(hosts_dir_);
   std::ofstream(hosts_dir_ + "/hosts") << "127.0.0.1 localhost\n10.201.0.2 " << kHost << "\n";
   // The HTTP server behind the SSTP server, on the address the server's TUNs carry.
-  std::ofstream(dir_ + "/http-response") << "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"
-                                         << "hello through sstp\r\n";
   ok = ok && quiet("ip netns exec " + server_ns_ + " ip addr add 192.168.40.1/32 dev lo") == 0;
-  http_pid_ = spawn({"ip", "netns", "exec", server_ns_, "socat",
-                     "TCP-LISTEN:8080,bind=192.168.40.1,reuseaddr,fork",
-                     "EXEC:cat " + dir_ + "/http-response"});
+  http_pid_ =
+      spawn_http_responder(server_ns_, "192.168.40.1", 8080, dir_, "hello through sstp\r\n");
   ready_ = ok;
 }
 

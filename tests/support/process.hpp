@@ -1,5 +1,5 @@
-// Test processes started by PID: stop one (SIGTERM, then SIGKILL after a second), and exec a
-// command line with stdout/stderr sent to files.
+// Test processes started by PID: stop one (SIGTERM, then SIGKILL after a second), exec a
+// command line with stdout/stderr sent to files, rasmand in a namespace, an HTTP responder.
 #pragma once
 
 #include <fcntl.h>
@@ -7,6 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,25 @@ inline pid_t spawn_rasmand_in_netns(const std::string& ns, const std::string& ra
                                    dir + "/hooks", "--state-dir",   dir + "/state"};
   args.insert(args.end(), extra.begin(), extra.end());
   return spawn(args, "", log);
+}
+
+// A tiny HTTP server (socat, one child per connection) in network namespace `ns`, listening on
+// `address`:`port` and answering every GET with `body` as text/plain. Its files go in `dir`.
+// It reads the request head before it answers: a socket closed with the request still unread
+// makes the kernel send a RST, which can destroy the answer before the client has read it.
+inline pid_t spawn_http_responder(const std::string& ns, const std::string& address,
+                                  std::uint16_t port, const std::string& dir,
+                                  const std::string& body) {
+  std::string response = dir + "/http-response";
+  std::ofstream(response) << "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" << body;
+  std::string responder = dir + "/http-responder";
+  std::ofstream(responder) << "#!/bin/sh\nwhile read -r line; do\n"
+                           << "  [ \"$line\" = \"$(printf '\\r')\" ] && break\ndone\n"
+                           << "exec cat " << response << "\n";
+  std::filesystem::permissions(responder, std::filesystem::perms::owner_all);
+  return spawn({"ip", "netns", "exec", ns, "socat",
+                "TCP-LISTEN:" + std::to_string(port) + ",bind=" + address + ",reuseaddr,fork",
+                "EXEC:" + responder});
 }
 
 }  // namespace openras::testing
