@@ -14,8 +14,10 @@ namespace {
 
 using phonebook::Scope;
 
-// DataEncryption key values ([MS-RRASM] 2.2.2.2.7) and the RASENTRY ET_* they mean.
-constexpr std::uint32_t kDeNone = 0, kDeIfPossible = 8, kDeRequire = 256, kDeRequireMax = 512;
+constexpr std::uint32_t kDeNone = phonebook::kDataEncryptionNone,
+                        kDeIfPossible = phonebook::kDataEncryptionIfPossible,
+                        kDeRequire = phonebook::kDataEncryptionRequire,
+                        kDeRequireMax = phonebook::kDataEncryptionRequireMax;
 // ExcludedProtocols bits.
 constexpr std::uint32_t kNpIp = 0x4, kNpIpv6 = 0x8;
 

@@ -3,6 +3,7 @@
 
 #include "dial/dial_machine.hpp"
 #include "dial/hdlc_carrier.hpp"
+#include "dial/l2tp_carrier.hpp"
 #include "dial/ppp_dial.hpp"
 #include "dial/redial.hpp"
 #include "dial/sstp_carrier.hpp"
@@ -16,22 +17,25 @@
 namespace openras::dial {
 namespace {
 
-enum class VpnProtocol { Sstp, Unsupported };
+enum class VpnProtocol { Sstp, L2tp, Unsupported };
 
 bool names_miniport(const phonebook::Entry& entry, std::string_view kind) {
   return entry.device_name.find(kind) != std::string::npos;
 }
 
-// VpnStrategy (VS_*): SSTP for the strategies that name it, and for the default (which on
-// Windows tries the tunnel types in turn) unless the entry's Device= names another miniport.
+// VpnStrategy (VS_*): the protocol the strategy names first; for the default (which on
+// Windows tries the tunnel types in turn) the miniport the entry's Device= names, else SSTP.
 VpnProtocol vpn_protocol(const phonebook::Entry& entry) {
   switch (entry.vpn_strategy) {
     case VS_Default:
-      if (names_miniport(entry, "(IKEv2)") || names_miniport(entry, "(PPTP)") ||
-          names_miniport(entry, "(L2TP)")) {
+      if (names_miniport(entry, "(L2TP)")) return VpnProtocol::L2tp;
+      if (names_miniport(entry, "(IKEv2)") || names_miniport(entry, "(PPTP)")) {
         return VpnProtocol::Unsupported;
       }
       return VpnProtocol::Sstp;
+    case VS_L2tpOnly:
+    case VS_L2tpFirst:
+      return VpnProtocol::L2tp;
     case VS_SstpOnly:
     case VS_SstpFirst:
     case VS_PptpSstp:
@@ -89,11 +93,23 @@ MachineOrError make_single_machine(const phonebook::Entry& entry, const DialPara
             std::make_unique<SstpCarrier>(std::move(setup.port), std::move(setup.client)));
         return out;
       }
+      case VpnProtocol::L2tp: {
+        auto random = system_random();
+        L2tpSetup setup = l2tp_setup(entry, params, *random);
+        if (setup.error) {
+          out.error = setup.error;
+          return out;
+        }
+        out.machine = std::make_unique<PppDial>(
+            entry, params, std::move(random),
+            std::make_unique<L2tpCarrier>(std::move(setup.port), std::move(setup.client)));
+        return out;
+      }
       case VpnProtocol::Unsupported:
         break;
     }
   }
-  // PPTP, IKEv2 and (until its issue lands) L2TP: a device type this build cannot open.
+  // PPTP and IKEv2: a device type this build cannot open.
   out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "dial/server_address.hpp"
 #include "raserror.h"
 
 namespace openras::dial {
@@ -25,37 +26,6 @@ std::optional<std::vector<std::uint8_t>> parse_hex32(std::string_view text) {
   return out;
 }
 
-// "host", "host:port", "[v6]", "[v6]:port".
-bool split_server(std::string_view text, std::string& host, std::uint16_t& port) {
-  port = 443;
-  std::string_view rest;
-  if (!text.empty() && text.front() == '[') {
-    std::size_t close = text.find(']');
-    if (close == std::string_view::npos) return false;
-    host = std::string(text.substr(1, close - 1));
-    rest = text.substr(close + 1);
-  } else {
-    std::size_t colon = text.find(':');
-    if (colon != std::string_view::npos && text.find(':', colon + 1) != std::string_view::npos) {
-      host = std::string(text);  // a bare IPv6 address
-      return !host.empty();
-    }
-    host = std::string(text.substr(0, colon));
-    if (colon != std::string_view::npos) rest = text.substr(colon);
-  }
-  if (!rest.empty()) {
-    if (rest.front() != ':' || rest.size() < 2 || rest.size() > 6) return false;
-    unsigned long v = 0;
-    for (char c : rest.substr(1)) {
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (v == 0 || v > 65535) return false;
-    port = static_cast<std::uint16_t>(v);
-  }
-  return !host.empty();
-}
-
 std::string guid_text(ppp::Random& random) {
   std::uint8_t b[16];
   random.fill(b, sizeof b);
@@ -73,7 +43,7 @@ SstpSetup sstp_setup(const phonebook::Entry& entry, const DialParams& params, pp
   SstpSetup s;
   std::string server = params.phone_number.empty() ? entry.phone_number : params.phone_number;
   s.port.kind = PortRequest::Kind::Tls;
-  if (!split_server(server, s.port.device, s.port.remote_port)) {
+  if (!split_server(server, 443, s.port.device, s.port.remote_port)) {
     s.error = ERROR_BAD_ADDRESS_SPECIFIED;
     return s;
   }

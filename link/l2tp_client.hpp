@@ -19,7 +19,8 @@ struct ClientConfig {
   std::array<std::uint8_t, 16> challenge{};  // random, sent when there is a secret
   std::uint32_t connect_speed = 100'000'000;
   Duration hello_interval = std::chrono::seconds(60);  // quiet this long: HELLO
-  Duration setup_timeout = std::chrono::seconds(30);   // SCCRQ to ICCN
+  // SCCRQ to ICCN; longer than the retransmissions, which decide for a silent server.
+  Duration setup_timeout = std::chrono::seconds(60);
   ReliableConfig reliable;
 };
 

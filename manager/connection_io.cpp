@@ -1,5 +1,5 @@
-// The I/O side of a connection: its port (a tty) and its interface (TUN), in the manager's
-// event loop. The dial machine only ever sees octets and packets.
+// The I/O side of a connection: its port (a tty, a TLS stream or a UDP socket) and its
+// interface (TUN), in the manager's event loop. The dial machine only ever sees octets and packets.
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -57,7 +57,8 @@ void ConnectionManager::open_port(Connection& c, const dial::PortRequest& reques
     read_port(c);
     return;
   }
-  auto opened = [this, handle = c.handle, device = request.device](
+  const char* kind = request.kind == dial::PortRequest::Kind::Udp ? "UDP" : "TLS";
+  auto opened = [this, handle = c.handle, device = request.device, kind](
                     std::unique_ptr<LinePort> port, dial::PortInfo info, std::uint32_t error) {
     Connection* c = find(handle);
     if (!c) return;
@@ -67,7 +68,7 @@ void ConnectionManager::open_port(Connection& c, const dial::PortRequest& reques
                std::string(error_name(error)).c_str());
       c->machine->port_failed(error, Clock::now());
     } else {
-      log_line("port", "conn=%u TLS up with %s", handle, device.c_str());
+      log_line("port", "conn=%u %s up with %s", handle, kind, device.c_str());
       c->port = std::move(port);
       c->machine->port_opened(info, Clock::now());
       read_port(*c);
@@ -76,7 +77,9 @@ void ConnectionManager::open_port(Connection& c, const dial::PortRequest& reques
   };
   log_line("port", "conn=%u connecting to %s port %u", c.handle, request.device.c_str(),
            request.remote_port);
-  c.opening = open_tls_port(io_, tls_, request, std::move(opened));
+  c.opening = request.kind == dial::PortRequest::Kind::Udp
+                  ? open_udp_port(io_, request, std::move(opened))
+                  : open_tls_port(io_, tls_, request, std::move(opened));
 }
 
 void ConnectionManager::read_port(Connection& c) {
@@ -102,6 +105,16 @@ void ConnectionManager::read_port(Connection& c) {
 }
 
 void ConnectionManager::write_port(Connection& c) {
+  if (c.port && c.port->concurrent_writes()) {
+    // Datagrams: all at once, so a StopCCN queued just before the port is let go still leaves.
+    while (!c.port_out.empty()) {
+      auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(c.port_out.front()));
+      c.port_out.pop_front();
+      c.port->async_write(asio::buffer(*bytes),
+                          [keep = c.port, bytes](const std::error_code&, std::size_t) {});
+    }
+    return;
+  }
   if (c.port_writing || c.port_out.empty() || !c.port) return;
   c.port_writing = true;
   auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(c.port_out.front()));

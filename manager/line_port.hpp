@@ -20,6 +20,8 @@ class LinePort {
   virtual ~LinePort() = default;
   virtual void async_read(asio::mutable_buffer buffer, Handler handler) = 0;
   virtual void async_write(asio::const_buffer buffer, Handler handler) = 0;
+  // A datagram socket takes several writes at once (each is one datagram); a stream does not.
+  virtual bool concurrent_writes() const { return false; }
   // Cancels what is pending (handlers run with operation_aborted) and closes.
   virtual void close() = 0;
 };
@@ -46,6 +48,10 @@ struct TlsSettings {
 
 std::shared_ptr<PortOpening> open_tls_port(asio::io_context& io, const TlsSettings& settings,
                                            const dial::PortRequest& request, PortOpened done);
+
+// A connected UDP socket to the server (L2TP), once its name is resolved.
+std::shared_ptr<PortOpening> open_udp_port(asio::io_context& io, const dial::PortRequest& request,
+                                           PortOpened done);
 
 // "http://host:port/" or "host:port" from an https_proxy value; "" when it names none.
 std::string proxy_from_environment_value(const char* value);

@@ -23,6 +23,10 @@ enum AuthRestriction : std::uint32_t {
   kAuthW95MsChap = 1u << 10,
 };
 
+// DataEncryption key values ([MS-RRASM] 2.2.2.2.7).
+constexpr std::uint32_t kDataEncryptionNone = 0, kDataEncryptionIfPossible = 8,
+                        kDataEncryptionRequire = 256, kDataEncryptionRequireMax = 512;
+
 struct Entry {
   std::string name;
   std::uint32_t type = 1;   // RASET_Phone
@@ -37,7 +41,7 @@ struct Entry {
   bool redial_on_link_failure = false;
   std::uint32_t idle_disconnect_seconds = 0;
   std::uint32_t auth_restrictions = 0;  // 0: the default set
-  std::uint32_t data_encryption = 0;
+  std::uint32_t data_encryption = 0;  // DataEncryption: one of kDataEncryption*
   bool remote_default_gateway = true;                    // IpPrioritizeRemote
   std::map<std::string, std::string, std::less<>> keys;  // every Entry-scope key, raw
 

@@ -143,5 +143,36 @@ TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
   EXPECT_EQ(broken.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK));
 }
 
+TEST(TestLink, FactoryPicksL2tpAndRefusesItsIpsec) {
+  for (const char* l2tp : {"VpnStrategy=3\nMEDIA=rastapi\n", "VpnStrategy=4\nMEDIA=rastapi\n",
+                           "MEDIA=rastapi\nDevice=WAN Miniport (L2TP)\n"}) {
+    auto e = entry_with(std::string("Type=2\n") + l2tp + "DEVICE=vpn\nPhoneNumber=lns.example\n");
+    auto made = make_dial_machine(e, {});
+    ASSERT_TRUE(made.machine) << l2tp;
+    made.machine->start({});
+    auto port = made.machine->port_request();
+    ASSERT_TRUE(port);
+    EXPECT_EQ(port->kind, PortRequest::Kind::Udp);
+    EXPECT_EQ(port->device, "lns.example");
+    EXPECT_EQ(port->remote_port, 1701);
+  }
+  auto custom_port = make_dial_machine(
+      entry_with("Type=2\nVpnStrategy=3\nDEVICE=vpn\nPhoneNumber=[fd00::1]:1702\n"), {});
+  ASSERT_TRUE(custom_port.machine);
+  custom_port.machine->start({});
+  EXPECT_EQ(custom_port.machine->port_request()->remote_port, 1702);
+  // Encryption required (on L2TP only IPsec gives it) or a pre-shared key: no IPsec policy.
+  for (const char* ipsec : {"DataEncryption=256\n", "DataEncryption=512\n", "IpSecFlags=1\n"}) {
+    auto e = entry_with(std::string("Type=2\nVpnStrategy=3\n") + ipsec +
+                        "DEVICE=vpn\nPhoneNumber=lns.example\n");
+    auto made = make_dial_machine(e, {});
+    EXPECT_FALSE(made.machine) << ipsec;
+    EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_OAKLEY_NO_POLICY)) << ipsec;
+  }
+  auto optional = make_dial_machine(
+      entry_with("Type=2\nVpnStrategy=3\nDataEncryption=8\nDEVICE=vpn\nPhoneNumber=h\n"), {});
+  EXPECT_TRUE(optional.machine);
+}
+
 }  // namespace
 }  // namespace openras::dial

@@ -22,13 +22,6 @@
 namespace openras::testing {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The last notification each asynchronous dial delivered (RasDialFunc1).
 std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>> g_last;
 void WINAPI record(HRASCONN h, UINT, RASCONNSTATE state, DWORD error, DWORD) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "../support/process.hpp"
+#include "netns_pair.hpp"
 
 #ifndef OPENRAS_SSTP_SERVER_PATH
 #define OPENRAS_SSTP_SERVER_PATH "openras-sstp-server"
@@ -19,17 +20,6 @@
 
 namespace openras::testing {
 namespace {
-
-int quiet(const std::string& cmd) {
-  return std::system((cmd + " >/dev/null 2>&1").c_str());
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TestCertificates make_certificates() {
   TestCertificates c;
@@ -86,52 +76,28 @@ bool SstpPeer::available(std::string* why) {
   return true;
 }
 
-SstpPeer::SstpPeer() {
-  static std::atomic<int> counter{0};
-  char tmpl[] = "/tmp/openras-sstp-XXXXXX";
-  if (!mkdtemp(tmpl)) return;
-  dir_ = tmpl;
-  std::string id = std::to_string(getpid()) + "-" + std::to_string(counter++);
-  client_ns_ = "openras-sc-" + id;
-  server_ns_ = "openras-ss-" + id;
-  if (quiet("ip netns add " + client_ns_) != 0 || quiet("ip netns add " + server_ns_) != 0) return;
-  bool ok = quiet("ip link add v0 netns " + client_ns_ + " type veth peer name v0 netns " +
-                  server_ns_) == 0;
-  for (auto [ns, addr] : {std::pair{client_ns_, "10.201.0.1/24"}, {server_ns_, "10.201.0.2/24"}}) {
-    ok = ok && quiet("ip netns exec " + ns + " ip link set lo up") == 0 &&
-         quiet("ip netns exec " + ns + " ip addr add " + addr + " dev v0") == 0 &&
-         quiet("ip netns exec " + ns + " ip link set v0 up") == 0;
-  }
-  hosts_dir_ = "/etc/netns/" + client_ns_;
-  std::filesystem::create_directories(hosts_dir_);
-  std::ofstream(hosts_dir_ + "/hosts") << "127.0.0.1 localhost\n10.201.0.2 " << kHost << "\n";
+SstpPeer::SstpPeer() : net_("sstp") {
+  if (!net_.ready()) return;
   // The HTTP server behind the SSTP server, on the address the server's TUNs carry.
-  ok = ok && quiet("ip netns exec " + server_ns_ + " ip addr add 192.168.40.1/32 dev lo") == 0;
-  http_pid_ =
-      spawn_http_responder(server_ns_, "192.168.40.1", 8080, dir_, "hello through sstp\r\n");
-  ready_ = ok;
+  http_pid_ = spawn_http_responder(net_.server_netns(), NetnsPair::kBehindServer, 8080, net_.dir(),
+                                   "hello through sstp\r\n");
+  ready_ = true;
 }
 
 SstpPeer::~SstpPeer() {
   stop_server();
   stop_process(http_pid_);
-  for (const auto& ns : {client_ns_, server_ns_}) {
-    if (!ns.empty()) quiet("ip netns del " + ns);
-  }
-  std::error_code ec;
-  if (!hosts_dir_.empty()) std::filesystem::remove_all(hosts_dir_, ec);
-  if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
 bool SstpPeer::start_server(const std::vector<std::string>& extra, const std::string& cert) {
   stop_server();
   const auto& certs = test_certificates();
-  std::string ready = dir_ + "/server.ready";
+  std::string ready = net_.dir() + "/server.ready";
   std::filesystem::remove(ready);
   std::vector<std::string> args = {"ip",
                                    "netns",
                                    "exec",
-                                   server_ns_,
+                                   net_.server_netns(),
                                    OPENRAS_SSTP_SERVER_PATH,
                                    "--listen",
                                    "0.0.0.0:443",
@@ -144,7 +110,7 @@ bool SstpPeer::start_server(const std::vector<std::string>& extra, const std::st
                                    "--ready-file",
                                    ready};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::string log = dir_ + "/server.log";
+  std::string log = net_.dir() + "/server.log";
   server_pid_ = spawn(args, log, log, O_APPEND);
   for (int i = 0; i < 500; ++i) {
     if (std::filesystem::exists(ready)) return true;
@@ -158,7 +124,7 @@ void SstpPeer::stop_server() {
 }
 
 std::string SstpPeer::server_log() const {
-  return slurp(dir_ + "/server.log");
+  return slurp(net_.dir() + "/server.log");
 }
 
 }  // namespace openras::testing

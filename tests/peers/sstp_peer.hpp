@@ -1,8 +1,6 @@
-// Our SSTP server (openras-sstp-server) in a network namespace of its own, reached from a
-// client namespace over a veth pair: client 10.201.0.1, server 10.201.0.2, which the client
-// namespace's /etc/hosts (ip netns exec binds /etc/netns/NAME/hosts) calls vpn.openras.test.
-// Behind the server, in its namespace, a tiny HTTP server on 192.168.40.1:8080 answers
-// through each call's TUN interface. Certificates come from a throw-away CA made with the
+// Our SSTP server (openras-sstp-server) in the server namespace of a NetnsPair. Behind it, in
+// its namespace, a tiny HTTP server on 192.168.40.1:8080 answers through each call's TUN
+// interface. Certificates come from a throw-away CA made with the
 // openssl command. Needs root.
 #pragma once
 
@@ -10,6 +8,8 @@
 
 #include <string>
 #include <vector>
+
+#include "netns_pair.hpp"
 
 namespace openras::testing {
 
@@ -35,18 +35,18 @@ class SstpPeer {
   SstpPeer& operator=(const SstpPeer&) = delete;
 
   bool ready() const { return ready_; }
-  const std::string& client_netns() const { return client_ns_; }
-  const std::string& server_netns() const { return server_ns_; }
+  const std::string& client_netns() const { return net_.client_netns(); }
+  const std::string& server_netns() const { return net_.server_netns(); }
   // Starts (or restarts) the server with these extra options; the certificate by default is
   // the CA-signed one. True once it listens.
   bool start_server(const std::vector<std::string>& extra = {}, const std::string& cert = "");
   void stop_server();
   std::string server_log() const;
-  static constexpr const char* kHost = "vpn.openras.test";
+  static constexpr const char* kHost = NetnsPair::kHost;
   static constexpr const char* kHttpUrl = "http://192.168.40.1:8080/";
 
  private:
-  std::string dir_, client_ns_, server_ns_, hosts_dir_;
+  NetnsPair net_;
   pid_t server_pid_ = -1;
   pid_t http_pid_ = -1;
   bool ready_ = false;

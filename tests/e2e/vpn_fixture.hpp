@@ -1,0 +1,130 @@
+// What every VPN end-to-end suite does around its peer: rasmand in the client namespace on a
+// private socket with file DNS, a phonebook of VPN entries, synchronous dials that must fail
+// with a given code and leave nothing behind, HTTP fetched through the tunnel, the async
+// notifications recorded (RasDialFunc1).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "../peers/netns_pair.hpp"
+#include "../support/process.hpp"
+#include "../support/wait_gone.hpp"
+#include "client/channel.hpp"
+#include "ras.h"
+
+namespace openras::testing {
+
+std::string run_in_netns(const std::string& ns, const std::string& command);
+
+// The last notification each asynchronous dial delivered.
+inline std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>>& last_notifications() {
+  static std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>> last;
+  return last;
+}
+inline void WINAPI record_notification(HRASCONN h, UINT, RASCONNSTATE state, DWORD error, DWORD) {
+  last_notifications()[h] = {state, error};
+}
+
+class VpnDialFixture : public ::testing::Test {
+ protected:
+  // Call from SetUp once the peer's namespaces exist.
+  void start_rasmand(const std::string& client_netns, const std::vector<std::string>& extra = {}) {
+    client_ns_ = client_netns;
+    char tmpl[] = "/tmp/openras-vpn-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    resolv_ = dir_ + "/resolv.conf";
+    std::ofstream(resolv_) << "nameserver 192.0.2.53\n";
+    // Name lookups in the client namespace stay on its loopback (nothing answers there).
+    std::ofstream("/etc/netns/" + client_ns_ + "/resolv.conf")
+        << "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n";
+    socket_ = dir_ + "/rasmand.sock";
+    setenv("OPENRAS_SOCKET", socket_.c_str(), 1);
+    setenv("OPENRAS_NO_SPAWN", "1", 1);
+    std::vector<std::string> options = {"--log", "stderr"};
+    options.insert(options.end(), extra.begin(), extra.end());
+    daemon_ = spawn_rasmand_in_netns(client_ns_, OPENRAS_RASMAND_PATH, socket_, resolv_, dir_,
+                                     dir_ + "/rasmand.log", options);
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
+  }
+
+  void stop_rasmand() {
+    client::reset_this_thread_channel();
+    if (daemon_ > 0) {
+      kill(daemon_, SIGTERM);
+      waitpid(daemon_, nullptr, 0);
+      daemon_ = -1;
+    }
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+
+  // A phonebook with entry `name` of the given VpnStrategy/Device dialing `server`.
+  std::string phonebook(const std::string& name, const std::string& strategy_and_device,
+                        const std::string& server, const std::string& extra = "") {
+    std::string path = dir_ + "/vpn.pbk";
+    std::ofstream out(path, std::ios::app);
+    // Entry keys before MEDIA=, which opens the device's block.
+    out << "[" << name << "]\r\nEncoding=1\r\nType=2\r\n"
+        << extra << strategy_and_device << "DEVICE=vpn\r\nPhoneNumber=" << server << "\r\n";
+    return path;
+  }
+
+  // Dialing as alice (the user every test peer knows).
+ public:
+  static RASDIALPARAMSA params(const char* entry, const char* password = "secret",
+                               const char* user = "alice") {
+    RASDIALPARAMSA p{};
+    p.dwSize = sizeof(p);
+    std::snprintf(p.szEntryName, sizeof(p.szEntryName), "%s", entry);
+    std::snprintf(p.szUserName, sizeof(p.szUserName), "%s", user);
+    std::snprintf(p.szPassword, sizeof(p.szPassword), "%s", password);
+    return p;
+  }
+
+ protected:
+  // Dials synchronously and expects `error`; whatever the result, nothing may be left behind.
+  void expect_dial_fails(const std::string& pbk, const char* entry, DWORD error,
+                         const char* password = "secret") {
+    auto p = params(entry, password);
+    HRASCONN h = nullptr;
+    EXPECT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h), error) << rasmand_log();
+    if (h) {
+      RASCONNSTATUSA st{};
+      st.dwSize = sizeof(st);
+      if (RasGetConnectStatusA(h, &st) == 0) {
+        EXPECT_EQ(st.dwError, error);
+      }
+      EXPECT_EQ(RasHangUpA(h), 0u);
+      EXPECT_TRUE(wait_until_gone(h));
+    }
+    EXPECT_TRUE(interface_gone(entry)) << links();
+  }
+
+  std::string rasmand_log() const { return slurp(dir_ + "/rasmand.log"); }
+  std::string links() const { return run_in_netns(client_ns_, "ip -o link show"); }
+  bool interface_gone(const std::string& name) const {
+    return links().find(" " + name + ":") == std::string::npos;
+  }
+  // An HTTP GET to the responder behind the server (through `device` when given).
+  std::string fetch(const std::string& device = "") const {
+    std::string bind = device.empty() ? "" : ",so-bindtodevice=" + device;
+    return run_in_netns(client_ns_,
+                        "sh -c \"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | socat -t5 -T5 - "
+                        "TCP:192.168.40.1:8080" +
+                            bind + "\"");
+  }
+
+  std::string client_ns_, dir_, socket_, resolv_;
+  pid_t daemon_ = -1;
+};
+
+}  // namespace openras::testing
