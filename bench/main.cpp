@@ -8,11 +8,12 @@ int bench_notify(int argc, char** argv);
 int bench_framing(int argc, char** argv);
 int bench_dial(int argc, char** argv);
 int bench_pty_throughput(int argc, char** argv);
+int bench_l2tp(int argc, char** argv);
 
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: openras-bench notify [--events N] | framing | dial | pty-throughput\n");
+                 "usage: openras-bench notify [--events N] | framing | dial | pty-throughput | l2tp\n");
     return 2;
   }
   std::string which = argv[1];
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   if (which == "framing") return bench_framing(argc - 1, argv + 1);
   if (which == "dial") return bench_dial(argc - 1, argv + 1);
   if (which == "pty-throughput") return bench_pty_throughput(argc - 1, argv + 1);
+  if (which == "l2tp") return bench_l2tp(argc - 1, argv + 1);
   std::fprintf(stderr, "openras-bench: unknown benchmark '%s'\n", argv[1]);
   return 2;
 }

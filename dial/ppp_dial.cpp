@@ -6,6 +6,7 @@
 #include "ppp/trace.hpp"
 #include "ppp/types.hpp"
 #include "ras.h"
+#include "raserror.h"
 
 namespace openras::dial {
 namespace {
@@ -148,8 +149,14 @@ void PppDial::check_carrier(TimePoint now) {
   auto status = carrier_->status();
   if (phase_ == Phase::Dialing && status == Carrier::Status::Ready) device_connected(now);
   if (status == Carrier::Status::Failed && phase_ != Phase::Done && !hanging_up_) {
+    std::uint32_t error = carrier_->error();
+    // A server that ends the call while it holds our credentials has refused them: l2tpns
+    // sends CDN on a RADIUS reject, with no PAP or CHAP failure first.
+    if (error == ERROR_REMOTE_DISCONNECTION && session_.phase() == ppp::Phase::Authenticate) {
+      error = ERROR_AUTHENTICATION_FAILURE;
+    }
     if (session_.phase() != ppp::Phase::Dead) session_.lower_down(now);
-    fail(carrier_->error(), now);
+    fail(error, now);
   }
 }
 

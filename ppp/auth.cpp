@@ -136,6 +136,14 @@ void AuthClient::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
   }
 }
 
+bool AuthClient::take_network_as_success() {
+  if (status_ != AuthStatus::Running) return false;
+  if (method_ != AuthMethod::Pap && method_ != AuthMethod::ChapMd5) return false;
+  status_ = AuthStatus::Succeeded;
+  deadline_.reset();
+  return true;
+}
+
 void AuthClient::on_pap(std::uint8_t code, ByteView data) {
   if (status_ != AuthStatus::Running) return;
   if (!data.empty() && data[0] <= data.size() - 1) {

@@ -27,6 +27,10 @@ class AuthClient {
 
   AuthStatus status() const { return status_; }
   std::uint32_t error() const { return error_; }
+  // The peer has started an NCP while we wait for its verdict: a server opens the network
+  // only for a client it accepted, so its Ack (PAP) or Success (CHAP) was lost on the way.
+  // MS-CHAPv2 is left waiting: its Success carries the authenticator response we must check.
+  bool take_network_as_success();
 
  private:
   void send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id, const Bytes& data);

@@ -140,6 +140,10 @@ void Session::dispatch(std::uint16_t protocol, ByteView info, TimePoint now) {
       check_auth(now);
       return;
     case kProtoIpcp:
+      if (phase_ == Phase::Authenticate && !config_.server &&
+          auth_client_.take_network_as_success()) {
+        check_auth(now);  // l2tpns never re-acks a PAP request it has accepted
+      }
       if (phase_ != Phase::Network && phase_ != Phase::Running) return;
       if (config_.ipv4) {
         ipcp_.fsm().receive(info, now);
@@ -148,6 +152,10 @@ void Session::dispatch(std::uint16_t protocol, ByteView info, TimePoint now) {
       }
       return;
     case kProtoIpv6cp:
+      if (phase_ == Phase::Authenticate && !config_.server &&
+          auth_client_.take_network_as_success()) {
+        check_auth(now);
+      }
       if (phase_ != Phase::Network && phase_ != Phase::Running) return;
       if (config_.ipv6) {
         ipv6cp_.note_heard();

@@ -163,42 +163,28 @@ TEST_F(SoftEtherE2E, WrongPasswordIsAuthenticationFailure) {
 }
 
 TEST_F(SoftEtherE2E, ServerEndingTheSessionIsDisconnectedWithItsCode) {
-  HRASCONN h = dial_async(pbk(), "Office");
-  ASSERT_NE(h, nullptr);
-  ASSERT_EQ(wait_for_outcome(h, 20s).first, RASCS_Connected) << rasmand_log();
-  // The administrator disconnects the session on the server.
-  std::string sessions = peer_->vpncmd("SessionList /ADMINHUB:TEST");
+  auto p = params("Office");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, pbk().c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  // The administrator disconnects the session on the server: SoftEther sends CDN.
+  std::string sessions = peer_->vpncmd("SessionList");
   std::size_t at = sessions.find("SID-ALICE");
   ASSERT_NE(at, std::string::npos) << sessions;
   std::string name = sessions.substr(at, sessions.find_first_of(" |\r\n", at) - at);
-  peer_->vpncmd("/ADMINHUB:TEST SessionDisconnect " + name);
-  auto outcome = wait_for_outcome(h, 15s);
-  EXPECT_EQ(outcome.first, RASCS_Disconnected) << rasmand_log();
-  EXPECT_NE(outcome.second, 0u);
-  std::printf("SoftEther ended the session: error %lu\n", static_cast<unsigned long>(outcome.second));
+  peer_->vpncmd("SessionDisconnect " + name);
+  // RasDial's notifications end at Connected; the status is where the drop shows.
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    usleep(10000);
+  }
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected) << rasmand_log();
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_REMOTE_DISCONNECTION));
+  EXPECT_NE(rasmand_log().find("rx L2TP CDN"), std::string::npos);
+  EXPECT_TRUE(interface_gone("Office")) << links();
   hang_up_and_wait(h);
-  EXPECT_TRUE(interface_gone("Office"));
-}
-
-TEST_F(SoftEtherE2E, ThirtyPercentLossEachWayStillConnects) {
-  // The relay sits in the client namespace in front of the server.
-  std::string relay_log = dir_ + "/relay.log";
-  pid_t relay = spawn({"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen",
-                       "127.0.0.1:11701", "--to", "10.201.0.2:1701", "--loss", "0.3", "--seed",
-                       "7"},
-                      relay_log);
-  for (int i = 0; i < 200 && slurp(relay_log).find("ready") == std::string::npos; ++i) usleep(5000);
-  HRASCONN h = dial_async(pbk("", "127.0.0.1:11701"), "Office");
-  ASSERT_NE(h, nullptr);
-  auto outcome = wait_for_outcome(h, 90s);
-  EXPECT_EQ(outcome.first, RASCS_Connected) << rasmand_log();
-  EXPECT_EQ(outcome.second, 0u);
-  hang_up_and_wait(h);
-  stop_process(relay);
-  std::string counts = slurp(relay_log);
-  std::printf("relay: %s", counts.c_str());
-  EXPECT_NE(counts.find("dropped="), std::string::npos);
-  EXPECT_EQ(counts.find("dropped=0"), std::string::npos) << counts;
 }
 
 // ---- l2tpns + FreeRADIUS ----
@@ -275,6 +261,32 @@ TEST_F(L2tpnsE2E, WrongTunnelSecretIsRefused) {
   start("tunnel-secret");
   expect_dial_fails(pbk(std::string(kPapOnly) + "OpenRasL2tpSecret=other\r\n"), "Office",
                     ERROR_UNABLE_TO_AUTHENTICATE_SERVER);
+}
+
+// Against l2tpns: SoftEther's PPP waits for ever once its own IPCP Ack is lost (seen here: it
+// never answers the retransmitted Configure-Request), so under loss it tests SoftEther.
+TEST_F(L2tpnsE2E, ThirtyPercentLossEachWayStillConnects) {
+  start();
+  // The relay sits in the client namespace in front of the server.
+  std::string relay_log = dir_ + "/relay.log";
+  pid_t relay = spawn({"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen",
+                       "127.0.0.1:11701", "--to", "10.201.0.2:1701", "--loss", "0.3", "--seed",
+                       "7"},
+                      relay_log);
+  for (int i = 0; i < 200 && slurp(relay_log).find("ready") == std::string::npos; ++i) usleep(5000);
+  HRASCONN h = dial_async(phonebook("Office", kL2tp, "127.0.0.1:11701", kPapOnly), "Office");
+  ASSERT_NE(h, nullptr);
+  auto outcome = wait_for_outcome(h, 90s);
+  EXPECT_EQ(outcome.first, RASCS_Connected);
+  EXPECT_EQ(outcome.second, 0u) << rasmand_log();
+  std::string page = fetch();
+  EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]";
+  hang_up_and_wait(h);
+  stop_process(relay);
+  std::string counts = slurp(relay_log);
+  std::printf("relay: %s", counts.c_str());
+  EXPECT_NE(counts.find("dropped="), std::string::npos);
+  EXPECT_EQ(counts.find("dropped=0"), std::string::npos) << counts;
 }
 
 // ---- no server ----

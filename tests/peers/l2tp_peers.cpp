@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -98,6 +99,14 @@ std::string softether_template() {
     std::string config = slurp(std::string(kSoftEtherState) + "/vpn_server.config");
     replace_first(config, "declare DDnsClient", "bool Disabled false", "bool Disabled true");
     replace_first(config, "DisableNatTraversal", "false", "true");
+    // SecureNAT in user mode (real sockets): its raw-IP and kernel modes depend on timing and
+    // on the host's routes, which made fetches through it come and go.
+    for (const char* key : {"bool DisableIpRawModeSecureNAT ", "bool DisableKernelModeSecureNAT "}) {
+      for (std::size_t at = config.find(key); at != std::string::npos; at = config.find(key, at)) {
+        at += std::strlen(key);
+        if (config.compare(at, 5, "false") == 0) config.replace(at, 5, "true");
+      }
+    }
     std::ofstream(out) << config;
     return config.find("bool L2TP_Raw true") != std::string::npos ? out : std::string();
   }();
@@ -180,8 +189,8 @@ void SoftEtherPeer::stop() {
 
 std::string SoftEtherPeer::vpncmd(const std::string& command) {
   return run("timeout 20 ip netns exec " + server_netns() +
-             " vpncmd 127.0.0.1:5555 /SERVER /PASSWORD:" + kAdminPassword + " /CMD " + command +
-             " </dev/null");
+             " vpncmd 127.0.0.1:5555 /SERVER /PASSWORD:" + kAdminPassword +
+             " /ADMINHUB:TEST /CMD " + command + " </dev/null");
 }
 
 // ---- l2tpns + FreeRADIUS ----
@@ -209,7 +218,9 @@ L2tpnsPeer::L2tpnsPeer(const std::string& l2tp_secret) : L2tpServerPeer("ns") {
   quiet("sed -i 's/^\\s*user = freerad/#/; s/^\\s*group = freerad/#/' " + d + "raddb/radiusd.conf");
   std::ofstream(d + "raddb/mods-config/files/authorize")
       << "alice Cleartext-Password := \"secret\"\n";
-  radius_pid_ = spawn({"ip", "netns", "exec", server_netns(), "freeradius", "-f", "-d",
+  // Each in a session of its own (setsid execs in place, so the PID stays ours): what they
+  // signal their process group on exit must not reach the test runner.
+  radius_pid_ = spawn({"setsid", "ip", "netns", "exec", server_netns(), "freeradius", "-f", "-d",
                        d + "raddb", "-l", d + "radius.log"});
   if (!wait_for_udp_listener(1812, 10000)) return;
   std::ofstream config(d + "startup-config");
@@ -223,7 +234,7 @@ L2tpnsPeer::L2tpnsPeer(const std::string& l2tp_secret) : L2tpServerPeer("ns") {
             "set cli_bind_address 127.0.0.1\nset ppp_keepalive yes\n";
   if (!l2tp_secret.empty()) config << "set l2tp_secret \"" << l2tp_secret << "\"\n";
   config.close();
-  l2tpns_pid_ = spawn({"ip", "netns", "exec", server_netns(), "l2tpns", "-c", d + "startup-config"},
+  l2tpns_pid_ = spawn({"setsid", "ip", "netns", "exec", server_netns(), "l2tpns", "-c", d + "startup-config"},
                       d + "l2tpns.stdout", d + "l2tpns.stdout");
   // It ignores packets until it has elected itself cluster master (peers.md: ~3 s).
   for (int waited = 0; waited < 15000; waited += 50) {

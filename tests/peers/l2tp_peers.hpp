@@ -47,7 +47,7 @@ class SoftEtherPeer final : public L2tpServerPeer {
   // Starts the server from the saved configuration; true once UDP 1701 listens.
   bool start();
   void stop();
-  // vpncmd against the running server (admin password set by the saved configuration).
+  // vpncmd against the running server's hub TEST.
   std::string vpncmd(const std::string& command);
   static constexpr const char* kAddress = "192.168.30.10";  // what SecureNAT hands out
 };

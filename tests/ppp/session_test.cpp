@@ -62,6 +62,25 @@ INSTANTIATE_TEST_SUITE_P(Auth, EveryMethod,
                                                                                   : "MsChapV2");
                          });
 
+// A lost PAP Ack or CHAP Success, and a server that does not answer the retransmission
+// (l2tpns): its first NCP packet is the verdict. MS-CHAPv2 must still see its Success.
+TEST(Session, LostAuthVerdictIsInferredFromTheServersNcp) {
+  for (AuthMethod method : {AuthMethod::Pap, AuthMethod::ChapMd5, AuthMethod::MsChapV2}) {
+    Pair p(client_config(), server_config({method}));
+    p.filter = [](Bytes& frame, bool to_server) {
+      std::size_t at = frame.size() >= 2 && frame[0] == 0xFF && frame[1] == 0x03 ? 2 : 0;
+      if (to_server || frame.size() < at + 3) return true;
+      std::uint16_t protocol = static_cast<std::uint16_t>((frame[at] << 8) | frame[at + 1]);
+      bool verdict = (protocol == kProtoPap && frame[at + 2] == 2) ||  // Authenticate-Ack
+                     (protocol == kProtoChap && frame[at + 2] == 3);   // Success
+      return !verdict;
+    };
+    p.start();
+    bool up = p.run_until_up();
+    EXPECT_EQ(up, method != AuthMethod::MsChapV2) << static_cast<int>(method);
+  }
+}
+
 TEST(Session, NoAuthenticationAndUnframedLinks) {
   auto c = client_config();
   c.framed = false;
