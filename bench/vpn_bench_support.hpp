@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +29,8 @@ struct VpnBench {
   pid_t daemon = -1;
   pid_t sink = -1;
 
-  VpnBench(const std::string& client, const std::string& server) : client_ns(client), server_ns(server) {
+  VpnBench(const std::string& client, const std::string& server)
+      : client_ns(client), server_ns(server) {
     char tmpl[] = "/tmp/openras-bench-vpn-XXXXXX";
     dir = mkdtemp(tmpl);
     std::string socket = dir + "/rasmand.sock";
@@ -51,11 +54,11 @@ struct VpnBench {
 
   // Seconds from RasDial to Connected (negative: the Win32 error), then hung up.
   static double dial_seconds(const std::string& pbk, const char* entry, const char* password,
-                             HRASCONN* keep = nullptr) {
+                             HRASCONN* keep = nullptr, const std::string& user = "alice") {
     RASDIALPARAMSA p{};
     p.dwSize = sizeof(p);
     std::snprintf(p.szEntryName, sizeof(p.szEntryName), "%s", entry);
-    std::snprintf(p.szUserName, sizeof(p.szUserName), "alice");
+    std::snprintf(p.szUserName, sizeof(p.szUserName), "%s", user.c_str());
     std::snprintf(p.szPassword, sizeof(p.szPassword), "%s", password);
     HRASCONN h = nullptr;
     auto t0 = std::chrono::steady_clock::now();
@@ -79,6 +82,68 @@ struct VpnBench {
     }
   }
 
+  // The dial-time table: for RTT 0, 20 and 100 ms, the entry `entry(server)` dialed 5 times,
+  // straight to `server` at 0 and through our relay (TCP or UDP, `relay_to`) otherwise; the
+  // median against `round_trips` x RTT. False if a dial failed.
+  bool dial_table(int round_trips, const std::string& server, const std::string& relay_listen,
+                  const std::string& relay_to, bool tcp,
+                  const std::function<std::string(const std::string&)>& entry) const {
+    std::printf("  %8s %10s %12s %12s %8s\n", "RTT", "time", "round trips", "lower bound", "ratio");
+    bool ok = true;
+    for (int rtt : {0, 20, 100}) {
+      pid_t relay = -1;
+      std::string target = server;
+      if (rtt > 0) {
+        target = relay_listen;
+        std::vector<std::string> args = {
+            "ip",         "netns", "exec",   client_ns,    OPENRAS_UDP_RELAY_PATH, "--listen",
+            relay_listen, "--to",  relay_to, "--delay-ms", std::to_string(rtt / 2)};
+        if (tcp) args.push_back("--tcp");
+        relay = testing::spawn(args);
+        usleep(100000);
+      }
+      std::string pbk = dir + "/dial-" + std::to_string(rtt) + ".pbk";
+      std::ofstream(pbk) << entry(target);
+      std::vector<double> times;
+      for (int i = 0; i < 5; ++i) {
+        double s = dial_seconds(pbk, "Bench", "secret");
+        if (s < 0) {
+          std::fprintf(stderr, "dial failed with %d at RTT %d ms\n", static_cast<int>(-s), rtt);
+          ok = false;
+          break;
+        }
+        times.push_back(s);
+      }
+      testing::stop_process(relay);
+      if (times.empty()) continue;
+      std::sort(times.begin(), times.end());
+      double m = times[times.size() / 2];
+      double bound = round_trips * rtt / 1000.0;
+      std::printf("  %6d ms %8.1f ms %12d %9.1f ms %7.2fx\n", rtt, m * 1000, round_trips,
+                  bound * 1000, bound > 0 ? m / bound : 0.0);
+    }
+    std::printf("  (goal: <= 1.15x the bound where the RTT dominates)\n");
+    return ok;
+  }
+
+  // Dials entries `names` (user `users[i]`, or alice) and keeps the calls; empty on failure.
+  static std::vector<HRASCONN> dial_all(const std::string& pbk,
+                                        const std::vector<std::string>& names,
+                                        const std::vector<std::string>& users = {}) {
+    std::vector<HRASCONN> calls;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      HRASCONN h = nullptr;
+      std::string user = i < users.size() ? users[i] : "alice";
+      if (dial_seconds(pbk, names[i].c_str(), "secret", &h, user) < 0) {
+        std::fprintf(stderr, "dial %s failed\n", names[i].c_str());
+        for (HRASCONN c : calls) hang_up(c);
+        return {};
+      }
+      calls.push_back(h);
+    }
+    return calls;
+  }
+
   // Copies `megabytes` to `address`:9000 over each of `devices` at once ("" = no binding),
   // plain TCP or TLS; returns the aggregate bytes per second.
   double copy_rate(const std::string& address, const std::vector<std::string>& devices,
@@ -89,9 +154,9 @@ struct VpnBench {
       std::string bind = device.empty() ? "" : ",so-bindtodevice=" + device;
       std::string target = tls ? "OPENSSL:" + address + ":9443" + tls_options + bind
                                : "TCP:" + address + ":9000" + bind;
-      copies.push_back(testing::spawn(
-          {"ip", "netns", "exec", client_ns, "sh", "-c",
-           "head -c " + std::to_string(megabytes) + "M /dev/zero | socat -u - " + target}));
+      copies.push_back(testing::spawn({"ip", "netns", "exec", client_ns, "sh", "-c",
+                                       "head -c " + std::to_string(megabytes) +
+                                           "M /dev/zero | socat -b 65536 -u - " + target}));
     }
     bool ok = true;
     for (pid_t c : copies) {
@@ -104,11 +169,5 @@ struct VpnBench {
     return static_cast<double>(megabytes) * 1024 * 1024 * static_cast<double>(devices.size()) / s;
   }
 };
-
-inline double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace openras::bench

@@ -47,8 +47,7 @@ L2tpSetup l2tp_setup(const phonebook::Entry& entry, const DialParams& params, pp
   random.fill(reinterpret_cast<std::uint8_t*>(&c.call_serial), sizeof c.call_serial);
   random.fill(c.challenge.data(), c.challenge.size());
   c.hello_interval = std::chrono::seconds(entry.key_u32("OpenRasL2tpHelloSeconds", 60));
-  c.reliable.max_retransmissions =
-      static_cast<int>(entry.key_u32("OpenRasL2tpRetransmissions", 5));
+  c.reliable.max_retransmissions = static_cast<int>(entry.key_u32("OpenRasL2tpRetransmissions", 5));
   return s;
 }
 

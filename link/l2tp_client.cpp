@@ -137,8 +137,8 @@ void Client::on_sccrp(const ControlMessage& m, TimePoint now) {
     // Section 5.1.1: a LAC that sent a Challenge accepts only a server that answers it.
     auto expected = challenge_response(kSccrp, config_.secret, config_.challenge);
     const Avp* response = m.find(kAvpChallengeResponse);
-    if (!response || !std::equal(response->value.begin(), response->value.end(),
-                                 expected.begin(), expected.end())) {
+    if (!response || !std::equal(response->value.begin(), response->value.end(), expected.begin(),
+                                 expected.end())) {
       stop_tunnel(kStopNotAuthorized, 0, ERROR_UNABLE_TO_AUTHENTICATE_SERVER, now);
       return;
     }

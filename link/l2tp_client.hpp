@@ -12,7 +12,7 @@ namespace openras::link::l2tp {
 
 struct ClientConfig {
   std::string host_name = "openras";
-  std::string secret;  // the tunnel secret; empty: no tunnel authentication
+  std::string secret;           // the tunnel secret; empty: no tunnel authentication
   std::uint16_t tunnel_id = 1;  // ours, non-zero: pick at random (peers.md: SoftEther)
   std::uint16_t session_id = 1;
   std::uint32_t call_serial = 1;

@@ -55,12 +55,12 @@ class ControlChannel {
   void fill_window(TimePoint now);
 
   ReliableConfig config_;
-  std::uint16_t ns_ = 0;  // the Ns of the next new message
-  std::uint16_t nr_ = 0;  // the next Ns we expect from the peer
+  std::uint16_t ns_ = 0;           // the Ns of the next new message
+  std::uint16_t nr_ = 0;           // the next Ns we expect from the peer
   std::uint16_t peer_window_ = 4;  // section 5.8: 4 until the peer says otherwise
   std::uint16_t peer_tunnel_ = 0;
-  std::deque<Pending> unacked_;  // sent, in Ns order
-  std::deque<Pending> waiting_;  // queued behind a full window
+  std::deque<Pending> unacked_;           // sent, in Ns order
+  std::deque<Pending> waiting_;           // queued behind a full window
   std::map<std::uint16_t, Bytes> ahead_;  // received past a gap, keyed by Ns
   std::deque<Bytes> out_;
   bool ack_due_ = false;

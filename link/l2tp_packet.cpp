@@ -160,7 +160,8 @@ std::optional<ControlMessage> parse_control(ByteView body, std::string_view secr
       if (a.value.size() < 2) return bad(ParseError::BadHiddenValue);
       std::size_t original = get16(a.value.data());
       if (original > a.value.size() - 2) return bad(ParseError::BadHiddenValue);
-      a.value = Bytes(a.value.begin() + 2, a.value.begin() + 2 + static_cast<std::ptrdiff_t>(original));
+      a.value =
+          Bytes(a.value.begin() + 2, a.value.begin() + 2 + static_cast<std::ptrdiff_t>(original));
     }
     if (m.avps.empty()) {
       if (a.vendor != 0 || a.type != kAvpMessageType || a.value.size() != 2 || a.hidden) {
@@ -265,22 +266,38 @@ Bytes result_code_value(std::uint16_t result, std::uint16_t error, std::string_v
 
 const char* message_type_name(std::uint16_t type) {
   switch (type) {
-    case 0: return "ZLB";
-    case kSccrq: return "SCCRQ";
-    case kSccrp: return "SCCRP";
-    case kScccn: return "SCCCN";
-    case kStopCcn: return "StopCCN";
-    case kHello: return "HELLO";
-    case kOcrq: return "OCRQ";
-    case kOcrp: return "OCRP";
-    case kOccn: return "OCCN";
-    case kIcrq: return "ICRQ";
-    case kIcrp: return "ICRP";
-    case kIccn: return "ICCN";
-    case kCdn: return "CDN";
-    case kWen: return "WEN";
-    case kSli: return "SLI";
-    default: return "unknown";
+    case 0:
+      return "ZLB";
+    case kSccrq:
+      return "SCCRQ";
+    case kSccrp:
+      return "SCCRP";
+    case kScccn:
+      return "SCCCN";
+    case kStopCcn:
+      return "StopCCN";
+    case kHello:
+      return "HELLO";
+    case kOcrq:
+      return "OCRQ";
+    case kOcrp:
+      return "OCRP";
+    case kOccn:
+      return "OCCN";
+    case kIcrq:
+      return "ICRQ";
+    case kIcrp:
+      return "ICRP";
+    case kIccn:
+      return "ICCN";
+    case kCdn:
+      return "CDN";
+    case kWen:
+      return "WEN";
+    case kSli:
+      return "SLI";
+    default:
+      return "unknown";
   }
 }
 

@@ -105,11 +105,11 @@ struct ControlMessage {
 
 enum class ParseError {
   None,
-  BadAvpLength,        // an AVP shorter than its header or running past the message
-  FirstNotMessageType, // RFC 2661 4.1: the Message Type AVP comes first
-  HiddenWithoutVector, // a hidden AVP with no Random Vector before it
-  HiddenWithoutSecret, // a hidden AVP and no tunnel secret to reveal it
-  BadHiddenValue,      // the revealed length does not fit
+  BadAvpLength,         // an AVP shorter than its header or running past the message
+  FirstNotMessageType,  // RFC 2661 4.1: the Message Type AVP comes first
+  HiddenWithoutVector,  // a hidden AVP with no Random Vector before it
+  HiddenWithoutSecret,  // a hidden AVP and no tunnel secret to reveal it
+  BadHiddenValue,       // the revealed length does not fit
 };
 
 // The AVPs of a control message body (after the header). Hidden AVPs are revealed with

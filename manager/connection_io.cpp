@@ -117,8 +117,13 @@ void ConnectionManager::write_port(Connection& c) {
   }
   if (c.port_writing || c.port_out.empty() || !c.port) return;
   c.port_writing = true;
+  // A stream takes what is queued as one write: one TLS record and one syscall for a burst.
   auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(c.port_out.front()));
   c.port_out.pop_front();
+  while (!c.port_out.empty() && bytes->size() < 65536) {
+    bytes->insert(bytes->end(), c.port_out.front().begin(), c.port_out.front().end());
+    c.port_out.pop_front();
+  }
   c.port->async_write(asio::buffer(*bytes), [this, handle = c.handle, keep = c.port, bytes](
                                                 const std::error_code& ec, std::size_t) {
     Connection* c = find(handle);
@@ -165,14 +170,21 @@ void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequ
 
 void ConnectionManager::read_tun(Connection& c) {
   if (!c.tun) return;
-  c.tun->async_read_some(asio::buffer(c.tun_buffer),
-                         [this, handle = c.handle](const std::error_code& ec, std::size_t n) {
-                           Connection* c = find(handle);
-                           if (!c || !c->tun || ec) return;
-                           c->machine->send_packet({c->tun_buffer.data(), n});
-                           read_tun(*c);
-                           pump(*c);
-                         });
+  c.tun->async_read_some(asio::buffer(c.tun_buffer), [this, handle = c.handle](
+                                                         const std::error_code& ec, std::size_t n) {
+    Connection* c = find(handle);
+    if (!c || !c->tun || ec) return;
+    c->machine->send_packet({c->tun_buffer.data(), n});
+    // Take what else is queued (the descriptor is non-blocking) before
+    // pumping once: a burst leaves as one write on the port.
+    for (int more = 0; more < 32; ++more) {
+      ssize_t got = ::read(c->tun->native_handle(), c->tun_buffer.data(), c->tun_buffer.size());
+      if (got <= 0) break;
+      c->machine->send_packet({c->tun_buffer.data(), static_cast<std::size_t>(got)});
+    }
+    read_tun(*c);
+    pump(*c);
+  });
 }
 
 void ConnectionManager::write_tun(Connection& c) {

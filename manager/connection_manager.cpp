@@ -447,6 +447,10 @@ void ConnectionManager::pump(Connection& c) {
 
 void ConnectionManager::arm_timer(Connection& c) {
   auto deadline = c.machine->next_deadline();
+  // Every packet pumps the connection: re-arming an unchanged deadline would cost a cancel
+  // and a new wait each time.
+  if (deadline == c.timer_deadline) return;
+  c.timer_deadline = deadline;
   if (!deadline) {
     c.timer.cancel();
     return;
@@ -456,6 +460,7 @@ void ConnectionManager::arm_timer(Connection& c) {
     if (ec) return;
     Connection* c = find(handle);
     if (!c) return;
+    c->timer_deadline.reset();
     c->machine->on_timer(Clock::now());
     pump(*c);
   });

@@ -31,6 +31,7 @@ struct Connection {
   std::string phone_number;
   std::unique_ptr<dial::DialMachine> machine;
   asio::steady_timer timer;
+  std::optional<TimePoint> timer_deadline;  // what `timer` waits for, if anything
   std::uint32_t state = 0;
   std::uint32_t error = 0;
   bool connected_once = false;
@@ -54,7 +55,7 @@ struct Connection {
   std::deque<std::vector<std::uint8_t>> tun_out;
   bool port_writing = false;
   bool tun_writing = false;
-  std::array<std::uint8_t, 4096> port_buffer{};
+  std::array<std::uint8_t, 16384> port_buffer{};  // a whole TLS record
   std::array<std::uint8_t, 2048> tun_buffer{};
 };
 

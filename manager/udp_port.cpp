@@ -27,11 +27,12 @@ class UdpPort final : public LinePort {
     });
   }
   void async_write(asio::const_buffer buffer, Handler handler) override {
-    socket_.async_send(buffer, [handler = std::move(handler)](const std::error_code& ec,
-                                                              std::size_t n) {
-      // A refused or dropped datagram is like a lost one: not a reason to close the port.
-      handler(ec == asio::error::connection_refused ? std::error_code() : ec, n);
-    });
+    socket_.async_send(buffer,
+                       [handler = std::move(handler)](const std::error_code& ec, std::size_t n) {
+                         // A refused or dropped datagram is like a lost one: not a reason to close
+                         // the port.
+                         handler(ec == asio::error::connection_refused ? std::error_code() : ec, n);
+                       });
   }
   bool concurrent_writes() const override { return true; }
   void close() override {
@@ -48,7 +49,9 @@ class UdpPort final : public LinePort {
 class UdpOpening final : public PortOpening, public std::enable_shared_from_this<UdpOpening> {
  public:
   UdpOpening(asio::io_context& io, const dial::PortRequest& request, PortOpened done)
-      : request_(request), done_(std::move(done)), resolver_(io),
+      : request_(request),
+        done_(std::move(done)),
+        resolver_(io),
         port_(std::make_unique<UdpPort>(io)) {}
 
   void start() {

@@ -40,8 +40,8 @@ struct Entry {
   std::uint32_t redial_seconds = 0;
   bool redial_on_link_failure = false;
   std::uint32_t idle_disconnect_seconds = 0;
-  std::uint32_t auth_restrictions = 0;  // 0: the default set
-  std::uint32_t data_encryption = 0;  // DataEncryption: one of kDataEncryption*
+  std::uint32_t auth_restrictions = 0;                   // 0: the default set
+  std::uint32_t data_encryption = 0;                     // DataEncryption: one of kDataEncryption*
   bool remote_default_gateway = true;                    // IpPrioritizeRemote
   std::map<std::string, std::string, std::less<>> keys;  // every Entry-scope key, raw
 

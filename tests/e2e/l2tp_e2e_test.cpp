@@ -21,8 +21,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kL2tp = "VpnStrategy=3\r\nMEDIA=rastapi\r\nPort=VPN1-0\r\n"
-                              "Device=WAN Miniport (L2TP)\r\n";
+constexpr const char* kL2tp =
+    "VpnStrategy=3\r\nMEDIA=rastapi\r\nPort=VPN1-0\r\n"
+    "Device=WAN Miniport (L2TP)\r\n";
 constexpr const char* kPapOnly = "AuthRestrictions=8\r\n";
 constexpr const char* kChapOnly = "AuthRestrictions=32\r\n";
 
@@ -215,8 +216,7 @@ class L2tpnsE2E : public VpnDialFixture {
     ip.dwSize = sizeof(ip);
     DWORD cb = sizeof(ip);
     ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &cb), 0u);
-    EXPECT_EQ(std::string(ip.szIpAddress).rfind(L2tpnsPeer::kPoolPrefix, 0), 0u)
-        << ip.szIpAddress;
+    EXPECT_EQ(std::string(ip.szIpAddress).rfind(L2tpnsPeer::kPoolPrefix, 0), 0u) << ip.szIpAddress;
     RAS_PROJECTION_INFO ex{};
     ex.version = RASAPIVERSION_CURRENT;
     DWORD ex_size = sizeof(ex);
@@ -269,10 +269,10 @@ TEST_F(L2tpnsE2E, ThirtyPercentLossEachWayStillConnects) {
   start();
   // The relay sits in the client namespace in front of the server.
   std::string relay_log = dir_ + "/relay.log";
-  pid_t relay = spawn({"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen",
-                       "127.0.0.1:11701", "--to", "10.201.0.2:1701", "--loss", "0.3", "--seed",
-                       "7"},
-                      relay_log);
+  pid_t relay =
+      spawn({"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen",
+             "127.0.0.1:11701", "--to", "10.201.0.2:1701", "--loss", "0.3", "--seed", "7"},
+            relay_log);
   for (int i = 0; i < 200 && slurp(relay_log).find("ready") == std::string::npos; ++i) usleep(5000);
   HRASCONN h = dial_async(phonebook("Office", kL2tp, "127.0.0.1:11701", kPapOnly), "Office");
   ASSERT_NE(h, nullptr);
@@ -309,8 +309,8 @@ class L2tpSilentE2E : public VpnDialFixture {
 TEST_F(L2tpSilentE2E, SilentServerIsVpnTimeoutAfterTheRetransmissions) {
   int server = udp_socket_in_netns(net_->server_netns(), NetnsPair::kServerAddress, 1701);
   ASSERT_GE(server, 0);
-  std::string pbk = phonebook("Office", kL2tp, NetnsPair::kServerAddress,
-                              "OpenRasL2tpRetransmissions=2\r\n");
+  std::string pbk =
+      phonebook("Office", kL2tp, NetnsPair::kServerAddress, "OpenRasL2tpRetransmissions=2\r\n");
   auto started = std::chrono::steady_clock::now();
   expect_dial_fails(pbk, "Office", ERROR_VPN_TIMEOUT);
   auto took = std::chrono::steady_clock::now() - started;
@@ -326,8 +326,8 @@ TEST_F(L2tpSilentE2E, SilentServerIsVpnTimeoutAfterTheRetransmissions) {
 
 TEST_F(L2tpSilentE2E, NoServerListeningStillWaitsForTheRetransmissions) {
   // ICMP port unreachable is not a refusal (Windows ignores it too): the dial times out.
-  std::string pbk = phonebook("Office", kL2tp, NetnsPair::kServerAddress,
-                              "OpenRasL2tpRetransmissions=1\r\n");
+  std::string pbk =
+      phonebook("Office", kL2tp, NetnsPair::kServerAddress, "OpenRasL2tpRetransmissions=1\r\n");
   expect_dial_fails(pbk, "Office", ERROR_VPN_TIMEOUT);
 }
 

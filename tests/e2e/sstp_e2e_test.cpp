@@ -246,6 +246,48 @@ TEST_F(SstpE2E, InsecureOptionIsExplicitAndLogged) {
   EXPECT_TRUE(wait_until_gone(h));
 }
 
+// Through a real HTTP CONNECT proxy (Debian's tinyproxy) in the client namespace.
+TEST_F(SstpE2E, DialsThroughAnHttpConnectProxy) {
+  if (std::system("command -v tinyproxy >/dev/null 2>&1") != 0) GTEST_SKIP() << "no tinyproxy";
+  ASSERT_TRUE(peer_->start_server());
+  std::string conf = dir_ + "/tinyproxy.conf", log = dir_ + "/tinyproxy.log";
+  std::ofstream(conf) << "Port 8888\nListen 127.0.0.1\nTimeout 60\nLogFile \"" << log
+                      << "\"\nLogLevel Connect\nAllow 127.0.0.1\nConnectPort 443\n";
+  pid_t proxy =
+      spawn({"ip", "netns", "exec", peer_->client_netns(), "tinyproxy", "-d", "-c", conf});
+  bool listening = false;
+  for (int i = 0; i < 200 && !listening; ++i) {
+    listening =
+        run_in_netns(peer_->client_netns(), "ss -tln").find("127.0.0.1:8888") != std::string::npos;
+    if (!listening) usleep(10000);
+  }
+  ASSERT_TRUE(listening);
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(
+      RasDialA(nullptr, phonebook("OpenRasProxy=127.0.0.1:8888\r\n").c_str(), &p, 0, nullptr, &h),
+      0u)
+      << rasmand_log();
+  EXPECT_NE(fetch().find("hello through sstp"), std::string::npos);
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  stop_process(proxy);
+  std::string said = slurp(log);
+  EXPECT_NE(said.find("vpn.openras.test"), std::string::npos) << said;
+  // A proxy that refuses the tunnel (the port is not allowed) is the server refusing us.
+  std::ofstream(conf) << "Port 8888\nListen 127.0.0.1\nLogFile \"" << log
+                      << "\"\nAllow 127.0.0.1\nConnectPort 8443\n";
+  proxy = spawn({"ip", "netns", "exec", peer_->client_netns(), "tinyproxy", "-d", "-c", conf});
+  for (int i = 0;
+       i < 200 &&
+       run_in_netns(peer_->client_netns(), "ss -tln").find("127.0.0.1:8888") == std::string::npos;
+       ++i) {
+    usleep(10000);
+  }
+  expect_dial_fails(phonebook("OpenRasProxy=127.0.0.1:8888\r\n"), ERROR_VPN_REFUSED);
+  stop_process(proxy);
+}
+
 TEST_F(SstpE2E, ServerKilledMidDialIsVpnDisconnect) {
   ASSERT_TRUE(peer_->start_server({"--hostile", "silent"}));  // never acknowledges the call
   g_last.clear();

@@ -46,7 +46,16 @@ TEST(L2tpHeader, ControlHeaderFieldsAndPayload) {
 
 TEST(L2tpHeader, DataWithLengthSequenceAndOffset) {
   // T=0 L=1 S=1 O=1, as some servers send data: length, Ns/Nr, a 2-octet pad, then PPP.
-  Bytes d = hex("4a02" "0014" "0001" "0002" "0000" "0000" "0002" "eeee" "ff03c021");
+  Bytes d =
+      hex("4a02"
+          "0014"
+          "0001"
+          "0002"
+          "0000"
+          "0000"
+          "0002"
+          "eeee"
+          "ff03c021");
   d.push_back(0x99);  // trailing octets past the Length field are not payload
   auto h = parse_header(d);
   ASSERT_TRUE(h);
@@ -188,7 +197,8 @@ TEST(L2tpReliable, RetransmitsWithDoublingBackOffCappedThenGivesUp) {
     now = *c.next_deadline();
     alive = c.on_timer(now);
     if (!drain(c).empty()) {
-      gaps.push_back(static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(now - last).count()));
+      gaps.push_back(
+          static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(now - last).count()));
       last = now;
     }
   }

@@ -101,7 +101,8 @@ std::string softether_template() {
     replace_first(config, "DisableNatTraversal", "false", "true");
     // SecureNAT in user mode (real sockets): its raw-IP and kernel modes depend on timing and
     // on the host's routes, which made fetches through it come and go.
-    for (const char* key : {"bool DisableIpRawModeSecureNAT ", "bool DisableKernelModeSecureNAT "}) {
+    for (const char* key :
+         {"bool DisableIpRawModeSecureNAT ", "bool DisableKernelModeSecureNAT "}) {
       for (std::size_t at = config.find(key); at != std::string::npos; at = config.find(key, at)) {
         at += std::strlen(key);
         if (config.compare(at, 5, "false") == 0) config.replace(at, 5, "true");
@@ -213,11 +214,16 @@ L2tpnsPeer::L2tpnsPeer(const std::string& l2tp_secret) : L2tpServerPeer("ns") {
   const std::string d = dir() + "/";
   // A private raddb: the Debian one with user alice, running as root in our namespace.
   std::error_code ec;
-  fs::copy("/etc/freeradius/3.0", d + "raddb", fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  fs::copy("/etc/freeradius/3.0", d + "raddb",
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
   if (ec) return;
   quiet("sed -i 's/^\\s*user = freerad/#/; s/^\\s*group = freerad/#/' " + d + "raddb/radiusd.conf");
-  std::ofstream(d + "raddb/mods-config/files/authorize")
-      << "alice Cleartext-Password := \"secret\"\n";
+  {
+    // alice, and bench1..bench8: l2tpns lets one user have one session at a time.
+    std::ofstream users(d + "raddb/mods-config/files/authorize");
+    users << "alice Cleartext-Password := \"secret\"\n";
+    for (int i = 1; i <= 8; ++i) users << "bench" << i << " Cleartext-Password := \"secret\"\n";
+  }
   // Each in a session of its own (setsid execs in place, so the PID stays ours): what they
   // signal their process group on exit must not reach the test runner.
   radius_pid_ = spawn({"setsid", "ip", "netns", "exec", server_netns(), "freeradius", "-f", "-d",
@@ -225,17 +231,17 @@ L2tpnsPeer::L2tpnsPeer(const std::string& l2tp_secret) : L2tpServerPeer("ns") {
   if (!wait_for_udp_listener(1812, 10000)) return;
   std::ofstream config(d + "startup-config");
   config << "set debug 3\nset log_file \"" << d << "l2tpns.log\"\nset pid_file \"" << d
-         << "l2tpns.pid\"\nset bind_address " << NetnsPair::kServerAddress
-         << "\nset iftun_address " << NetnsPair::kServerAddress << "\nset primary_dns "
-         << NetnsPair::kBehindServer
+         << "l2tpns.pid\"\nset bind_address " << NetnsPair::kServerAddress << "\nset iftun_address "
+         << NetnsPair::kServerAddress << "\nset primary_dns " << NetnsPair::kBehindServer
          << "\nset primary_radius 127.0.0.1\nset radius_secret \"testing123\"\n"
-            "set radius_accounting no\nset radius_authtypes \"chap, pap\"\n"
+            "set radius_accounting no\nset radius_authtypes \"pap, chap\"\n"
             "set cluster_interface lo\nset cluster_hb_timeout 10\n"
             "set cli_bind_address 127.0.0.1\nset ppp_keepalive yes\n";
   if (!l2tp_secret.empty()) config << "set l2tp_secret \"" << l2tp_secret << "\"\n";
   config.close();
-  l2tpns_pid_ = spawn({"setsid", "ip", "netns", "exec", server_netns(), "l2tpns", "-c", d + "startup-config"},
-                      d + "l2tpns.stdout", d + "l2tpns.stdout");
+  l2tpns_pid_ =
+      spawn({"setsid", "ip", "netns", "exec", server_netns(), "l2tpns", "-c", d + "startup-config"},
+            d + "l2tpns.stdout", d + "l2tpns.stdout");
   // It ignores packets until it has elected itself cluster master (peers.md: ~3 s).
   for (int waited = 0; waited < 15000; waited += 50) {
     if (log().find("declaring myself the master") != std::string::npos) {

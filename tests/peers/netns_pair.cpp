@@ -44,8 +44,8 @@ NetnsPair::NetnsPair(const std::string& tag) {
   std::filesystem::create_directories(hosts_dir_);
   std::ofstream(hosts_dir_ + "/hosts") << "127.0.0.1 localhost\n"
                                        << kServerAddress << " " << kHost << "\n";
-  ok = ok && quiet("ip netns exec " + server_ns_ + " ip addr add " + kBehindServer +
-                   "/32 dev lo") == 0;
+  ok = ok &&
+       quiet("ip netns exec " + server_ns_ + " ip addr add " + kBehindServer + "/32 dev lo") == 0;
   ready_ = ok;
 }
 

@@ -16,6 +16,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -239,7 +240,12 @@ class Call {
       }
       // Output: PPP frames, packets for the TUN, events.
       ppp::Bytes frame;
-      while (session.poll_transmit(frame)) write(encode_data(frame));
+      ppp::Bytes burst;  // one TLS record for what PPP has to say at once
+      while (session.poll_transmit(frame)) {
+        ppp::Bytes packet = encode_data(frame);
+        burst.insert(burst.end(), packet.begin(), packet.end());
+      }
+      write(burst);
       while (auto p = session.poll_packet()) {
         if (tun_ >= 0 && state_ == State::Connected) {
           (void)!::write(tun_, p->data.data(), p->data.size());
@@ -483,6 +489,8 @@ int main(int argc, char** argv) {
   while (true) {
     int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
+    int one = 1;  // small control messages answered at once, as a real server does
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     int id = g_next_conn++;
     std::thread([fd, id] {
       Call call(fd, id);
