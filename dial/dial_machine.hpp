@@ -82,6 +82,7 @@ struct PortRequest {
 // What the manager learnt opening the port.
 struct PortInfo {
   std::vector<std::uint8_t> peer_certificate;  // TLS: the server's certificate, DER
+  std::uint32_t remote_ipv4 = 0;  // where the port's packets go (server or proxy); 0: not IPv4
 };
 
 // What the manager must configure once the machine is projected.

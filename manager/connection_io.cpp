@@ -3,6 +3,9 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "common/ipv4.hpp"
 #include "common/ras_errors.hpp"
 #include "manager/connection_manager.hpp"
@@ -70,6 +73,7 @@ void ConnectionManager::open_port(Connection& c, const dial::PortRequest& reques
     } else {
       log_line("port", "conn=%u %s up with %s", handle, kind, device.c_str());
       c->port = std::move(port);
+      c->remote_ipv4 = info.remote_ipv4;
       c->machine->port_opened(info, Clock::now());
       read_port(*c);
     }
@@ -146,8 +150,40 @@ void ConnectionManager::close_port(Connection& c) {
   c.port_writing = false;
 }
 
+void ConnectionManager::pin_route_to_server(Connection& c) {
+  std::uint32_t server = c.remote_ipv4;
+  if (!server || c.pinned_route_to) return;
+  auto it = host_routes_.find(server);
+  if (it == host_routes_.end()) {
+    netlink::Path path;
+    // A server on this host, or one we cannot route to anyway, needs nothing.
+    if (netlink::route_to(server, path) != 0 || path.local || path.ifindex == 0) return;
+    int err = netlink::add_host_route(server, path, 0);
+    if (err && err != EEXIST) {
+      log_line("net", "conn=%u cannot keep a route to %s: %s", c.handle,
+               ipv4_string(server).c_str(), std::strerror(err));
+      return;
+    }
+    it = host_routes_.emplace(server, HostRoute{path, 0}).first;
+    if (err == EEXIST) it->second.users = 1;  // someone else's: never ours to delete
+  }
+  ++it->second.users;
+  c.pinned_route_to = server;
+}
+
+void ConnectionManager::unpin_route_to_server(Connection& c) {
+  auto it = host_routes_.find(c.pinned_route_to);
+  c.pinned_route_to = 0;
+  if (it == host_routes_.end() || --it->second.users > 0) return;
+  netlink::delete_host_route(it->first, it->second.via, 0);
+  host_routes_.erase(it);
+}
+
 void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequest& request) {
   c.network_configured = true;
+  // Before the default route moves into the tunnel: the tunnel's own packets must keep going
+  // to the server the way they went so far.
+  if (request.default_route) pin_route_to_server(c);
   Interface iface = create_interface(request);
   if (iface.fd < 0) {
     c.machine->network_ready(iface.error, Clock::now());
@@ -216,6 +252,7 @@ void ConnectionManager::flush_output(Connection& c) {
 
 void ConnectionManager::release_io(Connection& c) {
   close_port(c);
+  if (c.pinned_route_to) unpin_route_to_server(c);
   c.network_configured = false;  // a redial configures its own
   if (c.tun) {
     std::error_code ignored;

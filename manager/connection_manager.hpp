@@ -18,6 +18,7 @@
 #include "manager/credentials.hpp"
 #include "manager/dns.hpp"
 #include "manager/line_port.hpp"
+#include "manager/netlink.hpp"
 #include "manager/session.hpp"
 
 namespace openras::manager {
@@ -51,6 +52,8 @@ struct Connection {
   std::string ifname;
   std::optional<dial::NetworkRequest> network;  // what the interface was configured with
   bool network_configured = false;
+  std::uint32_t remote_ipv4 = 0;      // the port's far end (server or proxy)
+  std::uint32_t pinned_route_to = 0;  // a host route this connection holds (see host_routes_)
   std::deque<std::vector<std::uint8_t>> port_out;
   std::deque<std::vector<std::uint8_t>> tun_out;
   bool port_writing = false;
@@ -142,6 +145,15 @@ class ConnectionManager final : public RequestHandler {
   std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
   asio::ssl::context tls_context_;
   TlsSettings tls_;
+  // Host routes to VPN servers that keep them off the tunnels' default routes: the path that
+  // was taken to each before, and how many connections rely on it.
+  struct HostRoute {
+    netlink::Path via;
+    int users = 0;
+  };
+  std::map<std::uint32_t, HostRoute> host_routes_;
+  void pin_route_to_server(Connection& c);
+  void unpin_route_to_server(Connection& c);
 };
 
 }  // namespace openras::manager

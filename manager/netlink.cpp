@@ -14,8 +14,8 @@
 namespace openras::manager::netlink {
 namespace {
 
-// Sends one request and waits for its acknowledgement.
-int transact(nlmsghdr* nlh) {
+// Sends one request and waits for its acknowledgement (and, with `on_reply`, its answer).
+int transact(nlmsghdr* nlh, mnl_cb_t on_reply = nullptr, void* data = nullptr) {
   mnl_socket* nl = mnl_socket_open(NETLINK_ROUTE);
   if (!nl) return errno;
   int result = 0;
@@ -31,8 +31,8 @@ int transact(nlmsghdr* nlh) {
       ssize_t n = mnl_socket_recvfrom(nl, buf.data(), buf.size());
       if (n < 0) {
         result = errno;
-      } else if (mnl_cb_run(buf.data(), static_cast<size_t>(n), nlh->nlmsg_seq, portid, nullptr,
-                            nullptr) < 0) {
+      } else if (mnl_cb_run(buf.data(), static_cast<size_t>(n), nlh->nlmsg_seq, portid, on_reply,
+                            data) < 0) {
         result = errno;
       }
     }
@@ -41,7 +41,72 @@ int transact(nlmsghdr* nlh) {
   return result;
 }
 
+nlmsghdr* route_header(char* buf, std::uint16_t type, std::uint16_t flags, unsigned prefix) {
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = flags;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = AF_INET;
+  rtm->rtm_dst_len = static_cast<unsigned char>(prefix);
+  rtm->rtm_table = RT_TABLE_MAIN;
+  rtm->rtm_protocol = RTPROT_BOOT;
+  rtm->rtm_scope = RT_SCOPE_LINK;
+  rtm->rtm_type = RTN_UNICAST;
+  return nlh;
+}
+
+int on_route_attribute(const nlattr* attr, void* data) {
+  auto* path = static_cast<Path*>(data);
+  if (mnl_attr_get_type(attr) == RTA_GATEWAY && mnl_attr_get_payload_len(attr) == 4) {
+    path->gateway = ntohl(mnl_attr_get_u32(attr));
+  } else if (mnl_attr_get_type(attr) == RTA_OIF && mnl_attr_get_payload_len(attr) == 4) {
+    path->ifindex = mnl_attr_get_u32(attr);
+  }
+  return MNL_CB_OK;
+}
+
+int on_route(const nlmsghdr* nlh, void* data) {
+  auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
+  static_cast<Path*>(data)->local = rtm->rtm_type == RTN_LOCAL;
+  mnl_attr_parse(nlh, sizeof(rtmsg), on_route_attribute, data);
+  return MNL_CB_OK;
+}
+
 }  // namespace
+
+int route_to(std::uint32_t destination, Path& path) {
+  char buf[MNL_SOCKET_BUFFER_SIZE];
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETROUTE;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = AF_INET;
+  rtm->rtm_dst_len = 32;
+  mnl_attr_put_u32(nlh, RTA_DST, htonl(destination));
+  path = {};
+  return transact(nlh, on_route, &path);
+}
+
+int add_host_route(std::uint32_t destination, const Path& via, unsigned metric) {
+  char buf[MNL_SOCKET_BUFFER_SIZE];
+  nlmsghdr* nlh = route_header(buf, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, 32);
+  if (via.gateway) static_cast<rtmsg*>(mnl_nlmsg_get_payload(nlh))->rtm_scope = RT_SCOPE_UNIVERSE;
+  mnl_attr_put_u32(nlh, RTA_DST, htonl(destination));
+  if (via.gateway) mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(via.gateway));
+  mnl_attr_put_u32(nlh, RTA_OIF, via.ifindex);
+  mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+  return transact(nlh);
+}
+
+int delete_host_route(std::uint32_t destination, const Path& via, unsigned metric) {
+  char buf[MNL_SOCKET_BUFFER_SIZE];
+  nlmsghdr* nlh = route_header(buf, RTM_DELROUTE, NLM_F_REQUEST | NLM_F_ACK, 32);
+  mnl_attr_put_u32(nlh, RTA_DST, htonl(destination));
+  if (via.gateway) mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(via.gateway));
+  mnl_attr_put_u32(nlh, RTA_OIF, via.ifindex);
+  mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+  return transact(nlh);
+}
 
 int set_link_up(unsigned ifindex, unsigned mtu) {
   char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -72,18 +137,11 @@ int add_peer_address(unsigned ifindex, std::uint32_t local, std::uint32_t peer) 
   return transact(nlh);
 }
 
+// Without NLM_F_REPLACE: a second connection's route goes in front of the first's (the newest
+// wins, as on Windows) and the first's is still there when the second goes away.
 int add_route(unsigned ifindex, std::uint32_t destination, unsigned prefix, unsigned metric) {
   char buf[MNL_SOCKET_BUFFER_SIZE];
-  nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-  nlh->nlmsg_type = RTM_NEWROUTE;
-  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
-  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
-  rtm->rtm_family = AF_INET;
-  rtm->rtm_dst_len = static_cast<unsigned char>(prefix);
-  rtm->rtm_table = RT_TABLE_MAIN;
-  rtm->rtm_protocol = RTPROT_BOOT;
-  rtm->rtm_scope = RT_SCOPE_LINK;
-  rtm->rtm_type = RTN_UNICAST;
+  nlmsghdr* nlh = route_header(buf, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, prefix);
   if (prefix > 0) mnl_attr_put_u32(nlh, RTA_DST, htonl(destination));
   mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
   mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);

@@ -248,6 +248,10 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
     finished_ = true;
     timer_.cancel();
     if (cancelled_) return;
+    std::error_code ignored;
+    auto remote = port_->stream().lowest_layer().remote_endpoint(ignored);
+    if (!ignored && remote.address().is_v4())
+      info_.remote_ipv4 = remote.address().to_v4().to_uint();
     std::unique_ptr<LinePort> port;
     if (error) {
       port_->close();

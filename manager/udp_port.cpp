@@ -85,7 +85,10 @@ class UdpOpening final : public PortOpening, public std::enable_shared_from_this
       done_(nullptr, {}, ERROR_VPN_TIMEOUT);  // no route to any of the server's addresses
       return;
     }
-    done_(std::move(port_), {}, 0);
+    dial::PortInfo info;
+    auto remote = port_->socket().remote_endpoint(error);
+    if (!error && remote.address().is_v4()) info.remote_ipv4 = remote.address().to_v4().to_uint();
+    done_(std::move(port_), std::move(info), 0);
   }
 
   dial::PortRequest request_;

@@ -133,6 +133,7 @@ TEST_F(SoftEtherE2E, MsChapV2ConnectsCarriesHttpAndHangsUpWithStopCcn) {
   EXPECT_NE(addresses.find("inet 192.168.30.10 peer"), std::string::npos) << addresses;
   EXPECT_NE(run_in_netns(client_ns_, "ip link show dev Office").find("mtu 1400"),
             std::string::npos);
+  EXPECT_NE(run_in_netns(client_ns_, "ip route show 10.201.0.2").find("dev v0"), std::string::npos);
   RAS_STATS stats{};
   stats.dwSize = sizeof(stats);
   ASSERT_EQ(RasGetConnectionStatistics(h, &stats), 0u);
@@ -144,6 +145,7 @@ TEST_F(SoftEtherE2E, MsChapV2ConnectsCarriesHttpAndHangsUpWithStopCcn) {
   EXPECT_NE(log.find("tx L2TP CDN"), std::string::npos);
   EXPECT_NE(log.find("tx L2TP StopCCN"), std::string::npos);
   EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
+  EXPECT_EQ(run_in_netns(client_ns_, "ip route show 10.201.0.2"), "");
 }
 
 TEST_F(SoftEtherE2E, PapConnects) {

@@ -162,6 +162,8 @@ TEST_F(SstpE2E, MsChapV2ConnectsWithCryptoBindingCarriesHttpAndLeavesNothing) {
 
   std::string routes = run_in_netns(peer_->client_netns(), "ip route show");
   EXPECT_NE(routes.find("default dev Office"), std::string::npos) << routes;
+  // The server stays reached the way it was before the default route moved into the tunnel.
+  EXPECT_NE(routes.find("10.201.0.2 dev v0"), std::string::npos) << routes;
   EXPECT_NE(slurp(resolv_).find("nameserver 192.168.40.1"), std::string::npos);
   std::string page = fetch();
   EXPECT_NE(page.find("hello through sstp"), std::string::npos) << "[" << page << "]";
@@ -175,6 +177,7 @@ TEST_F(SstpE2E, MsChapV2ConnectsWithCryptoBindingCarriesHttpAndLeavesNothing) {
   EXPECT_TRUE(wait_until_gone(h));
   EXPECT_TRUE(interface_gone()) << links();
   EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
+  EXPECT_EQ(run_in_netns(peer_->client_netns(), "ip route show 10.201.0.2"), "");
   for (int i = 0; i < 100 && peer_->server_log().find("client disconnected") == std::string::npos;
        ++i) {
     usleep(10000);
@@ -286,6 +289,35 @@ TEST_F(SstpE2E, DialsThroughAnHttpConnectProxy) {
   }
   expect_dial_fails(phonebook("OpenRasProxy=127.0.0.1:8888\r\n"), ERROR_VPN_REFUSED);
   stop_process(proxy);
+}
+
+// Two connections that both take the default route: the newest wins, and when it goes the
+// first one's is still there; the server's host route lives until the last one goes.
+TEST_F(SstpE2E, DefaultRoutesOfTwoConnectionsStack) {
+  ASSERT_TRUE(peer_->start_server());
+  std::string pbk = phonebook(std::vector<std::string>{"First", "Second"}, SstpPeer::kHost);
+  auto first = params("First"), second = params("Second");
+  HRASCONN h1 = nullptr, h2 = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &first, 0, nullptr, &h1), 0u) << rasmand_log();
+  ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &second, 0, nullptr, &h2), 0u) << rasmand_log();
+  auto route = [&](const char* what) {
+    return run_in_netns(peer_->client_netns(), std::string("ip route show ") + what);
+  };
+  std::string defaults = route("default");
+  EXPECT_NE(defaults.find("dev First"), std::string::npos) << defaults;
+  EXPECT_NE(defaults.find("dev Second"), std::string::npos) << defaults;
+  // Where an address only the default route covers would go (ip route get sends nothing).
+  auto via = [&] { return run_in_netns(peer_->client_netns(), "ip route get 192.0.2.1"); };
+  EXPECT_NE(via().find("dev Second"), std::string::npos) << via();
+  ASSERT_EQ(RasHangUpA(h2), 0u);
+  EXPECT_TRUE(wait_until_gone(h2));
+  EXPECT_NE(via().find("dev First"), std::string::npos) << route("");
+  EXPECT_NE(route("10.201.0.2").find("dev v0"), std::string::npos);
+  EXPECT_NE(fetch().find("hello through sstp"), std::string::npos);
+  ASSERT_EQ(RasHangUpA(h1), 0u);
+  EXPECT_TRUE(wait_until_gone(h1));
+  EXPECT_EQ(route("default"), "");
+  EXPECT_EQ(route("10.201.0.2"), "");
 }
 
 TEST_F(SstpE2E, ServerKilledMidDialIsVpnDisconnect) {
