@@ -14,107 +14,55 @@
 #include <sstream>
 
 #include "../peers/sstp_peer.hpp"
-#include "../support/process.hpp"
-#include "../support/wait_gone.hpp"
-#include "client/channel.hpp"
-#include "ras.h"
+#include "vpn_fixture.hpp"
 
 namespace openras::testing {
 namespace {
 
-// The last notification each asynchronous dial delivered (RasDialFunc1).
-std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>> g_last;
-void WINAPI record(HRASCONN h, UINT, RASCONNSTATE state, DWORD error, DWORD) {
-  g_last[h] = {state, error};
-}
+auto& g_last = last_notifications();
 
-class SstpE2E : public ::testing::Test {
+class SstpE2E : public VpnDialFixture {
  protected:
   void SetUp() override {
     std::string why;
     if (!SstpPeer::available(&why)) GTEST_SKIP() << why;
     peer_ = std::make_unique<SstpPeer>();
     ASSERT_TRUE(peer_->ready());
-    char tmpl[] = "/tmp/openras-sstp-e2e-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    resolv_ = dir_ + "/resolv.conf";
-    std::ofstream(resolv_) << "nameserver 192.0.2.53\n";
-    // Name lookups in the client namespace stay on its loopback (nothing answers there).
-    std::ofstream("/etc/netns/" + peer_->client_netns() + "/resolv.conf")
-        << "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n";
-    socket_ = dir_ + "/rasmand.sock";
-    setenv("OPENRAS_SOCKET", socket_.c_str(), 1);
-    setenv("OPENRAS_NO_SPAWN", "1", 1);
-    start_daemon();
-  }
-
-  void start_daemon() {
     setenv("SSL_CERT_FILE", test_certificates().ca.c_str(), 1);  // rasmand's "system" store
-    daemon_ = spawn_rasmand_in_netns(peer_->client_netns(), OPENRAS_RASMAND_PATH, socket_, resolv_,
-                                     dir_, dir_ + "/rasmand.log", {"--log", "stderr"});
+    start_rasmand(peer_->client_netns());
     unsetenv("SSL_CERT_FILE");
-    for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
   }
 
   void TearDown() override {
-    client::reset_this_thread_channel();
-    if (daemon_ > 0) {
-      kill(daemon_, SIGTERM);
-      waitpid(daemon_, nullptr, 0);
-    }
+    stop_rasmand();
     peer_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
 
   // A phonebook with entries `names`, each dialing `server` with `extra` entry keys.
   std::string phonebook(const std::vector<std::string>& names, const std::string& server,
                         const std::string& extra = "") {
-    std::string path = dir_ + "/vpn.pbk";
-    std::ofstream out(path);
+    std::filesystem::remove(dir_ + "/vpn.pbk");
+    std::string path;
     for (const auto& name : names) {
-      out << "[" << name << "]\r\nEncoding=1\r\nType=2\r\nVpnStrategy=5\r\n"
-          << extra << "MEDIA=rastapi\r\nPort=VPN3-0\r\nDevice=WAN Miniport (SSTP)\r\n"
-          << "DEVICE=vpn\r\nPhoneNumber=" << server << "\r\n";
+      path = VpnDialFixture::phonebook(
+          name, "VpnStrategy=5\r\nMEDIA=rastapi\r\nPort=VPN3-0\r\nDevice=WAN Miniport (SSTP)\r\n",
+          server, extra);
     }
     return path;
   }
   std::string phonebook(const std::string& extra = "",
                         const std::string& server = SstpPeer::kHost) {
-    return phonebook({"Office"}, server, extra);
+    return phonebook(std::vector<std::string>{"Office"}, server, extra);
   }
 
   static RASDIALPARAMSA params(const char* entry = "Office", const char* password = "secret") {
-    RASDIALPARAMSA p{};
-    p.dwSize = sizeof(p);
-    std::snprintf(p.szEntryName, sizeof(p.szEntryName), "%s", entry);
-    std::snprintf(p.szUserName, sizeof(p.szUserName), "alice");
-    std::snprintf(p.szPassword, sizeof(p.szPassword), "%s", password);
-    return p;
+    return VpnDialFixture::params(entry, password);
   }
-
-  // Dials synchronously and expects `error`; whatever the result, nothing may be left behind.
   void expect_dial_fails(const std::string& pbk, DWORD error, const char* password = "secret") {
-    auto p = params("Office", password);
-    HRASCONN h = nullptr;
-    EXPECT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h), error)
-        << rasmand_log() << peer_->server_log();
-    if (h) {
-      RASCONNSTATUSA st{};
-      st.dwSize = sizeof(st);
-      if (RasGetConnectStatusA(h, &st) == 0) {
-        EXPECT_EQ(st.dwError, error);
-      }
-      EXPECT_EQ(RasHangUpA(h), 0u);
-      EXPECT_TRUE(wait_until_gone(h));
-    }
-    EXPECT_TRUE(interface_gone()) << links();
+    VpnDialFixture::expect_dial_fails(pbk, "Office", error, password);
+    if (::testing::Test::HasFailure()) std::printf("%s", peer_->server_log().c_str());
   }
-
-  std::string rasmand_log() const { return slurp(dir_ + "/rasmand.log"); }
-  std::string links() const { return run_in_netns(peer_->client_netns(), "ip -o link show"); }
-  bool interface_gone() const { return links().find("Office") == std::string::npos; }
+  bool interface_gone() const { return VpnDialFixture::interface_gone("Office"); }
   // An HTTP GET through the tunnel (through `device` when given).
   std::string fetch(const std::string& device = "") const {
     std::string bind = device.empty() ? "" : ",so-bindtodevice=" + device;
@@ -125,8 +73,6 @@ class SstpE2E : public ::testing::Test {
   }
 
   std::unique_ptr<SstpPeer> peer_;
-  std::string dir_, socket_, resolv_;
-  pid_t daemon_ = -1;
 };
 
 TEST_F(SstpE2E, MsChapV2ConnectsWithCryptoBindingCarriesHttpAndLeavesNothing) {
@@ -325,7 +271,8 @@ TEST_F(SstpE2E, ServerKilledMidDialIsVpnDisconnect) {
   g_last.clear();
   auto p = params();
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 1, reinterpret_cast<LPVOID>(&record), &h),
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 1,
+                     reinterpret_cast<LPVOID>(&record_notification), &h),
             0u);
   for (int i = 0; i < 300 && peer_->server_log().find("staying silent") == std::string::npos; ++i) {
     RasDispatchNotifications(10);
@@ -398,7 +345,9 @@ TEST_F(SstpE2E, TwentyConnectionsAtOnceAllCarryTraffic) {
   for (const auto& name : names) {
     auto p = params(name.c_str());
     HRASCONN h = nullptr;
-    ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record), &h), 0u);
+    ASSERT_EQ(
+        RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record_notification), &h),
+        0u);
     handles.push_back(h);
   }
   auto all_done = [&] {
