@@ -64,13 +64,18 @@ void replace_first(std::string& text, const std::string& anchor, const std::stri
 // stop for one, must not reach the test runner.
 // Configures an empty SoftEther once (peers.md: vpncmd from empty, 2-3.5 s), then keeps the
 // saved configuration, with DDNS and NAT traversal off (file-only settings), for every start.
+// The result is kept in /tmp, named after the server binary, for the next test process (ctest
+// runs each test in its own): configuring from empty costs seconds.
 std::string softether_template() {
   static const std::string path = [] {
-    std::string out = "/tmp/openras-softether-" + std::to_string(getpid()) + ".config";
+    std::error_code ec;
+    auto stamp = fs::last_write_time(kSoftEther, ec).time_since_epoch().count();
+    std::string out = "/tmp/openras-softether-" + std::to_string(fs::file_size(kSoftEther, ec)) +
+                      "-" + std::to_string(stamp) + ".config";
+    if (slurp(out).find("bool L2TP_Raw true") != std::string::npos) return out;
     for (const char* d : {"/var/lib/softether", "/run/softether", "/var/log/softether"}) {
       fs::create_directories(d);
     }
-    std::error_code ec;
     fs::remove(std::string(kSoftEtherState) + "/vpn_server.config", ec);
     NetnsPair net("setpl");
     if (!net.ready()) return std::string();
