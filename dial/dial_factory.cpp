@@ -48,6 +48,25 @@ VpnProtocol vpn_protocol(const phonebook::Entry& entry) {
   }
 }
 
+// PPP over a VPN tunnel: `setup` reads the entry into the carrier's port and client settings
+// (or the Win32 error that refuses it), with the kernel's random for ids and nonces.
+template <typename TunnelCarrier, typename Setup>
+MachineOrError tunnel_machine(const phonebook::Entry& entry, const DialParams& params,
+                              Setup (*setup)(const phonebook::Entry&, const DialParams&,
+                                             ppp::Random&)) {
+  MachineOrError out;
+  auto random = system_random();
+  Setup s = setup(entry, params, *random);
+  if (s.error) {
+    out.error = s.error;
+    return out;
+  }
+  out.machine = std::make_unique<PppDial>(
+      entry, params, std::move(random),
+      std::make_unique<TunnelCarrier>(std::move(s.port), std::move(s.client)));
+  return out;
+}
+
 MachineOrError make_single_machine(const phonebook::Entry& entry, const DialParams& params) {
   MachineOrError out;
 #ifdef OPENRAS_WITH_TEST_LINK
@@ -81,30 +100,10 @@ MachineOrError make_single_machine(const phonebook::Entry& entry, const DialPara
   }
   if (type == "vpn" || entry.type == RASET_Vpn) {
     switch (vpn_protocol(entry)) {
-      case VpnProtocol::Sstp: {
-        auto random = system_random();
-        SstpSetup setup = sstp_setup(entry, params, *random);
-        if (setup.error) {
-          out.error = setup.error;
-          return out;
-        }
-        out.machine = std::make_unique<PppDial>(
-            entry, params, std::move(random),
-            std::make_unique<SstpCarrier>(std::move(setup.port), std::move(setup.client)));
-        return out;
-      }
-      case VpnProtocol::L2tp: {
-        auto random = system_random();
-        L2tpSetup setup = l2tp_setup(entry, params, *random);
-        if (setup.error) {
-          out.error = setup.error;
-          return out;
-        }
-        out.machine = std::make_unique<PppDial>(
-            entry, params, std::move(random),
-            std::make_unique<L2tpCarrier>(std::move(setup.port), std::move(setup.client)));
-        return out;
-      }
+      case VpnProtocol::Sstp:
+        return tunnel_machine<SstpCarrier>(entry, params, sstp_setup);
+      case VpnProtocol::L2tp:
+        return tunnel_machine<L2tpCarrier>(entry, params, l2tp_setup);
       case VpnProtocol::Unsupported:
         break;
     }

@@ -70,8 +70,6 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
       session_(session_config(entry, params, *carrier_), *random_),
       port_(carrier_->port()),
       params_(params) {
-  ppp::SessionConfig wanted = session_config(entry, params, *carrier_);
-  link_mru_ = wanted.mru;  // what the medium carries whole: packets out stay within it too
   carrier_->attach(session_);
   if (params.trace) {
     session_.set_frame_observer([trace = params.trace](bool sent, ppp::ByteView frame) {
@@ -208,7 +206,8 @@ void PppDial::pump_session(TimePoint now) {
         network_.peer_ip = n.peer_ip;
         network_.dns1 = n.dns1;
         network_.dns2 = n.dns2;
-        network_.mtu = std::min<std::uint16_t>({n.peer_mru, link_mru_, 1500});
+        // Within what the medium carries whole (our MRU), which packets out must respect too.
+        network_.mtu = std::min<std::uint16_t>({n.peer_mru, session_.config().mru, 1500});
         phase_ = Phase::WaitingForNetwork;
         emit(RASCS_Projected);
         break;

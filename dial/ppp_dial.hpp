@@ -58,7 +58,6 @@ class PppDial final : public DialMachine {
   std::string device_name_;
   NetworkRequest network_;
   DialParams params_;
-  std::uint16_t link_mru_ = 1500;
   Phase phase_ = Phase::Idle;
   std::uint32_t state_ = 0;  // the last RASCONNSTATE emitted
   bool authenticated_emitted_ = false;

@@ -94,8 +94,7 @@ void Client::feed(ByteView datagram, TimePoint now) {
 void Client::handle(const ControlMessage& m, TimePoint now) {
   if (state_ == State::Closed || state_ == State::Failed) return;
   if (hello_deadline_) hello_deadline_ = now + config_.hello_interval;
-  if (auto avp = m.unknown_mandatory()) {
-    (void)avp;
+  if (m.unknown_mandatory()) {
     stop_tunnel(kStopGeneralError, kErrorUnknownMandatoryAvp, ERROR_UNRECOGNIZED_RESPONSE, now);
     return;
   }
@@ -181,10 +180,7 @@ void Client::peer_closed(const ControlMessage& m, bool whole_tunnel, TimePoint n
   std::uint32_t error = error_for_peer_close(m.type, peer_result_, state_ == State::Established);
   if (!whole_tunnel) {
     // Our one call is gone, so the tunnel goes with it: StopCCN, sent before we let go.
-    Bytes stop = begin(kStopCcn);
-    put_avp16(stop, kAvpAssignedTunnelId, config_.tunnel_id);
-    put_avp(stop, kAvpResultCode, result_code_value(kStopGeneralRequest));
-    send(0, std::move(stop), now);
+    send_stop_ccn(kStopGeneralRequest, 0, now);
   }
   finish(error);
 }
@@ -195,11 +191,15 @@ void Client::stop_tunnel(std::uint16_t result, std::uint16_t error, std::uint32_
     finish(win32);  // no tunnel at the peer to stop yet
     return;
   }
+  send_stop_ccn(result, error, now);
+  finish(win32);
+}
+
+void Client::send_stop_ccn(std::uint16_t result, std::uint16_t error, TimePoint now) {
   Bytes stop = begin(kStopCcn);
   put_avp16(stop, kAvpAssignedTunnelId, config_.tunnel_id);
   put_avp(stop, kAvpResultCode, result_code_value(result, error));
   send(0, std::move(stop), now);
-  finish(win32);
 }
 
 void Client::finish(std::uint32_t error) {
@@ -233,10 +233,7 @@ void Client::disconnect(TimePoint now) {
     put_avp16(cdn, kAvpAssignedSessionId, config_.session_id);
     send(peer_session_, std::move(cdn), now);
   }
-  Bytes stop = begin(kStopCcn);
-  put_avp16(stop, kAvpAssignedTunnelId, config_.tunnel_id);
-  put_avp(stop, kAvpResultCode, result_code_value(kStopGeneralRequest));
-  send(0, std::move(stop), now);
+  send_stop_ccn(kStopGeneralRequest, 0, now);
   state_ = State::Closing;
   setup_deadline_.reset();
   hello_deadline_.reset();

@@ -69,6 +69,7 @@ class Client {
   void on_icrp(const ControlMessage& m, TimePoint now);
   void peer_closed(const ControlMessage& m, bool whole_tunnel, TimePoint now);
   void stop_tunnel(std::uint16_t result, std::uint16_t error, std::uint32_t win32, TimePoint now);
+  void send_stop_ccn(std::uint16_t result, std::uint16_t error, TimePoint now);
   void finish(std::uint32_t error);
   Bytes begin(std::uint16_t type) const;
 

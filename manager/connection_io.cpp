@@ -1,5 +1,6 @@
 // The I/O side of a connection: its port (a tty, a TLS stream or a UDP socket) and its
-// interface (TUN), in the manager's event loop. The dial machine only ever sees octets and packets.
+// interface (TUN), in the manager's event loop. The dial machine only ever sees octets and
+// packets.
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -164,8 +165,8 @@ void ConnectionManager::pin_route_to_server(Connection& c) {
                ipv4_string(server).c_str(), std::strerror(err));
       return;
     }
-    it = host_routes_.emplace(server, HostRoute{path, 0}).first;
-    if (err == EEXIST) it->second.users = 1;  // someone else's: never ours to delete
+    // An identical route already there is someone else's: used, never deleted.
+    it = host_routes_.emplace(server, HostRoute{path, 0, err == 0}).first;
   }
   ++it->second.users;
   c.pinned_route_to = server;
@@ -175,7 +176,7 @@ void ConnectionManager::unpin_route_to_server(Connection& c) {
   auto it = host_routes_.find(c.pinned_route_to);
   c.pinned_route_to = 0;
   if (it == host_routes_.end() || --it->second.users > 0) return;
-  netlink::delete_host_route(it->first, it->second.via, 0);
+  if (it->second.ours) netlink::delete_host_route(it->first, it->second.via, 0);
   host_routes_.erase(it);
 }
 
@@ -211,8 +212,8 @@ void ConnectionManager::read_tun(Connection& c) {
     Connection* c = find(handle);
     if (!c || !c->tun || ec) return;
     c->machine->send_packet({c->tun_buffer.data(), n});
-    // Take what else is queued (the descriptor is non-blocking) before
-    // pumping once: a burst leaves as one write on the port.
+    // Take what else is queued (the descriptor is non-blocking) before pumping once: a burst
+    // leaves as one write on the port.
     for (int more = 0; more < 32; ++more) {
       ssize_t got = ::read(c->tun->native_handle(), c->tun_buffer.data(), c->tun_buffer.size());
       if (got <= 0) break;

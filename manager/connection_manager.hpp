@@ -150,6 +150,7 @@ class ConnectionManager final : public RequestHandler {
   struct HostRoute {
     netlink::Path via;
     int users = 0;
+    bool ours = true;  // false: it was there before us
   };
   std::map<std::uint32_t, HostRoute> host_routes_;
   void pin_route_to_server(Connection& c);

@@ -51,6 +51,7 @@ class Session final : private LayerHooks {
 
   Phase phase() const { return phase_; }
   const Negotiated& negotiated() const { return negotiated_; }
+  const SessionConfig& config() const { return config_; }
   const Counters& counters() const { return counters_; }
   FsmState lcp_state() const;
   FsmState ipcp_state() const;

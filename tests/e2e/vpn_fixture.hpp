@@ -22,8 +22,6 @@
 
 namespace openras::testing {
 
-std::string run_in_netns(const std::string& ns, const std::string& command);
-
 // The last notification each asynchronous dial delivered.
 inline std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>>& last_notifications() {
   static std::map<HRASCONN, std::pair<RASCONNSTATE, DWORD>> last;

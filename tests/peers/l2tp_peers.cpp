@@ -22,20 +22,9 @@ constexpr const char* kSoftEther = "/usr/libexec/softether/vpnserver/vpnserver";
 constexpr const char* kSoftEtherState = "/var/lib/softether";
 constexpr const char* kAdminPassword = "openras-admin";
 
-std::string run(const std::string& command) {
-  std::string out;
-  if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-  }
-  return out;
-}
-
 std::set<pid_t> namespace_pids(const std::string& ns) {
   std::set<pid_t> pids;
-  std::istringstream in(run("ip netns pids " + ns));
+  std::istringstream in(capture("ip netns pids " + ns));
   for (pid_t p; in >> p;) pids.insert(p);
   return pids;
 }
@@ -83,7 +72,7 @@ std::string softether_template() {
     quiet("cd / && " + exec + kSoftEther + " start");
     bool admin = false;
     for (int i = 0; i < 100 && !admin; ++i) {
-      admin = run(exec + "ss -tln").find(":5555 ") != std::string::npos;
+      admin = capture(exec + "ss -tln").find(":5555 ") != std::string::npos;
       if (!admin) usleep(50000);
     }
     std::string batch = net.dir() + "/setup.vpncmd";
@@ -151,8 +140,7 @@ void L2tpServerPeer::stop_namespace_processes(int grace_ms) {
 bool L2tpServerPeer::wait_for_udp_listener(int port, int timeout_ms) {
   const std::string needle = ":" + std::to_string(port) + " ";
   for (int waited = 0; waited < timeout_ms; waited += 20) {
-    if (run("ip netns exec " + net_.server_netns() + " ss -uln").find(needle) !=
-        std::string::npos) {
+    if (run_in_netns(net_.server_netns(), "ss -uln").find(needle) != std::string::npos) {
       return true;
     }
     usleep(20000);
@@ -194,9 +182,9 @@ void SoftEtherPeer::stop() {
 }
 
 std::string SoftEtherPeer::vpncmd(const std::string& command) {
-  return run("timeout 20 ip netns exec " + server_netns() +
-             " vpncmd 127.0.0.1:5555 /SERVER /PASSWORD:" + kAdminPassword +
-             " /ADMINHUB:TEST /CMD " + command + " </dev/null");
+  return capture("timeout 20 ip netns exec " + server_netns() +
+                 " vpncmd 127.0.0.1:5555 /SERVER /PASSWORD:" + kAdminPassword +
+                 " /ADMINHUB:TEST /CMD " + command + " </dev/null");
 }
 
 // ---- l2tpns + FreeRADIUS ----

@@ -123,16 +123,4 @@ SlirpPeer::~SlirpPeer() {
   stop();
 }
 
-std::string run_in_netns(const std::string& ns, const std::string& command) {
-  std::string full = "ip netns exec " + ns + " " + command + " 2>&1";
-  FILE* p = popen(full.c_str(), "r");
-  if (!p) return {};
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
 }  // namespace openras::testing

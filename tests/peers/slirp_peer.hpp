@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "../support/process.hpp"
+
 namespace openras::testing {
 
 struct SlirpOptions {
@@ -43,8 +45,5 @@ class SlirpPeer {
   pid_t pid_ = -1;
   pid_t http_pid_ = -1;
 };
-
-// Runs `command` inside network namespace `ns` and returns what it printed.
-std::string run_in_netns(const std::string& ns, const std::string& command);
 
 }  // namespace openras::testing

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/process.hpp"
 #include "netns_pair.hpp"
 
 namespace openras::testing {
@@ -51,7 +52,5 @@ class SstpPeer {
   pid_t http_pid_ = -1;
   bool ready_ = false;
 };
-
-std::string run_in_netns(const std::string& ns, const std::string& command);
 
 }  // namespace openras::testing

@@ -1,5 +1,6 @@
 // Test processes started by PID: stop one (SIGTERM, then SIGKILL after a second), exec a
-// command line with stdout/stderr sent to files, rasmand in a namespace, an HTTP responder.
+// command line with stdout/stderr sent to files, rasmand in a namespace, an HTTP responder;
+// and a shell command's output, in this namespace or another.
 #pragma once
 
 #include <fcntl.h>
@@ -8,12 +9,30 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 namespace openras::testing {
+
+// The output (stdout and stderr) of a shell command.
+inline std::string capture(const std::string& command) {
+  std::string out;
+  if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  return out;
+}
+
+// The output of `command` run inside network namespace `ns`.
+inline std::string run_in_netns(const std::string& ns, const std::string& command) {
+  return capture("ip netns exec " + ns + " " + command);
+}
 
 inline void stop_process(pid_t& pid) {
   if (pid <= 0) return;
