@@ -1,5 +1,7 @@
 #include "ppp/hdlc.hpp"
 
+#include <cstring>
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -52,23 +54,81 @@ void HdlcEncoder::build_table() {
   escape_[kFlag] = escape_[kEscape] = true;
 }
 
+namespace {
+
+// The FCS octets, least significant first (RFC 1662 appendix C), from the final register.
+std::size_t fcs_trailer(FcsSize size, std::uint32_t fcs_register, std::uint8_t trailer[4]) {
+  const std::uint32_t fcs = ~fcs_register;
+  const std::size_t len = size == FcsSize::Fcs16 ? 2 : 4;
+  for (std::size_t i = 0; i < len; ++i) trailer[i] = static_cast<std::uint8_t>(fcs >> (8 * i));
+  return len;
+}
+
+std::uint32_t fcs_register_of(FcsSize size, ByteView frame) {
+  return size == FcsSize::Fcs16 ? fcs16_update(kFcs16Init, frame.data(), frame.size())
+                                : fcs32_update(kFcs32Init, frame.data(), frame.size());
+}
+
+}  // namespace
+
 void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
-  std::uint8_t trailer[4];
-  std::size_t trailer_len;
-  if (fcs_ == FcsSize::Fcs16) {
-    std::uint16_t fcs =
-        static_cast<std::uint16_t>(~fcs16_update(kFcs16Init, frame.data(), frame.size()));
-    trailer[0] = static_cast<std::uint8_t>(fcs);
-    trailer[1] = static_cast<std::uint8_t>(fcs >> 8);
-    trailer_len = 2;
+  if (wide_) {
+    encode_wide(frame, out);
   } else {
-    std::uint32_t fcs = ~fcs32_update(kFcs32Init, frame.data(), frame.size());
-    for (int i = 0; i < 4; ++i) trailer[i] = static_cast<std::uint8_t>(fcs >> (8 * i));
-    trailer_len = 4;
+    std::uint8_t trailer[4];
+    std::size_t len = fcs_trailer(fcs_, fcs_register_of(fcs_, frame), trailer);
+    encode_portable(frame, ByteView(trailer, len), out);
   }
+}
+
+void HdlcEncoder::encode_wide(ByteView frame, Bytes& out) const {
+  // Sized for an escape every eighth octet; a frame with more grows once for its worst case.
+  constexpr std::size_t kEnds = 2 + 2 * 4 + 128;
+  const bool fcs16 = fcs_ == FcsSize::Fcs16;
+  detail::FcsInPass fcs{fcs16 ? &detail::fcs16_fold_constants() : &detail::fcs32_fold_constants(),
+                        fcs16 ? kFcs16Init : kFcs32Init,
+                        {},
+                        false};
+  const std::uint8_t* p = frame.data();
+  std::size_t n = frame.size();
+  std::size_t at = out.size();
+  out.resize(at + n + n / 8 + kEnds);
+  out[at++] = kFlag;
+  for (detail::FcsInPass* in_pass = &fcs;; in_pass = nullptr) {
+    auto result =
+        detail::escape_wide(p, n, accm_, out.data() + at, out.data() + out.size(), in_pass);
+    at = static_cast<std::size_t>(result.end - out.data());
+    p += result.consumed;
+    n -= result.consumed;
+    if (n == 0) break;
+    out.resize(at + 2 * n + kEnds);
+  }
+  std::uint32_t fcs_register;
+  if (fcs.done) {
+    fcs_register = fcs16 ? fcs16_of_folded(fcs.folded) : fcs32_of_folded(fcs.folded);
+  } else {
+    fcs_register = fcs_register_of(fcs_, frame);
+  }
+  std::uint8_t trailer[4];
+  const std::size_t trailer_len = fcs_trailer(fcs_, fcs_register, trailer);
+  if (out.size() < at + 2 * trailer_len + 1) out.resize(at + 2 * trailer_len + 1);
+  for (std::size_t i = 0; i < trailer_len; ++i) {
+    const std::uint8_t c = trailer[i];
+    if (escape_[c]) {
+      out[at++] = kEscape;
+      out[at++] = static_cast<std::uint8_t>(c ^ 0x20);
+    } else {
+      out[at++] = c;
+    }
+  }
+  out[at++] = kFlag;
+  out.resize(at);
+}
+
+void HdlcEncoder::encode_portable(ByteView frame, ByteView trailer, Bytes& out) const {
   out.reserve(out.size() + frame.size() + frame.size() / 8 + 8);
   out.push_back(kFlag);
-  const bool controls = (accm_ & 0xffffffffu) != 0;
+  const bool controls = accm_ != 0;
   auto emit = [&](const std::uint8_t* p, std::size_t n) {
     std::size_t i = 0;
     while (i < n) {
@@ -85,80 +145,92 @@ void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
     }
   };
   emit(frame.data(), frame.size());
-  emit(trailer, trailer_len);
+  emit(trailer.data(), trailer.size());
   out.push_back(kFlag);
 }
 
-void HdlcDecoder::end_frame(std::deque<Bytes>& frames) {
+std::size_t HdlcDecoder::end_frame() {
   const std::size_t fcs_len = fcs_ == FcsSize::Fcs16 ? 2 : 4;
+  std::size_t good = 0;
   if (overrun_) {
     ++stats_.overruns;
   } else if (escaped_) {
     ++stats_.aborts;
-  } else if (current_.empty()) {
+  } else if (length_ == 0) {
     // back-to-back flags: nothing
-  } else if (current_.size() <= fcs_len) {
+  } else if (length_ <= fcs_len) {
     ++stats_.runts;
   } else {
-    bool good = fcs_ == FcsSize::Fcs16
-                    ? fcs16_update(kFcs16Init, current_.data(), current_.size()) == kFcs16Good
-                    : fcs32_update(kFcs32Init, current_.data(), current_.size()) == kFcs32Good;
-    if (good) {
-      current_.resize(current_.size() - fcs_len);
+    const std::uint8_t* f = current_.data();
+    bool fcs_ok = fcs_ == FcsSize::Fcs16 ? fcs16_update(kFcs16Init, f, length_) == kFcs16Good
+                                         : fcs32_update(kFcs32Init, f, length_) == kFcs32Good;
+    if (fcs_ok) {
       ++stats_.frames;
-      frames.push_back(std::move(current_));
-      current_ = Bytes();
+      good = length_ - fcs_len;
     } else {
       ++stats_.fcs_errors;
     }
   }
-  current_.clear();
   escaped_ = false;
   overrun_ = false;
+  return good;
 }
 
-void HdlcDecoder::feed(ByteView octets, std::deque<Bytes>& frames) {
-  const std::uint8_t* p = octets.data();
-  const std::size_t n = octets.size();
+std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
+  const auto* flag = static_cast<const std::uint8_t*>(std::memchr(p, kFlag, n));
+  const std::size_t run = flag ? static_cast<std::size_t>(flag - p) : n;
+  std::size_t done = 0;
+  // Unescaping never lengthens a run, so one that fits leaves the buffer's slack for the
+  // wide loop's whole-vector stores.
+  if (wide_ && rx_accm_ == 0 && !overrun_ && length_ + run <= max_frame_) {
+    std::uint8_t* out = current_.data() + length_;
+    auto result = detail::unescape_wide(p, run, escaped_, out);
+    length_ += static_cast<std::size_t>(result.end - out);
+    done = result.consumed;
+  }
+  if (done < run) take_run_portable(p + done, run - done);
+  return run;
+}
+
+void HdlcDecoder::append(const std::uint8_t* p, std::size_t n) {
+  if (overrun_) return;
+  if (length_ + n > max_frame_) {
+    overrun_ = true;
+    length_ = 0;
+    return;
+  }
+  std::memcpy(current_.data() + length_, p, n);
+  length_ += n;
+}
+
+void HdlcDecoder::take_run_portable(const std::uint8_t* p, std::size_t n) {
   const bool controls = rx_accm_ != 0;
   std::size_t i = 0;
   while (i < n) {
-    if (escaped_ && p[i] != kFlag) {
+    if (escaped_) {
       if (p[i] < 0x20 && ((rx_accm_ >> p[i]) & 1)) {
         ++stats_.discarded_octets;  // inserted by the line between the escape and its octet
       } else {
-        if (!overrun_) current_.push_back(static_cast<std::uint8_t>(p[i] ^ 0x20));
+        const std::uint8_t c = static_cast<std::uint8_t>(p[i] ^ 0x20);
+        append(&c, 1);
         escaped_ = false;
       }
       ++i;
       continue;
     }
     // Copy the run of ordinary octets in one go.
-    std::size_t run = i + find_special(p + i, n - i, controls);
-    if (run > i && !overrun_) {
-      if (current_.size() + (run - i) > max_frame_) {
-        overrun_ = true;
-        current_.clear();
-      } else {
-        current_.insert(current_.end(), p + i, p + run);
-      }
-    }
-    i = run;
+    std::size_t ordinary = i + find_special(p + i, n - i, controls);
+    append(p + i, ordinary - i);
+    i = ordinary;
     if (i == n) break;
     std::uint8_t c = p[i++];
-    if (c == kFlag) {
-      end_frame(frames);
-    } else if (c == kEscape) {
+    if (c == kEscape) {
       escaped_ = true;
     } else if ((rx_accm_ >> c) & 1) {
       ++stats_.discarded_octets;  // a mapped control octet inserted by the line
-    } else if (!overrun_) {
-      current_.push_back(c);  // a control octet outside the map is data
+    } else {
+      append(&c, 1);  // a control octet outside the map is data
     }
-  }
-  if (!overrun_ && current_.size() > max_frame_) {
-    overrun_ = true;
-    current_.clear();
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ppp/bytes.hpp"
+#include "ppp/hdlc_wide.hpp"
 
 namespace openras::ppp {
 
@@ -31,9 +32,14 @@ class HdlcEncoder {
   void set_fcs(FcsSize fcs) { fcs_ = fcs; }
   // Appends one whole frame (flag, escaped frame + FCS, flag) to `out`.
   void encode(ByteView frame, Bytes& out) const;
+  // Off: the portable loops even where the CPU has the wide ones (tests compare the two).
+  void use_wide_loops(bool on) { wide_ = on && detail::wide_framing_available(); }
 
  private:
   void build_table();
+  void encode_portable(ByteView frame, ByteView trailer, Bytes& out) const;
+  void encode_wide(ByteView frame, Bytes& out) const;
+  bool wide_ = detail::wide_framing_available();
   std::uint32_t accm_ = 0xffffffff;
   FcsSize fcs_ = FcsSize::Fcs16;
   bool escape_[256] = {};
@@ -41,27 +47,56 @@ class HdlcEncoder {
 
 class HdlcDecoder {
  public:
-  explicit HdlcDecoder(std::size_t max_frame = 8192) : max_frame_(max_frame) {}
+  explicit HdlcDecoder(std::size_t max_frame = 8192)
+      : max_frame_(max_frame), current_(max_frame + detail::kWideSlack) {}
   // The ACCM the peer sends with: those control octets arriving unescaped were inserted by
   // the line and are dropped (RFC 1662 section 7.1).
   void set_accm(std::uint32_t accm) { rx_accm_ = accm; }
   void set_fcs(FcsSize fcs) { fcs_ = fcs; }
 
-  // Feed line octets; complete frames with a good FCS (FCS removed) land in `frames`.
-  void feed(ByteView octets, std::deque<Bytes>& frames);
+  // Feed line octets; each complete frame with a good FCS (FCS removed) goes to
+  // on_frame(ByteView), valid only during the call: the decoder keeps one buffer for all.
+  template <typename OnFrame>
+  void feed(ByteView octets, OnFrame&& on_frame);
+  // The same, each frame copied into `frames`.
+  void feed(ByteView octets, std::deque<Bytes>& frames) {
+    feed(octets, [&](ByteView f) { frames.emplace_back(f.begin(), f.end()); });
+  }
   const HdlcStats& stats() const { return stats_; }
   // The octets since the last flag (a modem's "NO CARRIER" lands here after the last frame).
-  ByteView partial() const { return current_; }
+  ByteView partial() const { return ByteView(current_.data(), length_); }
+  void use_wide_loops(bool on) { wide_ = on && detail::wide_framing_available(); }
 
  private:
-  void end_frame(std::deque<Bytes>& frames);
-  Bytes current_;
+  // Takes line octets up to the next flag; returns how many (n when there is no flag).
+  std::size_t take_run(const std::uint8_t* p, std::size_t n);
+  void take_run_portable(const std::uint8_t* p, std::size_t n);
+  void append(const std::uint8_t* p, std::size_t n);
+  // At a flag: the length of the good frame that ended there, or 0 (counted in stats_).
+  std::size_t end_frame();
+  bool wide_ = detail::wide_framing_available();
   bool escaped_ = false;
   bool overrun_ = false;
   std::uint32_t rx_accm_ = 0;
   FcsSize fcs_ = FcsSize::Fcs16;
   std::size_t max_frame_;
+  Bytes current_;  // max_frame_ + slack octets, of which length_ are the frame so far
+  std::size_t length_ = 0;
   HdlcStats stats_;
 };
+
+template <typename OnFrame>
+void HdlcDecoder::feed(ByteView octets, OnFrame&& on_frame) {
+  const std::uint8_t* p = octets.data();
+  std::size_t n = octets.size();
+  while (n > 0) {
+    const std::size_t run = take_run(p, n);
+    if (run == n) break;
+    if (std::size_t good = end_frame()) on_frame(ByteView(current_.data(), good));
+    length_ = 0;
+    p += run + 1;
+    n -= run + 1;
+  }
+}
 
 }  // namespace openras::ppp

@@ -4,12 +4,7 @@ namespace openras::ppp {
 
 void HdlcLink::feed_line(ByteView octets, TimePoint now) {
   if (session_.lcp_state() == FsmState::Opened) decoder_.set_accm(session_.negotiated().rx_accm);
-  decoder_.feed(octets, frames_);
-  while (!frames_.empty()) {
-    Bytes frame = std::move(frames_.front());
-    frames_.pop_front();
-    session_.feed(frame, now);
-  }
+  decoder_.feed(octets, [&](ByteView frame) { session_.feed(frame, now); });
 }
 
 bool HdlcLink::poll_line(Bytes& out) {

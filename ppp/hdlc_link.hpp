@@ -3,8 +3,6 @@
 // RFC 1662 section 7.1) and to what it receives.
 #pragma once
 
-#include <deque>
-
 #include "ppp/hdlc.hpp"
 #include "ppp/session.hpp"
 
@@ -26,7 +24,6 @@ class HdlcLink {
   HdlcEncoder encoder_;
   HdlcEncoder lcp_encoder_;  // stays at the all-ones map
   HdlcDecoder decoder_;
-  std::deque<Bytes> frames_;
   Bytes frame_;
 };
 

@@ -26,22 +26,29 @@ struct TestUser {
   gid_t gid = 0;
 };
 
+// Runs an account command until the account exists: ctest runs these tests in parallel
+// processes, and on a fresh machine two useradd/groupadd at once find /etc/passwd locked.
+template <typename Exists>
+void create_account(const std::string& cmd, Exists exists) {
+  for (int attempt = 0; attempt < 50 && !exists(); ++attempt) {
+    if (std::system(cmd.c_str()) == 0) return;
+    usleep(100 * 1000);
+  }
+}
+
 // Creates (once) a system user for the tests; nullopt where that is not possible.
 std::optional<TestUser> ensure_user(const std::string& name) {
-  if (!getpwnam(name.c_str())) {
-    std::string cmd =
-        "useradd --system --no-create-home --shell /usr/sbin/nologin " + name + " >/dev/null 2>&1";
-    if (std::system(cmd.c_str()) != 0) return std::nullopt;
-  }
+  create_account(
+      "useradd --system --no-create-home --shell /usr/sbin/nologin " + name + " >/dev/null 2>&1",
+      [&] { return getpwnam(name.c_str()) != nullptr; });
   passwd* pw = getpwnam(name.c_str());
   if (!pw) return std::nullopt;
   return TestUser{pw->pw_uid, pw->pw_gid};
 }
 
 std::optional<gid_t> ensure_group(const std::string& name) {
-  if (!getgrnam(name.c_str())) {
-    std::system(("groupadd --system " + name + " >/dev/null 2>&1").c_str());
-  }
+  create_account("groupadd --system " + name + " >/dev/null 2>&1",
+                 [&] { return getgrnam(name.c_str()) != nullptr; });
   group* g = getgrnam(name.c_str());
   if (!g) return std::nullopt;
   return g->gr_gid;

@@ -1,0 +1,50 @@
+// The HDLC escaping and unescaping inner loops on AVX-512 (VBMI2 expand/compress, BMI2 bit
+// deposit), branch-free a block at a time; chosen at run time where the CPU has them. The
+// encoder and decoder in hdlc.cpp keep the portable loops for every other CPU and for the
+// rare inputs these loops hand back.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ppp/fcs_fold.hpp"
+
+namespace openras::ppp::detail {
+
+bool wide_framing_available();
+
+// Room past the last octet written that the wide loops may scribble on (whole-vector stores).
+constexpr std::size_t kWideSlack = 64;
+
+struct EscapeResult {
+  std::size_t consumed;  // input octets handled; less than n when the room ran short
+  std::uint8_t* end;     // the end of what it wrote
+};
+
+// The FCS folded in the same pass (see fcs_fold.hpp): `constants` and `state` in; `folded`
+// out, valid when `done` (the pass reached the end of the frame).
+struct FcsInPass {
+  const FoldConstants* constants;
+  std::uint32_t state;
+  std::uint8_t folded[16];
+  bool done;
+};
+
+// Writes p[0, n) escaped (flag, escape, and the control octets set in `accm`) at out, while
+// out_limit leaves room; 2 * n + 128 octets are always room enough. With `fcs` (and
+// n >= kFoldMinimum), folds the FCS of p[0, n) on the way.
+EscapeResult escape_wide(const std::uint8_t* p, std::size_t n, std::uint32_t accm,
+                         std::uint8_t* out, const std::uint8_t* out_limit,
+                         FcsInPass* fcs = nullptr);
+
+struct UnescapeResult {
+  std::size_t consumed;  // input octets handled; less than n only for an escaped escape
+  std::uint8_t* end;     // the end of what it wrote
+};
+
+// Unescapes a run without flags, with no control octets to drop (receive ACCM 0), at out
+// (which has n + kWideSlack octets). `escaped` carries a trailing escape between runs.
+UnescapeResult unescape_wide(const std::uint8_t* p, std::size_t n, bool& escaped,
+                             std::uint8_t* out);
+
+}  // namespace openras::ppp::detail
