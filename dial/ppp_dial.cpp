@@ -26,6 +26,8 @@ class KernelRandom final : public ppp::Random {
   }
 };
 
+constexpr std::uint32_t kEapMsChapV2Type = 26;
+
 bool valid_ifname(const std::string& name) {
   if (name.empty() || name.size() > 15) return false;
   for (char c : name) {
@@ -46,6 +48,9 @@ ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParam
     c.allowed.pap = entry.auth_restrictions & phonebook::kAuthPap;
     c.allowed.chap_md5 = entry.auth_restrictions & phonebook::kAuthMd5Chap;
     c.allowed.mschapv2 = entry.auth_restrictions & phonebook::kAuthMsChapV2;
+    // EAP with the one EAP method here: CustomAuthKey names it (26), or nothing does.
+    c.allowed.eap_mschapv2 = (entry.auth_restrictions & phonebook::kAuthEap) &&
+                             entry.key_u32("CustomAuthKey", kEapMsChapV2Type) == kEapMsChapV2Type;
   }
   std::uint32_t excluded = entry.key_u32("ExcludedProtocols", 0);
   c.ipv4 = !(excluded & 0x4);
@@ -354,6 +359,9 @@ std::optional<Projection> PppDial::projection() const {
     case ppp::AuthMethod::MsChapV2:
       p.auth_protocol = RASLCPAP_CHAP;
       p.auth_data = RASLCPAD_CHAP_MSV2;
+      break;
+    case ppp::AuthMethod::EapMsChapV2:
+      p.auth_protocol = RASLCPAP_EAP;
       break;
     case ppp::AuthMethod::None:
       break;

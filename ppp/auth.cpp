@@ -39,34 +39,12 @@ std::array<std::uint8_t, 16> chap_md5(std::uint8_t id, std::string_view secret,
   return out;
 }
 
-// Known MS-CHAPv2 failure codes; anything else is an authentication failure.
-std::uint32_t failure_error(std::uint32_t e) {
-  switch (e) {
-    case ERROR_RESTRICTED_LOGON_HOURS:
-    case ERROR_ACCT_DISABLED:
-    case ERROR_PASSWD_EXPIRED:
-    case ERROR_NO_DIALIN_PERMISSION:
-    case ERROR_AUTHENTICATION_FAILURE:
-    case ERROR_CHANGING_PASSWORD:
-      return e;
-    default:
-      return ERROR_AUTHENTICATION_FAILURE;
-  }
-}
-
 void push_packet(std::deque<OutPacket>& outbox, std::uint16_t protocol, std::uint8_t code,
                  std::uint8_t id, const Bytes& data) {
   OutPacket out{protocol, {code, id}};
   put16(out.packet, static_cast<std::uint16_t>(4 + data.size()));
   out.packet.insert(out.packet.end(), data.begin(), data.end());
   outbox.push_back(std::move(out));
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) ==
-                  std::toupper(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace
@@ -78,7 +56,14 @@ AuthClient::AuthClient(const SessionConfig& config, Negotiated& negotiated, Rand
       random_(random),
       outbox_(outbox),
       user_(config.user),
-      password_(config.password) {}
+      password_(config.password),
+      eap_(config, negotiated, random, outbox) {}
+
+void AuthClient::take_eap_state() {
+  status_ = eap_.status();
+  error_ = eap_.error();
+  deadline_ = eap_.deadline();
+}
 
 void AuthClient::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
@@ -95,7 +80,10 @@ void AuthClient::start(AuthMethod method, TimePoint now) {
   method_ = method;
   status_ = AuthStatus::Running;
   requests_left_ = config_.auth_max_requests;
-  if (method == AuthMethod::Pap) {
+  if (method == AuthMethod::EapMsChapV2) {
+    eap_.start(user_, password_, now);
+    take_eap_state();
+  } else if (method == AuthMethod::Pap) {
     send_pap(now);
   } else {
     // CHAP: the authenticator speaks first; give it as long as the retransmissions would take.
@@ -118,6 +106,11 @@ void AuthClient::send_pap(TimePoint now) {
 
 void AuthClient::on_timer(TimePoint now) {
   if (!deadline_ || now < *deadline_ || status_ != AuthStatus::Running) return;
+  if (method_ == AuthMethod::EapMsChapV2) {
+    eap_.on_timer(now);
+    take_eap_state();
+    return;
+  }
   if (method_ == AuthMethod::Pap && requests_left_ > 0) {
     send_pap(now);
     return;
@@ -127,6 +120,12 @@ void AuthClient::on_timer(TimePoint now) {
 
 void AuthClient::receive(std::uint16_t protocol, ByteView packet, TimePoint now) {
   if (status_ != AuthStatus::Running && status_ != AuthStatus::Succeeded) return;
+  if (protocol == kProtoEap) {
+    if (method_ != AuthMethod::EapMsChapV2) return;
+    eap_.receive(packet, now);
+    take_eap_state();
+    return;
+  }
   auto h = parse(packet);
   if (!h) return;
   if (protocol == kProtoPap && method_ == AuthMethod::Pap) on_pap(h->code, h->data);
@@ -165,15 +164,12 @@ void AuthClient::answer_challenge(std::uint8_t id, ByteView value, TimePoint now
     data.push_back(16);
     data.insert(data.end(), digest.begin(), digest.end());
   } else {
-    std::copy_n(value.begin(), 16, authenticator_challenge_.begin());
-    random_.fill(peer_challenge_.data(), peer_challenge_.size());
-    nt_response_ = mschap::generate_nt_response(authenticator_challenge_, peer_challenge_,
-                                                mschap::hashed_user_name(user_), password_);
-    data.push_back(49);
-    data.insert(data.end(), peer_challenge_.begin(), peer_challenge_.end());
-    data.insert(data.end(), 8, 0);
-    data.insert(data.end(), nt_response_.begin(), nt_response_.end());
-    data.push_back(0);  // flags
+    mschap::Challenge16 authenticator_challenge, peer_challenge;
+    std::copy_n(value.begin(), 16, authenticator_challenge.begin());
+    random_.fill(peer_challenge.data(), peer_challenge.size());
+    Bytes response = exchange_.respond(authenticator_challenge, peer_challenge, user_, password_);
+    data.push_back(static_cast<std::uint8_t>(response.size()));
+    data.insert(data.end(), response.begin(), response.end());
   }
   data.insert(data.end(), name.begin(), name.end());
   send(kProtoChap, kResponse, id, data);
@@ -200,19 +196,14 @@ void AuthClient::on_chap(std::uint8_t code, std::uint8_t id, ByteView data, Time
       if (status_ != AuthStatus::Running || answered_id_ != id) return;
       std::string message(reinterpret_cast<const char*>(data.data()), data.size());
       if (method_ == AuthMethod::MsChapV2) {
-        std::string expected = mschap::authenticator_response(
-            password_, nt_response_, peer_challenge_, authenticator_challenge_,
-            mschap::hashed_user_name(user_));
         // A server that cannot prove it knows the password is refused (RFC 2759 section 8.8).
-        if (message.size() < expected.size() ||
-            !iequals(std::string_view(message).substr(0, expected.size()), expected)) {
+        if (!exchange_.server_proved(message, user_, password_)) {
           fail(ERROR_UNABLE_TO_AUTHENTICATE_SERVER);
           return;
         }
         auto m = message.find("M=");
         negotiated_.auth_message = m == std::string::npos ? "" : message.substr(m + 2);
-        negotiated_.mppe_master_key = mschap::master_key(
-            mschap::hash_nt_password_hash(mschap::nt_password_hash(password_)), nt_response_);
+        negotiated_.mppe_master_key = exchange_.master_key(password_);
       } else {
         negotiated_.auth_message = message;
       }
@@ -232,13 +223,13 @@ void AuthClient::on_chap(std::uint8_t code, std::uint8_t id, ByteView data, Time
       negotiated_.auth_message = f.message;
       if (f.retry && config_.paused_retry && f.challenge) {
         status_ = AuthStatus::Paused;
-        error_ = failure_error(f.error);
+        error_ = mschap::failure_win32_error(f.error);
         retry_challenge_ = f.challenge;
         id_ = static_cast<std::uint8_t>(id + 1);
         deadline_.reset();
         return;
       }
-      fail(failure_error(f.error));
+      fail(mschap::failure_win32_error(f.error));
       return;
     }
     default:
@@ -258,7 +249,11 @@ void AuthClient::resume(const std::string& user, const std::string& password, Ti
 
 AuthServer::AuthServer(const SessionConfig& config, Negotiated& negotiated, Random& random,
                        std::deque<OutPacket>& outbox)
-    : config_(config), negotiated_(negotiated), random_(random), outbox_(outbox) {}
+    : config_(config),
+      negotiated_(negotiated),
+      random_(random),
+      outbox_(outbox),
+      eap_(config, negotiated, random, outbox) {}
 
 void AuthServer::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
@@ -275,7 +270,10 @@ void AuthServer::start(AuthMethod method, TimePoint now) {
   method_ = method;
   status_ = AuthStatus::Running;
   challenges_left_ = config_.auth_max_requests;
-  if (method == AuthMethod::Pap) {
+  if (method == AuthMethod::EapMsChapV2) {
+    eap_.start(now);
+    deadline_ = eap_.deadline();
+  } else if (method == AuthMethod::Pap) {
     deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
   } else {
     random_.fill(challenge_.data(), challenge_.size());
@@ -295,6 +293,12 @@ void AuthServer::send_challenge(TimePoint now) {
 
 void AuthServer::on_timer(TimePoint now) {
   if (!deadline_ || now < *deadline_ || status_ != AuthStatus::Running) return;
+  if (method_ == AuthMethod::EapMsChapV2) {
+    eap_.on_timer(now);
+    status_ = eap_.status();
+    deadline_ = eap_.deadline();
+    return;
+  }
   if (method_ != AuthMethod::Pap && challenges_left_ > 0) {
     send_challenge(now);
     return;
@@ -303,8 +307,15 @@ void AuthServer::on_timer(TimePoint now) {
   deadline_.reset();
 }
 
-void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint) {
+void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now) {
   if (status_ != AuthStatus::Running) return;
+  if (protocol == kProtoEap) {
+    if (method_ != AuthMethod::EapMsChapV2) return;
+    eap_.receive(packet, now);
+    status_ = eap_.status();
+    deadline_ = eap_.deadline();
+    return;
+  }
   auto h = parse(packet);
   if (!h) return;
   if (protocol == kProtoPap && method_ == AuthMethod::Pap && h->code == kPapRequest) {
@@ -342,26 +353,10 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint) {
     reply.assign(msg.begin(), msg.end());
   } else {
     if (value.size() != 49) return;
-    mschap::Challenge16 peer;
-    std::copy_n(value.begin(), 16, peer.begin());
-    mschap::NtResponse nt;
-    std::copy_n(value.begin() + 24, 24, nt.begin());
-    if (password) {
-      auto expected =
-          mschap::generate_nt_response(challenge_, peer, mschap::hashed_user_name(name), *password);
-      ok = expected == nt;
-    }
-    std::string msg;
-    if (ok) {
-      msg = mschap::authenticator_response(*password, nt, peer, challenge_,
-                                           mschap::hashed_user_name(name)) +
-            " M=Welcome";
-      negotiated_.mppe_master_key = mschap::master_key(
-          mschap::hash_nt_password_hash(mschap::nt_password_hash(*password)), nt);
-    } else {
-      msg = "E=691 R=0 C=" + mschap::hex_upper(challenge_.data(), 16) + " V=3 M=Access denied";
-    }
-    reply.assign(msg.begin(), msg.end());
+    auto verdict = mschap::judge_response(challenge_, value, name, password);
+    ok = verdict.ok;
+    if (ok) negotiated_.mppe_master_key = verdict.master_key;
+    reply.assign(verdict.message.begin(), verdict.message.end());
   }
   send(kProtoChap, ok ? kSuccess : kFailure, id_, reply);
   status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;

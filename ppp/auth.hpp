@@ -1,4 +1,5 @@
-// Authentication after LCP: PAP (RFC 1334), CHAP-MD5 (RFC 1994) and MS-CHAPv2 (RFC 2759).
+// Authentication after LCP: PAP (RFC 1334), CHAP-MD5 (RFC 1994), MS-CHAPv2 (RFC 2759) and
+// EAP-MSCHAPv2 (eap.hpp).
 // AuthClient is the side OpenRAS plays; AuthServer is the tiny server the back-to-back tests
 // and the project's SSTP test server use.
 #pragma once
@@ -6,13 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "ppp/eap.hpp"
 #include "ppp/fsm.hpp"
 #include "ppp/mschapv2.hpp"
 #include "ppp/types.hpp"
 
 namespace openras::ppp {
-
-enum class AuthStatus { Idle, Running, Succeeded, Failed, Paused };
 
 class AuthClient {
  public:
@@ -39,6 +39,7 @@ class AuthClient {
   void on_chap(std::uint8_t code, std::uint8_t id, ByteView data, TimePoint now);
   void on_pap(std::uint8_t code, ByteView data);
   void fail(std::uint32_t error);
+  void take_eap_state();
 
   const SessionConfig& config_;
   Negotiated& negotiated_;
@@ -56,10 +57,9 @@ class AuthClient {
   // MS-CHAPv2 authenticator response.
   std::optional<std::uint8_t> answered_id_;
   Bytes last_response_;
-  mschap::Challenge16 authenticator_challenge_{};
-  mschap::Challenge16 peer_challenge_{};
-  mschap::NtResponse nt_response_{};
+  mschap::ClientExchange exchange_;
   std::optional<mschap::Challenge16> retry_challenge_;
+  EapPeer eap_;
 };
 
 class AuthServer {
@@ -87,6 +87,7 @@ class AuthServer {
   int challenges_left_ = 0;
   std::uint8_t id_ = 0;
   mschap::Challenge16 challenge_{};
+  EapAuthenticator eap_;
 };
 
 }  // namespace openras::ppp

@@ -30,6 +30,9 @@ void put_auth(Bytes& out, AuthMethod m) {
       put16(data, kProtoChap);
       data.push_back(kChapMsV2);
       break;
+    case AuthMethod::EapMsChapV2:
+      put16(data, kProtoEap);  // the EAP type is chosen inside EAP
+      break;
     case AuthMethod::None:
       return;
   }
@@ -40,6 +43,7 @@ std::optional<AuthMethod> parse_auth(ByteView data) {
   if (data.size() < 2) return std::nullopt;
   std::uint16_t proto = get16(data.data());
   if (proto == kProtoPap && data.size() == 2) return AuthMethod::Pap;
+  if (proto == kProtoEap && data.size() == 2) return AuthMethod::EapMsChapV2;
   if (proto == kProtoChap && data.size() == 3) {
     if (data[2] == kChapMd5) return AuthMethod::ChapMd5;
     if (data[2] == kChapMsV2) return AuthMethod::MsChapV2;
@@ -75,6 +79,7 @@ Lcp::Lcp(const SessionConfig& config, Negotiated& negotiated, Random& random, La
 
 AuthMethod Lcp::preferred_auth() const {
   if (config_.allowed.mschapv2) return AuthMethod::MsChapV2;
+  if (config_.allowed.eap_mschapv2) return AuthMethod::EapMsChapV2;
   if (config_.allowed.chap_md5) return AuthMethod::ChapMd5;
   if (config_.allowed.pap) return AuthMethod::Pap;
   return AuthMethod::None;

@@ -4,8 +4,12 @@
 #include <nettle/md4.h>
 #include <nettle/sha1.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
+
+#include "raserror.h"
 
 namespace openras::ppp::mschap {
 namespace {
@@ -216,6 +220,71 @@ Failure parse_failure(std::string_view text) {
     }
   }
   return f;
+}
+
+Bytes ClientExchange::respond(const Challenge16& authenticator_challenge,
+                              const Challenge16& peer_challenge, std::string_view user,
+                              std::string_view password) {
+  authenticator_challenge_ = authenticator_challenge;
+  peer_challenge_ = peer_challenge;
+  nt_response_ = generate_nt_response(authenticator_challenge_, peer_challenge_,
+                                      hashed_user_name(user), password);
+  Bytes value(peer_challenge_.begin(), peer_challenge_.end());
+  value.insert(value.end(), 8, 0);
+  value.insert(value.end(), nt_response_.begin(), nt_response_.end());
+  value.push_back(0);  // flags
+  return value;
+}
+
+bool ClientExchange::server_proved(std::string_view message, std::string_view user,
+                                   std::string_view password) const {
+  const std::string expected = authenticator_response(
+      password, nt_response_, peer_challenge_, authenticator_challenge_, hashed_user_name(user));
+  if (message.size() < expected.size()) return false;
+  return std::equal(expected.begin(), expected.end(), message.begin(), [](char x, char y) {
+    return std::toupper(static_cast<unsigned char>(x)) ==
+           std::toupper(static_cast<unsigned char>(y));
+  });
+}
+
+Hash16 ClientExchange::master_key(std::string_view password) const {
+  return mschap::master_key(hash_nt_password_hash(nt_password_hash(password)), nt_response_);
+}
+
+ServerVerdict judge_response(const Challenge16& challenge, ByteView value, std::string_view name,
+                             const std::optional<std::string>& password) {
+  ServerVerdict verdict;
+  if (value.size() == 49 && password) {
+    Challenge16 peer;
+    std::copy_n(value.begin(), 16, peer.begin());
+    NtResponse nt;
+    std::copy_n(value.begin() + 24, 24, nt.begin());
+    if (generate_nt_response(challenge, peer, hashed_user_name(name), *password) == nt) {
+      verdict.ok = true;
+      verdict.message =
+          authenticator_response(*password, nt, peer, challenge, hashed_user_name(name)) +
+          " M=Welcome";
+      verdict.master_key =
+          mschap::master_key(hash_nt_password_hash(nt_password_hash(*password)), nt);
+      return verdict;
+    }
+  }
+  verdict.message = "E=691 R=0 C=" + hex_upper(challenge.data(), 16) + " V=3 M=Access denied";
+  return verdict;
+}
+
+std::uint32_t failure_win32_error(std::uint32_t e) {
+  switch (e) {
+    case ERROR_RESTRICTED_LOGON_HOURS:
+    case ERROR_ACCT_DISABLED:
+    case ERROR_PASSWD_EXPIRED:
+    case ERROR_NO_DIALIN_PERMISSION:
+    case ERROR_AUTHENTICATION_FAILURE:
+    case ERROR_CHANGING_PASSWORD:
+      return e;
+    default:
+      return ERROR_AUTHENTICATION_FAILURE;
+  }
 }
 
 }  // namespace openras::ppp::mschap

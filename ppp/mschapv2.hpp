@@ -44,11 +44,43 @@ struct Failure {
   std::string message;
 };
 Failure parse_failure(std::string_view text);
+// The Win32 error for a Failure's E= code: the known ones as they are, anything else 691.
+std::uint32_t failure_win32_error(std::uint32_t e);
 
 // Upper-case hex, as MS-CHAPv2 messages spell octets.
 std::string hex_upper(const std::uint8_t* p, std::size_t n);
 
 // The user name MS-CHAPv2 hashes: the part after a "DOMAIN\" prefix.
 std::string_view hashed_user_name(std::string_view user);
+
+// The client's half of one exchange, as CHAP and EAP-MSCHAPv2 carry it alike: the 49-octet
+// Response value for a challenge, then the check of the server's "S=" proof.
+class ClientExchange {
+ public:
+  // Peer challenge, 8 zero octets, NT-Response, flags 0.
+  Bytes respond(const Challenge16& authenticator_challenge, const Challenge16& peer_challenge,
+                std::string_view user, std::string_view password);
+  // The server knows the password (RFC 2759 section 8.8): its message starts with the right
+  // "S=" value.
+  bool server_proved(std::string_view message, std::string_view user,
+                     std::string_view password) const;
+  Hash16 master_key(std::string_view password) const;
+
+ private:
+  Challenge16 authenticator_challenge_{};
+  Challenge16 peer_challenge_{};
+  NtResponse nt_response_{};
+};
+
+// The server's judgement of a 49-octet Response value from `name`, whose password is
+// `password` (none: an unknown user): the Success ("S=... M=Welcome") or Failure
+// ("E=691 R=0 C=... V=3 M=Access denied") message, and the master key on success.
+struct ServerVerdict {
+  bool ok = false;
+  std::string message;
+  std::optional<Hash16> master_key;
+};
+ServerVerdict judge_response(const Challenge16& challenge, ByteView value, std::string_view name,
+                             const std::optional<std::string>& password);
 
 }  // namespace openras::ppp::mschap

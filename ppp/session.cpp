@@ -14,6 +14,8 @@ const char* auth_method_name(AuthMethod m) {
       return "CHAP-MD5";
     case AuthMethod::MsChapV2:
       return "MS-CHAPv2";
+    case AuthMethod::EapMsChapV2:
+      return "EAP-MSCHAPv2";
   }
   return "?";
 }
@@ -130,6 +132,7 @@ void Session::dispatch(std::uint16_t protocol, ByteView info, TimePoint now) {
       return;
     case kProtoPap:
     case kProtoChap:
+    case kProtoEap:
       if (phase_ != Phase::Authenticate && phase_ != Phase::Network && phase_ != Phase::Running)
         return;
       if (config_.server) {

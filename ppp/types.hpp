@@ -27,7 +27,7 @@ constexpr std::uint16_t kProtoEap = 0xC227;
 constexpr std::uint8_t kChapMd5 = 5;
 constexpr std::uint8_t kChapMsV2 = 0x81;
 
-enum class AuthMethod : std::uint8_t { None, Pap, ChapMd5, MsChapV2 };
+enum class AuthMethod : std::uint8_t { None, Pap, ChapMd5, MsChapV2, EapMsChapV2 };
 const char* auth_method_name(AuthMethod m);
 
 // Which methods the client accepts (from the phonebook entry's AuthRestrictions).
@@ -35,9 +35,11 @@ struct AuthPolicy {
   bool pap = true;
   bool chap_md5 = true;
   bool mschapv2 = true;
+  bool eap_mschapv2 = true;
   bool allows(AuthMethod m) const {
     return (m == AuthMethod::Pap && pap) || (m == AuthMethod::ChapMd5 && chap_md5) ||
-           (m == AuthMethod::MsChapV2 && mschapv2);
+           (m == AuthMethod::MsChapV2 && mschapv2) ||
+           (m == AuthMethod::EapMsChapV2 && eap_mschapv2);
   }
 };
 
@@ -103,7 +105,7 @@ struct Negotiated {
   std::uint64_t our_interface_id = 0;
   std::uint64_t peer_interface_id = 0;
   bool ipv6_up = false;
-  std::optional<std::array<std::uint8_t, 16>> mppe_master_key;  // MS-CHAPv2 only
+  std::optional<std::array<std::uint8_t, 16>> mppe_master_key;  // MS-CHAPv2, EAP-MSCHAPv2
   std::string peer_user;                                        // server role: who authenticated
 };
 

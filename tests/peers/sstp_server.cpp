@@ -6,7 +6,7 @@
 // server's namespace, so what the client sends reaches real servers behind it.
 //
 //   openras-sstp-server --listen ADDR:PORT --cert PEM --key PEM --user NAME:PASSWORD
-//       [--auth mschapv2,pap,chap] [--local IP] [--pool FIRST_IP] [--dns IP]
+//       [--auth eap-mschapv2,mschapv2,pap,chap] [--local IP] [--pool FIRST_IP] [--dns IP]
 //       [--echo-seconds N] [--hostile garbage|http-error|nak|silent|bad-packet]
 //       [--ready-file PATH] [--no-tun]
 //
@@ -344,7 +344,8 @@ class Call {
         if (state_ != State::Negotiating) return true;
         Key32 hlak{};
         const auto& n = session.negotiated();
-        if (n.auth == ppp::AuthMethod::MsChapV2 && n.mppe_master_key) {
+        if ((n.auth == ppp::AuthMethod::MsChapV2 || n.auth == ppp::AuthMethod::EapMsChapV2) &&
+            n.mppe_master_key) {
           hlak = hlak_from_mschapv2(*n.mppe_master_key, true);
         }
         auto check = verify_call_connected(raw, nonce_, g_cert_der, hlak);
@@ -399,6 +400,7 @@ std::vector<ppp::AuthMethod> parse_auth(const std::string& list) {
     std::string m =
         list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (m == "mschapv2") out.push_back(ppp::AuthMethod::MsChapV2);
+    if (m == "eap-mschapv2") out.push_back(ppp::AuthMethod::EapMsChapV2);
     if (m == "pap") out.push_back(ppp::AuthMethod::Pap);
     if (m == "chap") out.push_back(ppp::AuthMethod::ChapMd5);
     if (comma == std::string::npos) break;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "back_to_back.hpp"
 #include "raserror.h"
 
@@ -28,8 +30,9 @@ TEST_P(EveryMethod, NegotiatesToRunningAndCarriesIp) {
   EXPECT_EQ(n.dns2, 0u);  // the server has none: rejected, so "none"
   EXPECT_EQ(p.client.phase(), Phase::Running);
   EXPECT_EQ(p.server.negotiated().peer_user, "alice");
-  EXPECT_EQ(n.mppe_master_key.has_value(), GetParam() == AuthMethod::MsChapV2);
-  if (GetParam() == AuthMethod::MsChapV2) {
+  const bool keyed = GetParam() == AuthMethod::MsChapV2 || GetParam() == AuthMethod::EapMsChapV2;
+  EXPECT_EQ(n.mppe_master_key.has_value(), keyed);
+  if (keyed) {
     EXPECT_EQ(n.mppe_master_key, p.server.negotiated().mppe_master_key);
   }
   // The event order the dial machine turns into RASCONNSTATEs.
@@ -55,11 +58,11 @@ TEST_P(EveryMethod, NegotiatesToRunningAndCarriesIp) {
 
 INSTANTIATE_TEST_SUITE_P(Auth, EveryMethod,
                          ::testing::Values(AuthMethod::Pap, AuthMethod::ChapMd5,
-                                           AuthMethod::MsChapV2),
+                                           AuthMethod::MsChapV2, AuthMethod::EapMsChapV2),
                          [](const auto& info) {
-                           return std::string(info.param == AuthMethod::Pap       ? "Pap"
-                                              : info.param == AuthMethod::ChapMd5 ? "ChapMd5"
-                                                                                  : "MsChapV2");
+                           std::string name = auth_method_name(info.param);
+                           name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+                           return name;
                          });
 
 // A lost PAP Ack or CHAP Success, and a server that does not answer the retransmission
@@ -116,7 +119,8 @@ TEST(Session, FramedLinksCompressAfterNegotiation) {
 }
 
 TEST(Session, WrongPasswordIsAuthenticationFailure) {
-  for (AuthMethod m : {AuthMethod::Pap, AuthMethod::ChapMd5, AuthMethod::MsChapV2}) {
+  for (AuthMethod m :
+       {AuthMethod::Pap, AuthMethod::ChapMd5, AuthMethod::MsChapV2, AuthMethod::EapMsChapV2}) {
     Pair p(client_config("alice", "wrong"), server_config({m}));
     p.start();
     p.run([&] { return p.client_finished(); });
@@ -127,7 +131,7 @@ TEST(Session, WrongPasswordIsAuthenticationFailure) {
 
 TEST(Session, NoCommonAuthenticationMethodFails) {
   auto c = client_config();
-  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = true};
+  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = true, .eap_mschapv2 = true};
   Pair p(c, server_config({AuthMethod::Pap}));  // the server will only do PAP
   p.start();
   p.run([&] { return p.client_finished(); });
@@ -137,7 +141,7 @@ TEST(Session, NoCommonAuthenticationMethodFails) {
 
 TEST(Session, ClientRefusesPapUnlessAllowedAndServerFallsBack) {
   auto c = client_config();
-  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = true};
+  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = true, .eap_mschapv2 = false};
   // SoftEther's order: it offers something else first, then MS-CHAPv2 on a Nak.
   Pair p(c, server_config({AuthMethod::Pap, AuthMethod::MsChapV2}));
   p.start();
