@@ -1,6 +1,6 @@
-// libFuzzer: LCP, PAP, CHAP, MS-CHAPv2, IPCP and IPV6CP parsing, in both roles. The input is
-// a list of frames (each prefixed by its length octet) fed to a client and a server session
-// that are first brought to the phase the frame targets.
+// libFuzzer: LCP, PAP, CHAP, MS-CHAPv2, EAP-MSCHAPv2, IPCP and IPV6CP parsing, in both roles. The
+// input is a list of frames (each prefixed by its length octet) fed to a client and a server
+// session that are first brought to the phase the frame targets.
 #include <cstddef>
 #include <cstdint>
 
@@ -38,10 +38,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   client_config.user = "alice";
   client_config.password = "secret";
   client_config.paused_retry = true;
+  client_config.allowed.eap_mschapv2 = true;
   SessionConfig server_config;
   server_config.server = true;
   server_config.server_settings.require = {AuthMethod::MsChapV2, AuthMethod::ChapMd5,
-                                           AuthMethod::Pap};
+                                           AuthMethod::Pap, AuthMethod::EapMsChapV2};
   server_config.server_settings.accounts = {{"alice", "secret"}};
   server_config.server_settings.assign_ip = 0x0A000002;
   Session client(client_config, random);

@@ -84,10 +84,14 @@ void EapPeer::receive(ByteView raw, TimePoint) {
   switch (p->code) {
     case kRequest:
       if (p->data.empty()) return;
-      if (last_id_ == p->id) {
-        outbox_.push_back(OutPacket{kProtoEap, last_response_});  // our Response was lost
+      // A repeat of the last Request (same identifier and contents: SoftEther reuses
+      // identifiers for new Requests) means our Response was lost.
+      if (last_id_ == p->id &&
+          std::equal(raw.begin(), raw.end(), last_request_.begin(), last_request_.end())) {
+        outbox_.push_back(OutPacket{kProtoEap, last_response_});
         return;
       }
+      last_request_.assign(raw.begin(), raw.end());
       on_request(p->id, p->data[0], p->data.subspan(1));
       return;
     case kSuccess:

@@ -44,6 +44,7 @@ class EapPeer {
   std::optional<TimePoint> deadline_;
   // A Request repeated with the same identifier gets the same Response (RFC 3748 4.1).
   std::optional<std::uint8_t> last_id_;
+  Bytes last_request_;
   Bytes last_response_;
   mschap::ClientExchange exchange_;
   bool server_proved_ = false;  // its MS-CHAPv2 Success carried the right "S=" proof

@@ -30,12 +30,14 @@ constexpr std::uint8_t kChapMsV2 = 0x81;
 enum class AuthMethod : std::uint8_t { None, Pap, ChapMd5, MsChapV2, EapMsChapV2 };
 const char* auth_method_name(AuthMethod m);
 
-// Which methods the client accepts (from the phonebook entry's AuthRestrictions).
+// Which methods the client accepts (from the phonebook entry's AuthRestrictions). EAP only
+// when the entry names it: Windows offers EAP or the password protocols, and a server that
+// offers EAP first (SoftEther: EAP-TLS) falls back to MS-CHAPv2 on a Nak.
 struct AuthPolicy {
   bool pap = true;
   bool chap_md5 = true;
   bool mschapv2 = true;
-  bool eap_mschapv2 = true;
+  bool eap_mschapv2 = false;
   bool allows(AuthMethod m) const {
     return (m == AuthMethod::Pap && pap) || (m == AuthMethod::ChapMd5 && chap_md5) ||
            (m == AuthMethod::MsChapV2 && mschapv2) ||

@@ -146,6 +146,36 @@ TEST_F(SstpE2E, PapAndChapConnectWithAnUnkeyedBinding) {
   }
 }
 
+// An entry set to EAP (AuthRestrictions' EAP bit, CustomAuthKey 26) against a server that
+// offers MS-CHAPv2 first and EAP on a Nak: EAP-MSCHAPv2, bound with its keys.
+constexpr const char* kEapOnly = "AuthRestrictions=128\r\nCustomAuthKey=26\r\n";
+
+TEST_F(SstpE2E, EapMsChapV2ConnectsWithAKeyedBinding) {
+  ASSERT_TRUE(peer_->start_server({"--auth", "mschapv2,eap-mschapv2"}));
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook(kEapOnly).c_str(), &p, 0, nullptr, &h), 0u)
+      << rasmand_log() << peer_->server_log();
+  RAS_PROJECTION_INFO ex{};
+  ex.version = RASAPIVERSION_CURRENT;
+  DWORD ex_size = sizeof(ex);
+  ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
+  EXPECT_EQ(ex.ppp.dwAuthenticationProtocol, static_cast<DWORD>(RASLCPAP_EAP));
+  std::string log = peer_->server_log();
+  EXPECT_NE(log.find("auth ok user=alice method=EAP-MSCHAPv2"), std::string::npos) << log;
+  // The server's binding check used the EAP-MSCHAPv2 keys: a wrong HLAK would have failed it.
+  EXPECT_NE(log.find("binding ok sha256 keyed"), std::string::npos) << log;
+  EXPECT_NE(fetch().find("hello through sstp"), std::string::npos);
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_TRUE(interface_gone()) << links();
+}
+
+TEST_F(SstpE2E, EapMsChapV2WrongPasswordIsAuthenticationFailure) {
+  ASSERT_TRUE(peer_->start_server({"--auth", "eap-mschapv2"}));
+  expect_dial_fails(phonebook(kEapOnly), ERROR_AUTHENTICATION_FAILURE, "wrong");
+}
+
 TEST_F(SstpE2E, WrongPasswordIsAuthenticationFailure) {
   ASSERT_TRUE(peer_->start_server());
   expect_dial_fails(phonebook(), ERROR_AUTHENTICATION_FAILURE, "wrong");

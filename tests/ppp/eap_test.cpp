@@ -79,9 +79,12 @@ TEST(Eap, IdentityThenChallengeAnswersInTheDraftsFormat) {
   std::copy_n(r.begin() + 10, 16, peer.begin());
   auto nt = mschap::generate_nt_response(challenge, peer, "alice", "secret");
   EXPECT_TRUE(std::equal(nt.begin(), nt.end(), r.begin() + 10 + 24));
-  // A repeated Request gets the same Response, not a new one.
+  // A repeated Request gets the same Response, not a new one; a new Request that reuses the
+  // identifier (SoftEther does) is answered afresh.
   s.challenge(8, challenge);
   EXPECT_EQ(s.answer(), r);
+  s.request(8, 4, {16, 1, 2, 3});
+  EXPECT_EQ(s.answer(), (Bytes{2, 8, 0, 6, 3, 26}));
 }
 
 TEST(Eap, AnotherEapTypeIsNakedForMsChapV2) {

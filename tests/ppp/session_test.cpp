@@ -19,7 +19,9 @@ using testing::server_config;
 class EveryMethod : public ::testing::TestWithParam<AuthMethod> {};
 
 TEST_P(EveryMethod, NegotiatesToRunningAndCarriesIp) {
-  Pair p(client_config(), server_config({GetParam()}));
+  auto c = client_config();
+  c.allowed.eap_mschapv2 = true;
+  Pair p(c, server_config({GetParam()}));
   p.start();
   ASSERT_TRUE(p.run_until_up()) << "client error " << p.client_error();
   const auto& n = p.client.negotiated();
@@ -121,7 +123,9 @@ TEST(Session, FramedLinksCompressAfterNegotiation) {
 TEST(Session, WrongPasswordIsAuthenticationFailure) {
   for (AuthMethod m :
        {AuthMethod::Pap, AuthMethod::ChapMd5, AuthMethod::MsChapV2, AuthMethod::EapMsChapV2}) {
-    Pair p(client_config("alice", "wrong"), server_config({m}));
+    auto c = client_config("alice", "wrong");
+    c.allowed.eap_mschapv2 = true;
+    Pair p(c, server_config({m}));
     p.start();
     p.run([&] { return p.client_finished(); });
     EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_AUTHENTICATION_FAILURE))
@@ -147,6 +151,20 @@ TEST(Session, ClientRefusesPapUnlessAllowedAndServerFallsBack) {
   p.start();
   ASSERT_TRUE(p.run_until_up());
   EXPECT_EQ(p.client.negotiated().auth, AuthMethod::MsChapV2);
+}
+
+TEST(Session, EapIsTakenOnlyWhenTheEntryAllowsIt) {
+  // SoftEther's order: EAP first, MS-CHAPv2 on a Nak. A default entry Naks EAP.
+  Pair naks(client_config(), server_config({AuthMethod::EapMsChapV2, AuthMethod::MsChapV2}));
+  naks.start();
+  ASSERT_TRUE(naks.run_until_up());
+  EXPECT_EQ(naks.client.negotiated().auth, AuthMethod::MsChapV2);
+  auto c = client_config();
+  c.allowed = {.pap = false, .chap_md5 = false, .mschapv2 = false, .eap_mschapv2 = true};
+  Pair takes(c, server_config({AuthMethod::MsChapV2, AuthMethod::EapMsChapV2}));
+  takes.start();
+  ASSERT_TRUE(takes.run_until_up());
+  EXPECT_EQ(takes.client.negotiated().auth, AuthMethod::EapMsChapV2);
 }
 
 TEST(Session, SilentPeerIsPppTimeout) {
