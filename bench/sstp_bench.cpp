@@ -10,6 +10,7 @@
 // with the server's LCP Configure-Request (4); our LCP request acked, the server's Challenge
 // on the heels of our Ack (5); Response and Success (6); IPCP request Nak'ed (7), then
 // acked (8). Call Connected needs no answer.
+#include <algorithm>
 #include <fstream>
 
 #include "../tests/peers/sstp_peer.hpp"
@@ -49,7 +50,7 @@ double openssl_speed() {
 
 }  // namespace
 
-int bench_sstp(int, char**) {
+int bench_sstp(int argc, char** argv) {
   using openras::bench::VpnBench;
   namespace t = openras::testing;
   std::string why;
@@ -69,7 +70,9 @@ int bench_sstp(int, char**) {
   std::printf(
       "sstp: RasDial -> RASCS_Connected against openras-sstp-server (MS-CHAPv2), "
       "median of 5\n");
-  if (!b.dial_table(kRoundTrips, t::NetnsPair::kServerAddress, "127.0.0.1:10443",
+  const bool dial = !(argc > 1 && std::string(argv[1]) == "--throughput-only");
+  if (dial &&
+      !b.dial_table(kRoundTrips, t::NetnsPair::kServerAddress, "127.0.0.1:10443",
                     std::string(t::NetnsPair::kServerAddress) + ":443", true,
                     [](const std::string& server) { return sstp_entry("Bench", server); })) {
     status = 1;
@@ -81,17 +84,23 @@ int bench_sstp(int, char**) {
   pid_t tls_sink = t::spawn({"ip", "netns", "exec", peer.server_netns(), "socat", "-u",
                              "OPENSSL-LISTEN:9443,reuseaddr,fork,cert=" + certs.server_cert +
                                  ",key=" + certs.server_key + ",verify=0",
-                             "OPEN:/dev/null"});
+                             "OPEN:/dev/null"},
+                            "/dev/null", "", O_TRUNC, true);
   usleep(300000);
   const int megabytes = 64;
-  std::printf("sstp: bulk TCP, %d MB a call; openssl speed aes-256-gcm: %.1f MB/s\n", megabytes,
-              aes / 1e6);
+  // Best of three for the copies and the tunnels alike: this machine's noise only ever slows.
+  const int rounds = 3;
+  std::printf("sstp: bulk TCP, %d MB a call, best of %d; openssl speed aes-256-gcm: %.1f MB/s\n",
+              megabytes, rounds, aes / 1e6);
   std::printf("  %8s %14s %14s %12s %12s\n", "calls", "through SSTP", "TLS copies", "vs TLS",
               "vs AES-GCM");
   for (int n : {1, 8}) {
-    double tls =
-        b.copy_rate(t::NetnsPair::kServerAddress, std::vector<std::string>(n, ""), megabytes, true,
-                    ",cafile=" + certs.ca + ",commonname=vpn.openras.test");
+    double tls = 0;
+    for (int r = 0; r < rounds; ++r) {
+      tls = std::max(
+          tls, b.copy_rate(t::NetnsPair::kServerAddress, std::vector<std::string>(n, ""), megabytes,
+                           true, ",cafile=" + certs.ca + ",commonname=vpn.openras.test"));
+    }
     std::string pbk = b.dir + "/bulk-" + std::to_string(n) + ".pbk";
     {
       std::ofstream out(pbk);
@@ -102,14 +111,17 @@ int bench_sstp(int, char**) {
     std::vector<HRASCONN> calls = VpnBench::dial_all(pbk, devices);
     if (calls.empty()) status = 1;
     if (static_cast<int>(calls.size()) == n) {
-      double tunnel = b.copy_rate(t::NetnsPair::kBehindServer, devices, megabytes);
+      double tunnel = 0;
+      for (int r = 0; r < rounds; ++r) {
+        tunnel = std::max(tunnel, b.copy_rate(t::NetnsPair::kBehindServer, devices, megabytes));
+      }
       std::printf("  %8d %9.1f MB/s %9.1f MB/s %11.2fx %11.2fx\n", n, tunnel / 1e6, tls / 1e6,
                   tls > 0 ? tunnel / tls : 0.0, aes > 0 ? tunnel / aes : 0.0);
       if (tunnel == 0) status = 1;
     }
     for (HRASCONN h : calls) VpnBench::hang_up(h);
   }
-  t::stop_process(tls_sink);
+  t::stop_process_group(tls_sink);
   std::printf("  (goal: >= 0.5x the TLS copy)\n");
   return status;
 }

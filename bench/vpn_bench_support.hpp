@@ -41,13 +41,14 @@ struct VpnBench {
     for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i) usleep(2000);
     // The sink: every connection read to its end and thrown away.
     sink = testing::spawn({"ip", "netns", "exec", server_ns, "socat", "-u",
-                           "TCP-LISTEN:9000,reuseaddr,fork", "OPEN:/dev/null"});
+                           "TCP-LISTEN:9000,reuseaddr,fork", "OPEN:/dev/null"},
+                          "/dev/null", "", O_TRUNC, true);
     usleep(200000);
   }
   ~VpnBench() {
     client::reset_this_thread_channel();
     testing::stop_process(daemon);
-    testing::stop_process(sink);
+    testing::stop_process_group(sink);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }

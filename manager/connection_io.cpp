@@ -13,6 +13,7 @@
 #include "manager/hooks.hpp"
 #include "manager/interface.hpp"
 #include "manager/log.hpp"
+#include "manager/tun_offload.hpp"
 
 namespace openras::manager {
 namespace {
@@ -191,6 +192,8 @@ void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequ
     return;
   }
   c.tun = std::make_unique<asio::posix::stream_descriptor>(io_, iface.fd);
+  c.tun_vnet = iface.vnet_header;
+  c.tun_buffer.resize(c.tun_vnet ? offload::kVnetHeaderSize + 65536 : 2048);
   c.ifname = iface.name;
   c.network = request;
   std::vector<std::string> servers;
@@ -211,13 +214,23 @@ void ConnectionManager::read_tun(Connection& c) {
                                                          const std::error_code& ec, std::size_t n) {
     Connection* c = find(handle);
     if (!c || !c->tun || ec) return;
-    c->machine->send_packet({c->tun_buffer.data(), n});
+    auto deliver = [c](std::size_t got) {
+      std::span<std::uint8_t> read(c->tun_buffer.data(), got);
+      if (!c->tun_vnet) {
+        c->machine->send_packet(read);
+      } else if (!offload::split(read, c->tun_segment, [c](std::span<const std::uint8_t> p) {
+                   c->machine->send_packet(p);
+                 })) {
+        ++c->tun_malformed;
+      }
+    };
+    deliver(n);
     // Take what else is queued (the descriptor is non-blocking) before pumping once: a burst
     // leaves as one write on the port.
     for (int more = 0; more < 32; ++more) {
       ssize_t got = ::read(c->tun->native_handle(), c->tun_buffer.data(), c->tun_buffer.size());
       if (got <= 0) break;
-      c->machine->send_packet({c->tun_buffer.data(), static_cast<std::size_t>(got)});
+      deliver(static_cast<std::size_t>(got));
     }
     read_tun(*c);
     pump(*c);
@@ -227,14 +240,18 @@ void ConnectionManager::read_tun(Connection& c) {
 void ConnectionManager::write_tun(Connection& c) {
   if (c.tun_writing || c.tun_out.empty() || !c.tun) return;
   c.tun_writing = true;
-  c.tun->async_write_some(asio::buffer(c.tun_out.front()),
-                          [this, handle = c.handle](const std::error_code&, std::size_t) {
-                            Connection* c = find(handle);
-                            if (!c) return;
-                            c->tun_writing = false;
-                            c->tun_out.pop_front();  // a packet the kernel refused is dropped
-                            write_tun(*c);
-                          });
+  // A packet written with the virtio-net header says "nothing to offload": all zeros.
+  static const std::uint8_t kPlainHeader[offload::kVnetHeaderSize] = {};
+  std::array<asio::const_buffer, 2> buffers = {
+      asio::buffer(kPlainHeader, c.tun_vnet ? sizeof(kPlainHeader) : 0),
+      asio::buffer(c.tun_out.front())};
+  c.tun->async_write_some(buffers, [this, handle = c.handle](const std::error_code&, std::size_t) {
+    Connection* c = find(handle);
+    if (!c) return;
+    c->tun_writing = false;
+    c->tun_out.pop_front();  // a packet the kernel refused is dropped
+    write_tun(*c);
+  });
 }
 
 void ConnectionManager::flush_output(Connection& c) {

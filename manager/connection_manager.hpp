@@ -59,7 +59,11 @@ struct Connection {
   bool port_writing = false;
   bool tun_writing = false;
   std::array<std::uint8_t, 16384> port_buffer{};  // a whole TLS record
-  std::array<std::uint8_t, 2048> tun_buffer{};
+  // A read from the TUN: with the virtio-net header, a super-packet of up to 64 KB.
+  bool tun_vnet = false;
+  std::vector<std::uint8_t> tun_buffer;
+  std::vector<std::uint8_t> tun_segment;  // one segment of a super-packet, as it is cut
+  std::uint64_t tun_malformed = 0;
 };
 
 struct ManagerOptions {

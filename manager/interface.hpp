@@ -14,7 +14,8 @@ namespace openras::manager {
 struct Interface {
   int fd = -1;
   std::string name;
-  std::uint32_t error = 0;  // a Win32 code when fd < 0
+  std::uint32_t error = 0;   // a Win32 code when fd < 0
+  bool vnet_header = false;  // every read and write starts with a virtio_net_hdr
 };
 
 Interface create_interface(const dial::NetworkRequest& request);

@@ -46,12 +46,21 @@ inline void stop_process(pid_t& pid) {
   pid = -1;
 }
 
+// Ends a process spawned with its own group, and every child it forked (socat's per-connection
+// children outlive their listener when a connection never closes).
+inline void stop_process_group(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(-pid, SIGTERM);
+  stop_process(pid);
+}
+
 // Forks and execs `args` (argv[0] looked up on PATH) with stdin from /dev/null, stdout to
 // `out` and stderr to `err` ("" keeps the parent's). Returns the child's PID.
 inline pid_t spawn(std::vector<std::string> args, const std::string& out = "/dev/null",
-                   const std::string& err = "", int out_flags = O_TRUNC) {
+                   const std::string& err = "", int out_flags = O_TRUNC, bool own_group = false) {
   pid_t pid = fork();
   if (pid != 0) return pid;
+  if (own_group) setpgid(0, 0);
   int null_fd = open("/dev/null", O_RDWR);
   dup2(null_fd, 0);
   if (!out.empty()) dup2(open(out.c_str(), O_WRONLY | O_CREAT | out_flags, 0600), 1);
