@@ -240,18 +240,15 @@ void ConnectionManager::read_tun(Connection& c) {
 void ConnectionManager::write_tun(Connection& c) {
   if (c.tun_writing || c.tun_out.empty() || !c.tun) return;
   c.tun_writing = true;
-  // A packet written with the virtio-net header says "nothing to offload": all zeros.
-  static const std::uint8_t kPlainHeader[offload::kVnetHeaderSize] = {};
-  std::array<asio::const_buffer, 2> buffers = {
-      asio::buffer(kPlainHeader, c.tun_vnet ? sizeof(kPlainHeader) : 0),
-      asio::buffer(c.tun_out.front())};
-  c.tun->async_write_some(buffers, [this, handle = c.handle](const std::error_code&, std::size_t) {
-    Connection* c = find(handle);
-    if (!c) return;
-    c->tun_writing = false;
-    c->tun_out.pop_front();  // a packet the kernel refused is dropped
-    write_tun(*c);
-  });
+  // With the virtio-net header, each queued write carries its own (see flush_output).
+  c.tun->async_write_some(asio::buffer(c.tun_out.front()),
+                          [this, handle = c.handle](const std::error_code&, std::size_t) {
+                            Connection* c = find(handle);
+                            if (!c) return;
+                            c->tun_writing = false;
+                            c->tun_out.pop_front();  // a packet the kernel refused is dropped
+                            write_tun(*c);
+                          });
 }
 
 void ConnectionManager::flush_output(Connection& c) {
@@ -261,10 +258,18 @@ void ConnectionManager::flush_output(Connection& c) {
     buf = {};
   }
   write_port(c);
+  // Received TCP segments of one flow go to the TUN as one super-packet where they can.
+  offload::Coalescer::Out packets;
   while (c.machine->poll_packet(buf)) {
-    if (c.tun) c.tun_out.push_back(std::move(buf));
+    if (c.tun && c.tun_vnet) {
+      c.tun_coalescer.add(buf, packets);
+    } else if (c.tun) {
+      packets.push_back(std::move(buf));
+    }
     buf = {};
   }
+  if (c.tun_vnet) c.tun_coalescer.flush(packets);
+  for (auto& p : packets) c.tun_out.push_back(std::move(p));
   write_tun(c);
 }
 

@@ -20,6 +20,7 @@
 #include "manager/line_port.hpp"
 #include "manager/netlink.hpp"
 #include "manager/session.hpp"
+#include "manager/tun_offload.hpp"
 
 namespace openras::manager {
 
@@ -64,6 +65,7 @@ struct Connection {
   std::vector<std::uint8_t> tun_buffer;
   std::vector<std::uint8_t> tun_segment;  // one segment of a super-packet, as it is cut
   std::uint64_t tun_malformed = 0;
+  offload::Coalescer tun_coalescer;  // received segments merged for the TUN
 };
 
 struct ManagerOptions {

@@ -63,4 +63,28 @@ bool split(std::span<std::uint8_t> read, std::vector<std::uint8_t>& scratch, Emi
   return true;
 }
 
+// The other way (software GRO): in-order segments of one TCP flow that arrive together become
+// one super-packet for the TUN, so the kernel takes them through IP and TCP once. Each write
+// it produces starts with its virtio_net_hdr. Segments join only when a NIC's GRO would let
+// them: same addresses, ports, ACK, window, TOS/TTL and TCP options; contiguous sequence
+// numbers; equal sizes but for a shorter last; plain ACK (PSH on the last one only); valid
+// checksums. Anything else goes on as it came.
+class Coalescer {
+ public:
+  using Out = std::vector<std::vector<std::uint8_t>>;
+  void add(std::span<const std::uint8_t> packet, Out& out);
+  // Ends the super-packet being built (call at the end of a burst).
+  void flush(Out& out);
+
+ private:
+  bool joins(std::span<const std::uint8_t> packet, const Super& plan) const;
+  void start(std::span<const std::uint8_t> packet, const Super& plan);
+
+  std::vector<std::uint8_t> pending_;  // header + super-packet; empty when none
+  Super plan_;
+  std::size_t segments_ = 0;
+  std::uint32_t next_seq_ = 0;
+  bool closed_ = false;  // the last segment was short or had PSH
+};
+
 }  // namespace openras::manager::offload

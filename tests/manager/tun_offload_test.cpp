@@ -41,6 +41,20 @@ bool tcp_checksum_ok(const std::vector<std::uint8_t>& packet, bool ipv6) {
   return ones_sum(pseudo) == 0xffff;
 }
 
+// After a test edits a segment's TCP header, so that only the edit differs.
+void refresh_tcp_checksum(std::vector<std::uint8_t>& p) {
+  p[36] = p[37] = 0;
+  std::vector<std::uint8_t> pseudo(p.begin() + 12, p.begin() + 20);
+  std::size_t len = p.size() - 20;
+  pseudo.insert(pseudo.end(),
+                {0, 6, static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len)});
+  pseudo.insert(pseudo.end(), p.begin() + 20, p.end());
+  std::uint16_t sum = static_cast<std::uint16_t>(~ones_sum(pseudo));
+  p[36] = static_cast<std::uint8_t>(sum >> 8);
+  p[37] = static_cast<std::uint8_t>(sum);
+  EXPECT_TRUE(tcp_checksum_ok(p, false));
+}
+
 std::vector<std::uint8_t> super_packet(bool ipv6, std::size_t payload, std::uint16_t mss,
                                        std::uint8_t tcp_flags) {
   std::vector<std::uint8_t> out(kVnetHeaderSize, 0);
@@ -143,6 +157,63 @@ TEST(TunOffload, TheFastSumIsRfc1071sForEveryLengthAndAlignment) {
       ASSERT_EQ(got, expected) << "start " << start << " length " << len;
     }
   }
+}
+
+TEST(TunOffload, SegmentsCoalesceBackIntoTheSuperPacketTheyCameFrom) {
+  for (bool ipv6 : {false, true}) {
+    auto segments = split_all(super_packet(ipv6, 5000, 1400, 0x10 | 0x08));  // ACK PSH
+    ASSERT_EQ(segments.size(), 4u);
+    Coalescer coalescer;
+    Coalescer::Out out;
+    for (const auto& s : segments) coalescer.add(s, out);
+    EXPECT_TRUE(out.empty());  // still building
+    coalescer.flush(out);
+    ASSERT_EQ(out.size(), 1u);
+    const auto& super = out[0];
+    EXPECT_EQ(super[0], 1);             // checksum partial
+    EXPECT_EQ(super[1], ipv6 ? 4 : 1);  // TCPv6 / TCPv4
+    std::uint16_t mss;
+    std::memcpy(&mss, &super[4], 2);
+    EXPECT_EQ(mss, 1400);
+    // Cut again, it gives the very segments it was made of.
+    EXPECT_EQ(split_all(super), segments);
+  }
+}
+
+TEST(TunOffload, OnlySegmentsAGroWouldMergeAreMerged) {
+  auto segments = split_all(super_packet(false, 5600, 1400, 0x10));
+  ASSERT_EQ(segments.size(), 4u);
+  auto count_writes = [](std::vector<std::vector<std::uint8_t>> in) {
+    Coalescer coalescer;
+    Coalescer::Out out;
+    for (const auto& s : in) coalescer.add(s, out);
+    coalescer.flush(out);
+    return out.size();
+  };
+  EXPECT_EQ(count_writes(segments), 1u);
+  EXPECT_EQ(count_writes({segments[0], segments[2], segments[1]}), 3u);  // out of order
+  auto corrupt = segments;
+  corrupt[2][60] ^= 1;  // a payload octet: the TCP checksum no longer holds
+  EXPECT_EQ(count_writes(corrupt), 3u);
+  auto other_ack = segments;
+  other_ack[1][31] ^= 1;  // a different acknowledgement number
+  refresh_tcp_checksum(other_ack[1]);
+  EXPECT_EQ(count_writes(other_ack), 3u);
+  auto pushed = segments;
+  pushed[1][33] |= 0x08;  // PSH in the middle ends the super-packet there
+  refresh_tcp_checksum(pushed[1]);
+  EXPECT_EQ(count_writes(pushed), 2u);
+  // Something that is not TCP goes on as it came, behind a zero header.
+  std::vector<std::uint8_t> udp = {0x45, 0, 0,  28, 0, 0, 0, 0,  64, 17, 0, 0, 10, 0,
+                                   0,    1, 10, 0,  0, 2, 0, 53, 0,  53, 0, 8, 0,  0};
+  Coalescer coalescer;
+  Coalescer::Out out;
+  coalescer.add(segments[0], out);
+  coalescer.add(udp, out);
+  coalescer.flush(out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(std::vector<std::uint8_t>(out[1].begin() + kVnetHeaderSize, out[1].end()), udp);
+  EXPECT_EQ(out[1][1], 0);
 }
 
 TEST(TunOffload, WhatCannotBeParsedIsRefused) {

@@ -41,6 +41,7 @@
 #include "link/sstp_binding.hpp"
 #include "link/sstp_packet.hpp"
 #include "manager/netlink.hpp"
+#include "manager/tun_offload.hpp"
 #include "ppp/session.hpp"
 
 namespace {
@@ -95,7 +96,9 @@ int open_tun(std::uint32_t local, std::uint32_t peer, std::string& name) {
   int fd = ::open("/dev/net/tun", O_RDWR | O_CLOEXEC);
   if (fd < 0) return -1;
   ifreq ifr{};
-  ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+  // With the virtio-net header: what it writes are super-packets where the received segments
+  // allow (manager/tun_offload), as a NIC's GRO would hand them to the kernel.
+  ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
   std::strncpy(ifr.ifr_name, "sstps%d", IFNAMSIZ - 1);
   if (::ioctl(fd, TUNSETIFF, &ifr) != 0) {
     ::close(fd);
@@ -246,11 +249,12 @@ class Call {
         burst.insert(burst.end(), packet.begin(), packet.end());
       }
       write(burst);
+      manager::offload::Coalescer::Out writes;
       while (auto p = session.poll_packet()) {
-        if (tun_ >= 0 && state_ == State::Connected) {
-          (void)!::write(tun_, p->data.data(), p->data.size());
-        }
+        if (tun_ >= 0 && state_ == State::Connected) coalescer_.add(p->data, writes);
       }
+      coalescer_.flush(writes);
+      for (const auto& w : writes) (void)!::write(tun_, w.data(), w.size());
       while (auto e = session.poll_event()) {
         if (e->kind == ppp::Event::Kind::AuthSucceeded) {
           say(id_, "auth ok user=%s method=%s", session.negotiated().peer_user.c_str(),
@@ -292,12 +296,16 @@ class Call {
         if (!pull()) return;
       }
       if (n > 0 && tun_ >= 0 && (fds[1].revents & POLLIN)) {
-        std::uint8_t packet[2048];
+        std::uint8_t packet[manager::offload::kVnetHeaderSize + 2048];
         ssize_t got = ::read(tun_, packet, sizeof packet);
         if (got > 0 && state_ == State::Connected) {
-          std::uint8_t version = packet[0] >> 4;
-          session.send_packet(version == 6 ? ppp::kProtoIpv6 : ppp::kProtoIp,
-                              {packet, static_cast<std::size_t>(got)});
+          std::vector<std::uint8_t> scratch;
+          manager::offload::split({packet, static_cast<std::size_t>(got)}, scratch,
+                                  [&](std::span<const std::uint8_t> p) {
+                                    std::uint8_t version = p[0] >> 4;
+                                    session.send_packet(
+                                        version == 6 ? ppp::kProtoIpv6 : ppp::kProtoIp, p);
+                                  });
         }
       }
     }
@@ -386,6 +394,7 @@ class Call {
   int id_;
   SSL* ssl_ = nullptr;
   int tun_ = -1;
+  manager::offload::Coalescer coalescer_;
   State state_ = State::WaitRequest;
   PacketReader reader_;
   std::array<std::uint8_t, 32> nonce_{};
