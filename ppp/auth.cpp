@@ -51,10 +51,7 @@ void push_packet(std::deque<OutPacket>& outbox, std::uint16_t protocol, std::uin
 
 AuthClient::AuthClient(const SessionConfig& config, Negotiated& negotiated, Random& random,
                        std::deque<OutPacket>& outbox)
-    : config_(config),
-      negotiated_(negotiated),
-      random_(random),
-      outbox_(outbox),
+    : ctx_{config, negotiated, random, outbox},
       user_(config.user),
       password_(config.password),
       eap_(config, negotiated, random, outbox) {}
@@ -67,7 +64,7 @@ void AuthClient::take_eap_state() {
 
 void AuthClient::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
-  push_packet(outbox_, protocol, code, id, data);
+  push_packet(ctx_.outbox, protocol, code, id, data);
 }
 
 void AuthClient::fail(std::uint32_t error) {
@@ -79,7 +76,7 @@ void AuthClient::fail(std::uint32_t error) {
 void AuthClient::start(AuthMethod method, TimePoint now) {
   method_ = method;
   status_ = AuthStatus::Running;
-  requests_left_ = config_.auth_max_requests;
+  requests_left_ = ctx_.config.auth_max_requests;
   if (method == AuthMethod::EapMsChapV2) {
     eap_.start(user_, password_, now);
     take_eap_state();
@@ -87,7 +84,7 @@ void AuthClient::start(AuthMethod method, TimePoint now) {
     send_pap(now);
   } else {
     // CHAP: the authenticator speaks first; give it as long as the retransmissions would take.
-    deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+    deadline_ = now + ctx_.config.auth_timeout * ctx_.config.auth_max_requests;
   }
 }
 
@@ -101,7 +98,7 @@ void AuthClient::send_pap(TimePoint now) {
   send(kProtoPap, kPapRequest, ++id_, data);
   std::fill(data.begin(), data.end(), 0);
   --requests_left_;
-  deadline_ = now + config_.auth_timeout;
+  deadline_ = now + ctx_.config.auth_timeout;
 }
 
 void AuthClient::on_timer(TimePoint now) {
@@ -146,7 +143,7 @@ bool AuthClient::take_network_as_success() {
 void AuthClient::on_pap(std::uint8_t code, ByteView data) {
   if (status_ != AuthStatus::Running) return;
   if (!data.empty() && data[0] <= data.size() - 1) {
-    negotiated_.auth_message.assign(reinterpret_cast<const char*>(data.data() + 1), data[0]);
+    ctx_.negotiated.auth_message.assign(reinterpret_cast<const char*>(data.data() + 1), data[0]);
   }
   if (code == kPapAck) {
     status_ = AuthStatus::Succeeded;
@@ -166,7 +163,7 @@ void AuthClient::answer_challenge(std::uint8_t id, ByteView value, TimePoint now
   } else {
     mschap::Challenge16 authenticator_challenge, peer_challenge;
     std::copy_n(value.begin(), 16, authenticator_challenge.begin());
-    random_.fill(peer_challenge.data(), peer_challenge.size());
+    ctx_.random.fill(peer_challenge.data(), peer_challenge.size());
     Bytes response = exchange_.respond(authenticator_challenge, peer_challenge, user_, password_);
     data.push_back(static_cast<std::uint8_t>(response.size()));
     data.insert(data.end(), response.begin(), response.end());
@@ -175,7 +172,7 @@ void AuthClient::answer_challenge(std::uint8_t id, ByteView value, TimePoint now
   send(kProtoChap, kResponse, id, data);
   last_response_ = std::move(data);
   answered_id_ = id;
-  deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+  deadline_ = now + ctx_.config.auth_timeout * ctx_.config.auth_max_requests;
 }
 
 void AuthClient::on_chap(std::uint8_t code, std::uint8_t id, ByteView data, TimePoint now) {
@@ -202,10 +199,10 @@ void AuthClient::on_chap(std::uint8_t code, std::uint8_t id, ByteView data, Time
           return;
         }
         auto m = message.find("M=");
-        negotiated_.auth_message = m == std::string::npos ? "" : message.substr(m + 2);
-        negotiated_.mppe_master_key = exchange_.master_key(password_);
+        ctx_.negotiated.auth_message = m == std::string::npos ? "" : message.substr(m + 2);
+        ctx_.negotiated.mppe_master_key = exchange_.master_key(password_);
       } else {
-        negotiated_.auth_message = message;
+        ctx_.negotiated.auth_message = message;
       }
       status_ = AuthStatus::Succeeded;
       deadline_.reset();
@@ -215,13 +212,13 @@ void AuthClient::on_chap(std::uint8_t code, std::uint8_t id, ByteView data, Time
       if (status_ != AuthStatus::Running || answered_id_ != id) return;
       std::string message(reinterpret_cast<const char*>(data.data()), data.size());
       if (method_ != AuthMethod::MsChapV2) {
-        negotiated_.auth_message = message;
+        ctx_.negotiated.auth_message = message;
         fail(ERROR_AUTHENTICATION_FAILURE);
         return;
       }
       auto f = mschap::parse_failure(message);
-      negotiated_.auth_message = f.message;
-      if (f.retry && config_.paused_retry && f.challenge) {
+      ctx_.negotiated.auth_message = f.message;
+      if (f.retry && ctx_.config.paused_retry && f.challenge) {
         status_ = AuthStatus::Paused;
         error_ = mschap::failure_win32_error(f.error);
         retry_challenge_ = f.challenge;
@@ -249,35 +246,31 @@ void AuthClient::resume(const std::string& user, const std::string& password, Ti
 
 AuthServer::AuthServer(const SessionConfig& config, Negotiated& negotiated, Random& random,
                        std::deque<OutPacket>& outbox)
-    : config_(config),
-      negotiated_(negotiated),
-      random_(random),
-      outbox_(outbox),
-      eap_(config, negotiated, random, outbox) {}
+    : ctx_{config, negotiated, random, outbox}, eap_(config, negotiated, random, outbox) {}
 
 void AuthServer::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
-  push_packet(outbox_, protocol, code, id, data);
+  push_packet(ctx_.outbox, protocol, code, id, data);
 }
 
 std::optional<std::string> AuthServer::password_of(const std::string& user) const {
-  auto it = config_.server_settings.accounts.find(user);
-  if (it == config_.server_settings.accounts.end()) return std::nullopt;
+  auto it = ctx_.config.server_settings.accounts.find(user);
+  if (it == ctx_.config.server_settings.accounts.end()) return std::nullopt;
   return it->second;
 }
 
 void AuthServer::start(AuthMethod method, TimePoint now) {
   method_ = method;
   status_ = AuthStatus::Running;
-  challenges_left_ = config_.auth_max_requests;
+  challenges_left_ = ctx_.config.auth_max_requests;
   if (method == AuthMethod::EapMsChapV2) {
     eap_.start(now);
     deadline_ = eap_.deadline();
   } else if (method == AuthMethod::Pap) {
-    deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+    deadline_ = now + ctx_.config.auth_timeout * ctx_.config.auth_max_requests;
   } else {
-    random_.fill(challenge_.data(), challenge_.size());
-    id_ = static_cast<std::uint8_t>(random_.u32());
+    ctx_.random.fill(challenge_.data(), challenge_.size());
+    id_ = static_cast<std::uint8_t>(ctx_.random.u32());
     send_challenge(now);
   }
 }
@@ -288,7 +281,7 @@ void AuthServer::send_challenge(TimePoint now) {
   data.insert(data.end(), kServerName, kServerName + sizeof(kServerName) - 1);
   send(kProtoChap, kChallenge, id_, data);
   --challenges_left_;
-  deadline_ = now + config_.auth_timeout;
+  deadline_ = now + ctx_.config.auth_timeout;
 }
 
 void AuthServer::on_timer(TimePoint now) {
@@ -332,7 +325,7 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
     reply.insert(reply.end(), msg.begin(), msg.end());
     send(kProtoPap, ok ? kPapAck : kPapNak, h->id, reply);
     status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;
-    if (ok) negotiated_.peer_user = user;
+    if (ok) ctx_.negotiated.peer_user = user;
     deadline_.reset();
     return;
   }
@@ -355,12 +348,12 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
     if (value.size() != 49) return;
     auto verdict = mschap::judge_response(challenge_, value, name, password);
     ok = verdict.ok;
-    if (ok) negotiated_.mppe_master_key = verdict.master_key;
+    if (ok) ctx_.negotiated.mppe_master_key = verdict.master_key;
     reply.assign(verdict.message.begin(), verdict.message.end());
   }
   send(kProtoChap, ok ? kSuccess : kFailure, id_, reply);
   status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;
-  if (ok) negotiated_.peer_user = name;
+  if (ok) ctx_.negotiated.peer_user = name;
   deadline_.reset();
 }
 

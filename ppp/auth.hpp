@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "ppp/auth_context.hpp"
 #include "ppp/eap.hpp"
 #include "ppp/fsm.hpp"
 #include "ppp/mschapv2.hpp"
@@ -41,10 +42,7 @@ class AuthClient {
   void fail(std::uint32_t error);
   void take_eap_state();
 
-  const SessionConfig& config_;
-  Negotiated& negotiated_;
-  Random& random_;
-  std::deque<OutPacket>& outbox_;
+  AuthContext ctx_;
   std::string user_;
   std::string password_;
   AuthMethod method_ = AuthMethod::None;
@@ -77,10 +75,7 @@ class AuthServer {
   void send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id, const Bytes& data);
   std::optional<std::string> password_of(const std::string& user) const;
 
-  const SessionConfig& config_;
-  Negotiated& negotiated_;
-  Random& random_;
-  std::deque<OutPacket>& outbox_;
+  AuthContext ctx_;
   AuthMethod method_ = AuthMethod::None;
   AuthStatus status_ = AuthStatus::Idle;
   std::optional<TimePoint> deadline_;

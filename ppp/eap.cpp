@@ -51,13 +51,13 @@ std::string text_of(ByteView data) {
 
 EapPeer::EapPeer(const SessionConfig& config, Negotiated& negotiated, Random& random,
                  std::deque<OutPacket>& outbox)
-    : config_(config), negotiated_(negotiated), random_(random), outbox_(outbox) {}
+    : ctx_{config, negotiated, random, outbox} {}
 
 void EapPeer::start(const std::string& user, const std::string& password, TimePoint now) {
   user_ = user;
   password_ = password;
   status_ = AuthStatus::Running;
-  deadline_ = now + config_.auth_timeout * config_.auth_max_requests;
+  deadline_ = now + ctx_.config.auth_timeout * ctx_.config.auth_max_requests;
 }
 
 void EapPeer::fail(std::uint32_t error) {
@@ -74,7 +74,7 @@ void EapPeer::respond(std::uint8_t id, std::uint8_t type, const Bytes& data) {
   OutPacket out = build(kResponse, id, type, data);
   last_id_ = id;
   last_response_ = out.packet;
-  outbox_.push_back(std::move(out));
+  ctx_.outbox.push_back(std::move(out));
 }
 
 void EapPeer::receive(ByteView raw, TimePoint) {
@@ -88,7 +88,7 @@ void EapPeer::receive(ByteView raw, TimePoint) {
       // identifiers for new Requests) means our Response was lost.
       if (last_id_ == p->id &&
           std::equal(raw.begin(), raw.end(), last_request_.begin(), last_request_.end())) {
-        outbox_.push_back(OutPacket{kProtoEap, last_response_});
+        ctx_.outbox.push_back(OutPacket{kProtoEap, last_response_});
         return;
       }
       last_request_.assign(raw.begin(), raw.end());
@@ -117,7 +117,7 @@ void EapPeer::on_request(std::uint8_t id, std::uint8_t type, ByteView data) {
       respond(id, kIdentity, Bytes(user_.begin(), user_.end()));
       return;
     case kNotification:
-      negotiated_.auth_message = text_of(data);
+      ctx_.negotiated.auth_message = text_of(data);
       respond(id, kNotification, {});
       return;
     case kMsChapV2:
@@ -140,7 +140,7 @@ void EapPeer::on_mschapv2(std::uint8_t id, ByteView data) {
       if (body.size() < 17 || body[0] != 16) return;
       mschap::Challenge16 authenticator_challenge, peer_challenge;
       std::copy_n(body.begin() + 1, 16, authenticator_challenge.begin());
-      random_.fill(peer_challenge.data(), peer_challenge.size());
+      ctx_.random.fill(peer_challenge.data(), peer_challenge.size());
       Bytes value = exchange_.respond(authenticator_challenge, peer_challenge, user_, password_);
       Bytes response{static_cast<std::uint8_t>(value.size())};
       response.insert(response.end(), value.begin(), value.end());
@@ -156,14 +156,14 @@ void EapPeer::on_mschapv2(std::uint8_t id, ByteView data) {
       }
       server_proved_ = true;
       auto m = message.find("M=");
-      negotiated_.auth_message = m == std::string::npos ? "" : message.substr(m + 2);
-      negotiated_.mppe_master_key = exchange_.master_key(password_);
+      ctx_.negotiated.auth_message = m == std::string::npos ? "" : message.substr(m + 2);
+      ctx_.negotiated.mppe_master_key = exchange_.master_key(password_);
       respond(id, kMsChapV2, {kOpSuccess});  // then the authenticator's EAP Success
       return;
     }
     case kOpFailure: {
       auto f = mschap::parse_failure(text_of(body));
-      negotiated_.auth_message = f.message;
+      ctx_.negotiated.auth_message = f.message;
       respond(id, kMsChapV2, {kOpFailure});
       fail(mschap::failure_win32_error(f.error));
       return;
@@ -175,11 +175,11 @@ void EapPeer::on_mschapv2(std::uint8_t id, ByteView data) {
 
 EapAuthenticator::EapAuthenticator(const SessionConfig& config, Negotiated& negotiated,
                                    Random& random, std::deque<OutPacket>& outbox)
-    : config_(config), negotiated_(negotiated), random_(random), outbox_(outbox) {}
+    : ctx_{config, negotiated, random, outbox} {}
 
 void EapAuthenticator::start(TimePoint now) {
   status_ = AuthStatus::Running;
-  id_ = static_cast<std::uint8_t>(random_.u32());
+  id_ = static_cast<std::uint8_t>(ctx_.random.u32());
   step_ = Step::Identity;
   request(kIdentity, {}, now);
 }
@@ -187,16 +187,16 @@ void EapAuthenticator::start(TimePoint now) {
 void EapAuthenticator::request(std::uint8_t type, const Bytes& data, TimePoint now) {
   ++id_;
   last_request_ = build(kRequest, id_, type, data);
-  outbox_.push_back(last_request_);
-  requests_left_ = config_.auth_max_requests - 1;
-  deadline_ = now + config_.auth_timeout;
+  ctx_.outbox.push_back(last_request_);
+  requests_left_ = ctx_.config.auth_max_requests - 1;
+  deadline_ = now + ctx_.config.auth_timeout;
 }
 
 void EapAuthenticator::on_timer(TimePoint now) {
   if (status_ != AuthStatus::Running || !deadline_ || now < *deadline_) return;
   if (requests_left_-- > 0) {
-    outbox_.push_back(last_request_);
-    deadline_ = now + config_.auth_timeout;
+    ctx_.outbox.push_back(last_request_);
+    deadline_ = now + ctx_.config.auth_timeout;
     return;
   }
   status_ = AuthStatus::Failed;
@@ -204,11 +204,11 @@ void EapAuthenticator::on_timer(TimePoint now) {
 }
 
 void EapAuthenticator::finish(bool ok, std::uint8_t id) {
-  outbox_.push_back(build(ok ? kSuccess : kFailure, id, std::nullopt, {}));
+  ctx_.outbox.push_back(build(ok ? kSuccess : kFailure, id, std::nullopt, {}));
   status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;
   if (ok) {
-    negotiated_.mppe_master_key = master_key_;
-    negotiated_.peer_user = identity_;
+    ctx_.negotiated.mppe_master_key = master_key_;
+    ctx_.negotiated.peer_user = identity_;
   }
   deadline_.reset();
 }
@@ -225,7 +225,7 @@ void EapAuthenticator::receive(ByteView raw, TimePoint now) {
   }
   if (step_ == Step::Identity && type == kIdentity) {
     identity_ = text_of(data);
-    random_.fill(challenge_.data(), challenge_.size());
+    ctx_.random.fill(challenge_.data(), challenge_.size());
     Bytes body{16};
     body.insert(body.end(), challenge_.begin(), challenge_.end());
     body.insert(body.end(), kServerName, kServerName + sizeof(kServerName) - 1);
@@ -240,9 +240,9 @@ void EapAuthenticator::receive(ByteView raw, TimePoint now) {
     if (body.empty() || body[0] > body.size() - 1) return;
     ByteView value = body.subspan(1, body[0]);
     std::string name = text_of(body.subspan(1 + body[0]));
-    auto it = config_.server_settings.accounts.find(name);
+    auto it = ctx_.config.server_settings.accounts.find(name);
     std::optional<std::string> password;
-    if (it != config_.server_settings.accounts.end()) password = it->second;
+    if (it != ctx_.config.server_settings.accounts.end()) password = it->second;
     auto verdict = mschap::judge_response(challenge_, value, name, password);
     master_key_ = verdict.master_key;
     identity_ = name;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "ppp/auth_context.hpp"
 #include "ppp/mschapv2.hpp"
 #include "ppp/types.hpp"
 
@@ -33,10 +34,7 @@ class EapPeer {
   void respond(std::uint8_t id, std::uint8_t type, const Bytes& data);
   void fail(std::uint32_t error);
 
-  const SessionConfig& config_;
-  Negotiated& negotiated_;
-  Random& random_;
-  std::deque<OutPacket>& outbox_;
+  AuthContext ctx_;
   std::string user_;
   std::string password_;
   AuthStatus status_ = AuthStatus::Idle;
@@ -64,10 +62,7 @@ class EapAuthenticator {
   void request(std::uint8_t type, const Bytes& data, TimePoint now);
   void finish(bool ok, std::uint8_t id);
 
-  const SessionConfig& config_;
-  Negotiated& negotiated_;
-  Random& random_;
-  std::deque<OutPacket>& outbox_;
+  AuthContext ctx_;
   AuthStatus status_ = AuthStatus::Idle;
   std::optional<TimePoint> deadline_;
   int requests_left_ = 0;
