@@ -118,6 +118,7 @@ void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, 
                            : encryption == kDeIfPossible ? ET_Optional
                                                          : ET_None;
     out.dwVpnStrategy = u32_or(get("VpnStrategy"), VS_Default);
+    out.dwCustomAuthKey = u32_or(get("CustomAuthKey"), 0);
   }
   if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwRedialPause)) {
     copy_field(out.szDnsSuffix, get("IpDnsSuffix").value_or(""));
@@ -153,6 +154,8 @@ void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::
                  : in.dwEncryptionType == ET_Optional   ? kDeIfPossible
                                                         : encryption;
     set("VpnStrategy", num(in.dwVpnStrategy));
+    // The EAP type of an entry that uses EAP (26: EAP-MSCHAPv2, the one OpenRAS speaks).
+    if (in.dwCustomAuthKey) set("CustomAuthKey", num(in.dwCustomAuthKey));
   }
   set("DataEncryption", num(encryption));
   if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwIdleDisconnectSeconds)) {

@@ -92,8 +92,9 @@ void ConnectionManager::read_port(Connection& c) {
   if (!c.port) return;
   // The handler keeps the port alive: a TLS stream must outlive every operation on it, even
   // one cancelled because the connection let go of its port.
-  c.port->async_read(asio::buffer(c.port_buffer), [this, handle = c.handle, keep = c.port](
-                                                      const std::error_code& ec, std::size_t n) {
+  auto buffer = c.port_buffer;
+  c.port->async_read(asio::buffer(*buffer), [this, handle = c.handle, keep = c.port, buffer](
+                                                const std::error_code& ec, std::size_t n) {
     Connection* c = find(handle);
     if (!c || keep != c->port || ec == asio::error::operation_aborted) {
       return;
@@ -103,7 +104,7 @@ void ConnectionManager::read_port(Connection& c) {
       close_port(*c);
       c->machine->line_closed(Clock::now());
     } else {
-      c->machine->feed_line({c->port_buffer.data(), n}, Clock::now());
+      c->machine->feed_line({buffer->data(), n}, Clock::now());
       read_port(*c);
     }
     pump(*c);

@@ -59,7 +59,10 @@ struct Connection {
   std::deque<std::vector<std::uint8_t>> tun_out;
   bool port_writing = false;
   bool tun_writing = false;
-  std::array<std::uint8_t, 16384> port_buffer{};  // a whole TLS record
+  // A whole TLS record. Shared with the read in flight: a TLS stream can complete a read from
+  // what it has buffered after the connection is gone, and must not write into freed memory.
+  using PortBuffer = std::array<std::uint8_t, 16384>;
+  std::shared_ptr<PortBuffer> port_buffer = std::make_shared<PortBuffer>();
   // A read from the TUN: with the virtio-net header, a super-packet of up to 64 KB.
   bool tun_vnet = false;
   std::vector<std::uint8_t> tun_buffer;

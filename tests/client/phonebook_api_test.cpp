@@ -58,6 +58,27 @@ TEST_F(PhonebookApiTest, SetThenGetRoundTripsTheFields) {
   EXPECT_LT(text.find("Device=WAN Miniport (SSTP)"), text.find("DEVICE=vpn"));
 }
 
+TEST_F(PhonebookApiTest, AnEapEntryKeepsItsEapType) {
+  RASENTRYA e{};
+  e.dwSize = sizeof(e);
+  e.dwType = RASET_Vpn;
+  e.dwVpnStrategy = VS_SstpOnly;
+  e.dwfOptions = RASEO_RequireEAP;
+  e.dwCustomAuthKey = 26;  // EAP-MSCHAPv2
+  snprintf(e.szLocalPhoneNumber, sizeof(e.szLocalPhoneNumber), "vpn.example.com");
+  snprintf(e.szDeviceType, sizeof(e.szDeviceType), RASDT_Vpn);
+  ASSERT_EQ(RasSetEntryPropertiesA(phonebook().c_str(), "Eap", &e, sizeof(e), nullptr, 0), 0u);
+  RASENTRYA got{};
+  got.dwSize = sizeof(got);
+  DWORD cb = sizeof(got);
+  ASSERT_EQ(RasGetEntryPropertiesA(phonebook().c_str(), "Eap", &got, &cb, nullptr, nullptr), 0u);
+  EXPECT_TRUE(got.dwfOptions & RASEO_RequireEAP);
+  EXPECT_EQ(got.dwCustomAuthKey, 26u);
+  std::string text = slurp(phonebook());
+  EXPECT_NE(text.find("AuthRestrictions=128\r\n"), std::string::npos);
+  EXPECT_NE(text.find("CustomAuthKey=26\r\n"), std::string::npos);
+}
+
 TEST_F(PhonebookApiTest, SizesAndMissingEntries) {
   RASENTRYA e{};
   DWORD cb = 0;

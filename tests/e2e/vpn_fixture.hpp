@@ -101,7 +101,7 @@ class VpnDialFixture : public ::testing::Test {
       if (RasGetConnectStatusA(h, &st) == 0) {
         EXPECT_EQ(st.dwError, error);
       }
-      EXPECT_EQ(RasHangUpA(h), 0u);
+      EXPECT_EQ(RasHangUpA(h), 0u) << rasmand_log();
       EXPECT_TRUE(wait_until_gone(h));
     }
     EXPECT_TRUE(interface_gone(entry)) << links();
