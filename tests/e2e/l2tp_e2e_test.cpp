@@ -242,6 +242,18 @@ TEST_F(L2tpnsE2E, PapConnectsCarriesHttpAndHangsUp) {
   connect_fetch_hang_up(pbk(kPapOnly), RASLCPAP_PAP);
 }
 
+// A third-party server's kernel checks every segment rasmand cut from a super-packet, and
+// l2tpns sends back segments for rasmand to merge.
+TEST_F(L2tpnsE2E, BulkDataCrossesTheTunnelIntactBothWays) {
+  start();
+  auto p = params("Office");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, pbk(kPapOnly).c_str(), &p, 0, nullptr, &h), 0u)
+      << rasmand_log() << peer_->log();
+  expect_bulk_data_intact(peer_->server_netns());
+  hang_up_and_wait(h);
+}
+
 TEST_F(L2tpnsE2E, ChapConnects) {
   start();
   connect_fetch_hang_up(pbk(kChapOnly), RASLCPAP_CHAP);

@@ -363,6 +363,19 @@ TEST_F(SstpE2E, SilentServerTimesOut) {
   expect_dial_fails(phonebook("OpenRasSstpNegotiationSeconds=1\r\n"), ERROR_VPN_TIMEOUT);
 }
 
+// Megabytes of random data through the tunnel and back, compared octet for octet: upward
+// rasmand reads TCP super-packets from its TUN and cuts them, downward it merges the segments
+// it receives into super-packets for its TUN (and the test server does the reverse).
+TEST_F(SstpE2E, BulkDataCrossesTheTunnelIntactBothWays) {
+  ASSERT_TRUE(peer_->start_server());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  expect_bulk_data_intact(peer_->server_netns());
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
 // Twenty calls from one rasmand to one server at once, every one carrying its own traffic.
 
 TEST_F(SstpE2E, TwentyConnectionsAtOnceAllCarryTraffic) {
