@@ -84,10 +84,10 @@ void SstpCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now)
 
 bool SstpCarrier::poll_line(std::vector<std::uint8_t>& out) {
   out.clear();
-  ppp::Bytes frame;
-  while (session_->poll_transmit(frame)) client_.send_frame(frame);
+  // What the client queued (control messages) first, then PPP's frames in one buffer.
   ppp::Bytes packet;
   while (client_.poll_transmit(packet)) out.insert(out.end(), packet.begin(), packet.end());
+  while (session_->poll_transmit(frame_)) client_.append_frame(frame_, out);
   return !out.empty();
 }
 

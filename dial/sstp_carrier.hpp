@@ -33,6 +33,7 @@ class SstpCarrier final : public Carrier {
   PortRequest port_;
   link::sstp::Client client_;
   ppp::Session* session_ = nullptr;
+  ppp::Bytes frame_;  // reused for each outgoing PPP frame
 };
 
 // The SSTP port and client settings an entry asks for: the server from PhoneNumber (or

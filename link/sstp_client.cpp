@@ -168,6 +168,12 @@ bool Client::send_frame(ByteView frame) {
   return true;
 }
 
+bool Client::append_frame(ByteView frame, Bytes& out) const {
+  if (!ppp_may_run() || frame.size() + kHeaderSize > kMaxPacket) return false;
+  append_data(frame, out);
+  return true;
+}
+
 void Client::authenticated(const std::optional<std::array<std::uint8_t, 16>>& mschapv2_master_key,
                            TimePoint now) {
   if (state_ != State::Negotiating || !binding_requested_) return;

@@ -49,6 +49,8 @@ class Client {
   // PPP frames, both ways. Frames offered before the Ack are dropped.
   bool poll_frame(Bytes& frame);
   bool send_frame(ByteView frame);
+  // The same straight into `out`, after whatever poll_transmit() has given: the data path.
+  bool append_frame(ByteView frame, Bytes& out) const;
 
   // PPP authentication succeeded: send Call Connected with the binding. `mschapv2_master_key`
   // is absent for methods that derive no keys.

@@ -39,9 +39,13 @@ const Attribute* ControlMessage::find(std::uint8_t id) const {
 Bytes encode_data(ByteView ppp_frame) {
   Bytes out;
   out.reserve(kHeaderSize + ppp_frame.size());
+  append_data(ppp_frame, out);
+  return out;
+}
+
+void append_data(ByteView ppp_frame, Bytes& out) {
   put_header(out, false, kHeaderSize + ppp_frame.size());
   out.insert(out.end(), ppp_frame.begin(), ppp_frame.end());
-  return out;
 }
 
 Bytes encode_control(const ControlMessage& message) {

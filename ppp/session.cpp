@@ -419,25 +419,7 @@ std::optional<TimePoint> Session::next_deadline() const {
   return best;
 }
 
-bool Session::poll_transmit(Bytes& frame) {
-  frame.clear();
-  std::uint16_t protocol;
-  Bytes* body;
-  Bytes packet;
-  if (!outbox_.empty()) {
-    protocol = outbox_.front().protocol;
-    packet = std::move(outbox_.front().packet);
-    outbox_.pop_front();
-    body = &packet;
-  } else if (!data_out_.empty()) {
-    packet = std::move(data_out_.front());
-    data_out_.pop_front();
-    protocol = get16(packet.data());
-    packet.erase(packet.begin(), packet.begin() + 2);
-    body = &packet;
-  } else {
-    return false;
-  }
+void Session::put_frame_header(Bytes& frame, std::uint16_t protocol) const {
   // LCP always goes out uncompressed (RFC 1661 6.5, 6.6).
   bool lcp = protocol == kProtoLcp;
   if (lcp || !negotiated_.tx_acfc) {
@@ -449,7 +431,21 @@ bool Session::poll_transmit(Bytes& frame) {
   } else {
     put16(frame, protocol);
   }
-  frame.insert(frame.end(), body->begin(), body->end());
+}
+
+bool Session::poll_transmit(Bytes& frame) {
+  if (!outbox_.empty()) {
+    frame.clear();
+    put_frame_header(frame, outbox_.front().protocol);
+    const Bytes& body = outbox_.front().packet;
+    frame.insert(frame.end(), body.begin(), body.end());
+    outbox_.pop_front();
+  } else if (!data_out_.empty()) {
+    frame = std::move(data_out_.front());  // framed when it was queued
+    data_out_.pop_front();
+  } else {
+    return false;
+  }
   if (observer_) observer_(true, frame);
   ++counters_.frames_out;
   counters_.bytes_out += frame.size();
@@ -467,11 +463,12 @@ bool Session::send_packet(std::uint16_t protocol, ByteView packet) {
   bool up = (protocol == kProtoIp && negotiated_.ipv4_up) ||
             (protocol == kProtoIpv6 && negotiated_.ipv6_up);
   if (!up || packet.size() > negotiated_.peer_mru) return false;
-  Bytes b;
-  b.reserve(packet.size() + 2);
-  put16(b, protocol);
-  b.insert(b.end(), packet.begin(), packet.end());
-  data_out_.push_back(std::move(b));
+  // Framed now, so that sending it moves it instead of copying it again.
+  Bytes frame;
+  frame.reserve(packet.size() + 4);
+  put_frame_header(frame, protocol);
+  frame.insert(frame.end(), packet.begin(), packet.end());
+  data_out_.push_back(std::move(frame));
   return true;
 }
 

@@ -74,12 +74,13 @@ class Session final : private LayerHooks {
   void fail(std::uint32_t error, TimePoint now);
   void dispatch(std::uint16_t protocol, ByteView info, TimePoint now);
   void ncp_done(std::uint16_t protocol);
+  void put_frame_header(Bytes& frame, std::uint16_t protocol) const;
 
   SessionConfig config_;
   Random& random_;
   Negotiated negotiated_;
   std::deque<OutPacket> outbox_;
-  std::deque<Bytes> data_out_;
+  std::deque<Bytes> data_out_;  // whole frames, header included
   std::deque<ReceivedPacket> data_in_;
   std::deque<Event> events_;
   Lcp lcp_;
