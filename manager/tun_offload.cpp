@@ -38,8 +38,13 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 
 // Native 16-bit words summed in 32-bit lanes (no lane can overflow within 32768 words), in
 // a loop simple enough for the compiler to vectorize; an AVX2 clone where the CPU has it.
-__attribute__((target_clones("avx2", "default"), optimize("tree-vectorize"))) std::uint64_t
-sum_native_words(const std::uint8_t* p, std::size_t words) {
+#if defined(__clang__)
+#define OPENRAS_VECTORIZE  // clang vectorizes at -O2 already
+#else
+#define OPENRAS_VECTORIZE , optimize("tree-vectorize")
+#endif
+__attribute__((target_clones("avx2", "default") OPENRAS_VECTORIZE)) std::uint64_t sum_native_words(
+    const std::uint8_t* p, std::size_t words) {
   std::uint64_t total = 0;
   while (words > 0) {
     const std::size_t block = words < 32768 ? words : 32768;
@@ -205,17 +210,21 @@ bool Coalescer::joins(std::span<const std::uint8_t> p, const Super& plan) const 
   const std::uint8_t* tcp = p.data() + plan.ip_header;
   const std::uint8_t* first_tcp = first + plan.ip_header;
   if (get32(tcp + 4) != next_seq_ || (tcp[13] & ~kPsh) != kAck) return false;
-  // Addresses, ports, ACK, window, options; TOS and TTL (IPv4), class and hop limit (IPv6).
+  // Addresses, ports, ACK, window, urgent pointer, options; TOS, TTL and flags (IPv4), class,
+  // flow label and hop limit (IPv6): all that a cut copies from the first segment.
   if (plan.ipv6) {
     if (std::memcmp(p.data(), first, 4) != 0 || p[7] != first[7] ||
         std::memcmp(p.data() + 8, first + 8, 32) != 0) {
       return false;
     }
-  } else if (p[1] != first[1] || p[8] != first[8] || std::memcmp(&p[12], first + 12, 8) != 0) {
-    return false;
+  } else if (p[1] != first[1] || p[8] != first[8] || std::memcmp(&p[12], first + 12, 8) != 0 ||
+             std::memcmp(&p[6], first + 6, 2) != 0 ||
+             get16(&p[4]) != static_cast<std::uint16_t>(get16(first + 4) + segments_)) {
+    return false;  // and the identification steps by one, so a cut gives the same ids back
   }
   if (std::memcmp(tcp, first_tcp, 4) != 0 || std::memcmp(tcp + 8, first_tcp + 8, 4) != 0 ||
       std::memcmp(tcp + 14, first_tcp + 14, 2) != 0 ||
+      std::memcmp(tcp + 18, first_tcp + 18, 2) != 0 ||
       std::memcmp(tcp + 20, first_tcp + 20, plan.headers - plan.ip_header - 20) != 0) {
     return false;
   }

@@ -67,8 +67,9 @@ bool split(std::span<std::uint8_t> read, std::vector<std::uint8_t>& scratch, Emi
 // one super-packet for the TUN, so the kernel takes them through IP and TCP once. Each write
 // it produces starts with its virtio_net_hdr. Segments join only when a NIC's GRO would let
 // them: same addresses, ports, ACK, window, TOS/TTL and TCP options; contiguous sequence
-// numbers; equal sizes but for a shorter last; plain ACK (PSH on the last one only); valid
-// checksums. Anything else goes on as it came.
+// numbers and IPv4 identifications; equal sizes but for a shorter last; plain ACK (PSH on the
+// last one only); valid checksums. Anything else goes on as it came. Cutting a merged write
+// (split) gives back exactly the packets that went in.
 class Coalescer {
  public:
   using Out = std::vector<std::vector<std::uint8_t>>;

@@ -199,6 +199,14 @@ TEST(TunOffload, OnlySegmentsAGroWouldMergeAreMerged) {
   other_ack[1][31] ^= 1;  // a different acknowledgement number
   refresh_tcp_checksum(other_ack[1]);
   EXPECT_EQ(count_writes(other_ack), 3u);
+  auto other_id = segments;
+  other_id[1][5] ^= 0x40;  // an IPv4 identification out of step: a cut could not give it back
+  other_id[1][10] = other_id[1][11] = 0;
+  std::uint16_t ip_sum = static_cast<std::uint16_t>(
+      ~ones_sum(std::vector<std::uint8_t>(other_id[1].begin(), other_id[1].begin() + 20)));
+  other_id[1][10] = static_cast<std::uint8_t>(ip_sum >> 8);
+  other_id[1][11] = static_cast<std::uint8_t>(ip_sum);
+  EXPECT_EQ(count_writes(other_id), 3u);  // [0], [1], [2 3]
   auto pushed = segments;
   pushed[1][33] |= 0x08;  // PSH in the middle ends the super-packet there
   refresh_tcp_checksum(pushed[1]);
