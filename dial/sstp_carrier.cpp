@@ -111,7 +111,7 @@ Carrier::Status SstpCarrier::status() const {
 
 void SstpCarrier::authenticated(const ppp::Negotiated& negotiated, TimePoint now) {
   std::optional<std::array<std::uint8_t, 16>> key;
-  // EAP-MSCHAPv2's MSK starts with the same 32 octets as MS-CHAPv2's HLAK (MS-CHAP 3.1.5.1:
+  // EAP-MSCHAPv2's MSK starts with the same 32 octets as MS-CHAPv2's HLAK ([MS-CHAP], EAP keys:
   // MasterReceiveKey | MasterSendKey from the server's side), so both bind the same way.
   if (negotiated.auth == ppp::AuthMethod::MsChapV2 ||
       negotiated.auth == ppp::AuthMethod::EapMsChapV2) {
