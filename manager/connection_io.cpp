@@ -284,6 +284,10 @@ void ConnectionManager::release_io(Connection& c) {
     c.tun.reset();
     dns_.remove(c.handle, c.ifname);
     run_hooks(options_.hooks_dir, "ip-down", hook_info(c));
+    if (c.tun_malformed) {
+      log_line("net", "conn=%u %s: %llu TUN reads could not be cut and were dropped", c.handle,
+               c.ifname.c_str(), static_cast<unsigned long long>(c.tun_malformed));
+    }
     log_line("net", "conn=%u %s removed", c.handle, c.ifname.c_str());
   }
 }
