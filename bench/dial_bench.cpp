@@ -20,6 +20,7 @@
 
 #include "../tests/peers/slirp_peer.hpp"
 #include "client/channel.hpp"
+#include "dial_report.hpp"
 #include "ras.h"
 
 namespace {
@@ -97,7 +98,7 @@ int bench_dial(int, char**) {
   for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i) usleep(2000);
 
   std::printf("dial: RasDial -> RASCS_Connected against slirp on a pty (median of 5)\n");
-  std::printf("  %8s %10s %12s %12s %8s\n", "RTT", "time", "round trips", "lower bound", "ratio");
+  print_dial_header();
   int status = 0;
   for (int rtt : {0, 20, 100}) {
     std::vector<double> times;
@@ -110,14 +111,9 @@ int bench_dial(int, char**) {
       }
       times.push_back(t);
     }
-    if (times.empty()) continue;
-    std::sort(times.begin(), times.end());
-    double median = times[times.size() / 2];
-    double bound = kRoundTrips * rtt / 1000.0;
-    std::printf("  %6d ms %8.1f ms %12d %9.1f ms %7.2fx\n", rtt, median * 1000, kRoundTrips,
-                bound * 1000, bound > 0 ? median / bound : 0.0);
+    print_dial_row(rtt, times, kRoundTrips);
   }
-  std::printf("  (goal: <= 1.15x the bound where the RTT dominates)\n");
+  print_dial_goal();
   openras::client::reset_this_thread_channel();
   stop(daemon);
   std::system(("ip netns del " + ns).c_str());

@@ -19,6 +19,7 @@
 
 #include "../tests/support/process.hpp"
 #include "client/channel.hpp"
+#include "dial_report.hpp"
 #include "ras.h"
 
 namespace openras::bench {
@@ -89,7 +90,7 @@ struct VpnBench {
   bool dial_table(int round_trips, const std::string& server, const std::string& relay_listen,
                   const std::string& relay_to, bool tcp,
                   const std::function<std::string(const std::string&)>& entry) const {
-    std::printf("  %8s %10s %12s %12s %8s\n", "RTT", "time", "round trips", "lower bound", "ratio");
+    print_dial_header();
     bool ok = true;
     for (int rtt : {0, 20, 100}) {
       pid_t relay = -1;
@@ -116,14 +117,9 @@ struct VpnBench {
         times.push_back(s);
       }
       testing::stop_process(relay);
-      if (times.empty()) continue;
-      std::sort(times.begin(), times.end());
-      double m = times[times.size() / 2];
-      double bound = round_trips * rtt / 1000.0;
-      std::printf("  %6d ms %8.1f ms %12d %9.1f ms %7.2fx\n", rtt, m * 1000, round_trips,
-                  bound * 1000, bound > 0 ? m / bound : 0.0);
+      print_dial_row(rtt, times, round_trips);
     }
-    std::printf("  (goal: <= 1.15x the bound where the RTT dominates)\n");
+    print_dial_goal();
     return ok;
   }
 

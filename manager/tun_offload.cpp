@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "ppp/bytes.hpp"
+
 namespace openras::manager::offload {
 namespace {
 
@@ -19,13 +21,10 @@ std::uint16_t host16(const std::uint8_t* p) {
   std::memcpy(&v, p, 2);
   return v;
 }
-std::uint16_t get16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-std::uint32_t get32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         p[3];
-}
+using ppp::get16;
+using ppp::get32;
+
+// In place, network order (ppp::put16 appends).
 void put16(std::uint8_t* p, std::uint16_t v) {
   p[0] = static_cast<std::uint8_t>(v >> 8);
   p[1] = static_cast<std::uint8_t>(v);
@@ -127,6 +126,30 @@ Kind examine(std::span<std::uint8_t> read, Super& plan) {
   return Kind::Segments;
 }
 
+namespace {
+
+// The TCP pseudo-header (addresses, protocol, TCP length) of the packet at `ip`, summed.
+std::uint64_t pseudo_header_sum(const std::uint8_t* ip, const Super& plan, std::size_t tcp_length) {
+  return plan.ipv6 ? add_to_sum(kTcp + tcp_length, {ip + 8, 32})
+                   : add_to_sum(kTcp + tcp_length, {ip + 12, 8});
+}
+
+// Gives the packet at `ip` its new length `size` (IPv4: with a new header checksum, over the
+// identification the caller set); returns its pseudo-header sum.
+std::uint64_t set_length(std::uint8_t* ip, const Super& plan, std::size_t size) {
+  const std::size_t tcp_length = size - plan.ip_header;
+  if (plan.ipv6) {
+    put16(ip + 4, static_cast<std::uint16_t>(tcp_length));
+  } else {
+    put16(ip + 2, static_cast<std::uint16_t>(size));
+    ip[10] = ip[11] = 0;
+    put16(ip + 10, static_cast<std::uint16_t>(~fold(add_to_sum(0, {ip, plan.ip_header}))));
+  }
+  return pseudo_header_sum(ip, plan, tcp_length);
+}
+
+}  // namespace
+
 void build_segment(std::span<const std::uint8_t> packet, const Super& plan, std::size_t index,
                    std::vector<std::uint8_t>& out) {
   const std::size_t payload = packet.size() - plan.headers;
@@ -137,18 +160,9 @@ void build_segment(std::span<const std::uint8_t> packet, const Super& plan, std:
   std::memcpy(out.data() + plan.headers, packet.data() + plan.headers + offset, len);
   std::uint8_t* ip = out.data();
   std::uint8_t* tcp = ip + plan.ip_header;
-  const std::size_t tcp_length = plan.headers - plan.ip_header + len;
-  std::uint64_t pseudo = kTcp + tcp_length;
-  if (plan.ipv6) {
-    put16(ip + 4, static_cast<std::uint16_t>(tcp_length));
-    pseudo = add_to_sum(pseudo, {ip + 8, 32});
-  } else {
-    put16(ip + 2, static_cast<std::uint16_t>(plan.headers + len));
-    put16(ip + 4, static_cast<std::uint16_t>(get16(packet.data() + 4) + index));
-    ip[10] = ip[11] = 0;
-    put16(ip + 10, static_cast<std::uint16_t>(~fold(add_to_sum(0, {ip, plan.ip_header}))));
-    pseudo = add_to_sum(pseudo, {ip + 12, 8});
-  }
+  if (!plan.ipv6) put16(ip + 4, static_cast<std::uint16_t>(get16(packet.data() + 4) + index));
+  const std::uint64_t pseudo = set_length(ip, plan, out.size());
+  const std::size_t tcp_length = out.size() - plan.ip_header;
   put32(tcp + 4, static_cast<std::uint32_t>(get32(packet.data() + plan.ip_header + 4) + offset));
   // FIN and PSH belong to the last segment, CWR to the first, as a NIC's TSO does it.
   if (offset + len < payload) tcp[13] &= static_cast<std::uint8_t>(~(kFin | kPsh));
@@ -184,13 +198,8 @@ bool tcp_layout(std::span<const std::uint8_t> p, Super& plan) {
 }
 
 bool checksums_ok(std::span<const std::uint8_t> p, const Super& plan) {
-  std::uint64_t pseudo = kTcp + (p.size() - plan.ip_header);
-  if (plan.ipv6) {
-    pseudo = add_to_sum(pseudo, p.subspan(8, 32));
-  } else {
-    if (fold(add_to_sum(0, p.first(20))) != 0xffff) return false;
-    pseudo = add_to_sum(pseudo, p.subspan(12, 8));
-  }
+  if (!plan.ipv6 && fold(add_to_sum(0, p.first(plan.ip_header))) != 0xffff) return false;
+  const std::uint64_t pseudo = pseudo_header_sum(p.data(), plan, p.size() - plan.ip_header);
   return fold(add_to_sum(pseudo, p.subspan(plan.ip_header))) == 0xffff;
 }
 
@@ -238,8 +247,8 @@ void Coalescer::start(std::span<const std::uint8_t> p, const Super& plan) {
   plan_.mss = p.size() - plan.headers;
   segments_ = 1;
   next_seq_ = static_cast<std::uint32_t>(get32(p.data() + plan.ip_header + 4) + plan_.mss);
-  closed_ = (p[plan.ip_header + 13] & ~kPsh) != kAck || plan_.mss == 0 ||
-            (p[plan.ip_header + 13] & kPsh) || !checksums_ok(p, plan);
+  // Only a plain ACK with data and good checksums can have segments joined after it.
+  closed_ = p[plan.ip_header + 13] != kAck || plan_.mss == 0 || !checksums_ok(p, plan);
 }
 
 void Coalescer::add(std::span<const std::uint8_t> packet, Out& out) {
@@ -270,24 +279,13 @@ void Coalescer::flush(Out& out) {
   if (segments_ > 1) {
     std::uint8_t* hdr = pending_.data();
     std::uint8_t* ip = hdr + kVnetHeaderSize;
-    const std::size_t size = pending_.size() - kVnetHeaderSize;
-    const std::size_t tcp_length = size - plan_.ip_header;
     hdr[0] = kNeedsChecksum;
     hdr[1] = plan_.ipv6 ? kGsoTcpV6 : kGsoTcpV4;
     put_host16(hdr + 2, static_cast<std::uint16_t>(plan_.headers));
     put_host16(hdr + 4, static_cast<std::uint16_t>(plan_.mss));
     put_host16(hdr + 6, static_cast<std::uint16_t>(plan_.ip_header));
     put_host16(hdr + 8, 16);
-    std::uint64_t pseudo = kTcp + tcp_length;
-    if (plan_.ipv6) {
-      put16(ip + 4, static_cast<std::uint16_t>(tcp_length));
-      pseudo = add_to_sum(pseudo, {ip + 8, 32});
-    } else {
-      put16(ip + 2, static_cast<std::uint16_t>(size));
-      ip[10] = ip[11] = 0;
-      put16(ip + 10, static_cast<std::uint16_t>(~fold(add_to_sum(0, {ip, 20}))));
-      pseudo = add_to_sum(pseudo, {ip + 12, 8});
-    }
+    const std::uint64_t pseudo = set_length(ip, plan_, pending_.size() - kVnetHeaderSize);
     // Checksum partial: the field holds the pseudo-header sum, the rest is the kernel's.
     put16(ip + plan_.ip_header + 16, fold(pseudo));
   }

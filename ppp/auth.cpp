@@ -12,20 +12,6 @@ namespace {
 
 enum PapCode : std::uint8_t { kPapRequest = 1, kPapAck = 2, kPapNak = 3 };
 enum ChapCode : std::uint8_t { kChallenge = 1, kResponse = 2, kSuccess = 3, kFailure = 4 };
-constexpr char kServerName[] = "openras";
-
-// A control packet's header, checked; nullopt when it is too short or lies about its length.
-struct Header {
-  std::uint8_t code;
-  std::uint8_t id;
-  ByteView data;
-};
-std::optional<Header> parse(ByteView packet) {
-  if (packet.size() < 4) return std::nullopt;
-  std::uint16_t len = get16(packet.data() + 2);
-  if (len < 4 || len > packet.size()) return std::nullopt;
-  return Header{packet[0], packet[1], packet.subspan(4, len - 4u)};
-}
 
 std::array<std::uint8_t, 16> chap_md5(std::uint8_t id, std::string_view secret,
                                       ByteView challenge) {
@@ -123,7 +109,7 @@ void AuthClient::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
     take_eap_state();
     return;
   }
-  auto h = parse(packet);
+  auto h = parse_control_header(packet);
   if (!h) return;
   if (protocol == kProtoPap && method_ == AuthMethod::Pap) on_pap(h->code, h->data);
   if (protocol == kProtoChap &&
@@ -248,15 +234,14 @@ AuthServer::AuthServer(const SessionConfig& config, Negotiated& negotiated, Rand
                        std::deque<OutPacket>& outbox)
     : ctx_{config, negotiated, random, outbox}, eap_(config, negotiated, random, outbox) {}
 
+void AuthServer::take_eap_state() {
+  status_ = eap_.status();
+  deadline_ = eap_.deadline();
+}
+
 void AuthServer::send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id,
                       const Bytes& data) {
   push_packet(ctx_.outbox, protocol, code, id, data);
-}
-
-std::optional<std::string> AuthServer::password_of(const std::string& user) const {
-  auto it = ctx_.config.server_settings.accounts.find(user);
-  if (it == ctx_.config.server_settings.accounts.end()) return std::nullopt;
-  return it->second;
 }
 
 void AuthServer::start(AuthMethod method, TimePoint now) {
@@ -265,7 +250,7 @@ void AuthServer::start(AuthMethod method, TimePoint now) {
   challenges_left_ = ctx_.config.auth_max_requests;
   if (method == AuthMethod::EapMsChapV2) {
     eap_.start(now);
-    deadline_ = eap_.deadline();
+    take_eap_state();
   } else if (method == AuthMethod::Pap) {
     deadline_ = now + ctx_.config.auth_timeout * ctx_.config.auth_max_requests;
   } else {
@@ -276,10 +261,7 @@ void AuthServer::start(AuthMethod method, TimePoint now) {
 }
 
 void AuthServer::send_challenge(TimePoint now) {
-  Bytes data{16};
-  data.insert(data.end(), challenge_.begin(), challenge_.end());
-  data.insert(data.end(), kServerName, kServerName + sizeof(kServerName) - 1);
-  send(kProtoChap, kChallenge, id_, data);
+  send(kProtoChap, kChallenge, id_, challenge_data(challenge_));
   --challenges_left_;
   deadline_ = now + ctx_.config.auth_timeout;
 }
@@ -288,8 +270,7 @@ void AuthServer::on_timer(TimePoint now) {
   if (!deadline_ || now < *deadline_ || status_ != AuthStatus::Running) return;
   if (method_ == AuthMethod::EapMsChapV2) {
     eap_.on_timer(now);
-    status_ = eap_.status();
-    deadline_ = eap_.deadline();
+    take_eap_state();
     return;
   }
   if (method_ != AuthMethod::Pap && challenges_left_ > 0) {
@@ -305,11 +286,10 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
   if (protocol == kProtoEap) {
     if (method_ != AuthMethod::EapMsChapV2) return;
     eap_.receive(packet, now);
-    status_ = eap_.status();
-    deadline_ = eap_.deadline();
+    take_eap_state();
     return;
   }
-  auto h = parse(packet);
+  auto h = parse_control_header(packet);
   if (!h) return;
   if (protocol == kProtoPap && method_ == AuthMethod::Pap && h->code == kPapRequest) {
     ByteView d = h->data;
@@ -318,7 +298,7 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
     std::size_t pw_at = 1u + d[0];
     if (pw_at >= d.size() || d[pw_at] > d.size() - pw_at - 1) return;
     std::string password(reinterpret_cast<const char*>(d.data() + pw_at + 1), d[pw_at]);
-    auto expected = password_of(user);
+    auto expected = ctx_.password_of(user);
     bool ok = expected && *expected == password;
     std::string msg = ok ? "Login ok" : "Login incorrect";
     Bytes reply{static_cast<std::uint8_t>(msg.size())};
@@ -334,7 +314,7 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
   if (d.empty() || d[0] > d.size() - 1) return;
   ByteView value = d.subspan(1, d[0]);
   std::string name(reinterpret_cast<const char*>(d.data() + 1 + d[0]), d.size() - 1 - d[0]);
-  auto password = password_of(name);
+  auto password = ctx_.password_of(name);
   bool ok = false;
   Bytes reply;
   if (method_ == AuthMethod::ChapMd5) {

@@ -73,7 +73,7 @@ class AuthServer {
  private:
   void send_challenge(TimePoint now);
   void send(std::uint16_t protocol, std::uint8_t code, std::uint8_t id, const Bytes& data);
-  std::optional<std::string> password_of(const std::string& user) const;
+  void take_eap_state();
 
   AuthContext ctx_;
   AuthMethod method_ = AuthMethod::None;

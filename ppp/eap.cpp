@@ -12,20 +12,6 @@ enum EapType : std::uint8_t { kIdentity = 1, kNotification = 2, kNak = 3, kMsCha
 // The MS-CHAPv2 packet inside type 26: OpCode, MS-CHAPv2-ID, MS-Length (from the OpCode to
 // the end), then the CHAP data.
 enum OpCode : std::uint8_t { kOpChallenge = 1, kOpResponse = 2, kOpSuccess = 3, kOpFailure = 4 };
-constexpr char kServerName[] = "openras";
-
-struct Packet {
-  std::uint8_t code;
-  std::uint8_t id;
-  ByteView data;  // after the header: type and type-data for Request and Response
-};
-
-std::optional<Packet> parse(ByteView packet) {
-  if (packet.size() < 4) return std::nullopt;
-  std::uint16_t len = get16(packet.data() + 2);
-  if (len < 4 || len > packet.size()) return std::nullopt;
-  return Packet{packet[0], packet[1], packet.subspan(4, len - 4u)};
-}
 
 OutPacket build(std::uint8_t code, std::uint8_t id, std::optional<std::uint8_t> type,
                 const Bytes& data) {
@@ -79,7 +65,7 @@ void EapPeer::respond(std::uint8_t id, std::uint8_t type, const Bytes& data) {
 
 void EapPeer::receive(ByteView raw, TimePoint) {
   if (status_ != AuthStatus::Running) return;
-  auto p = parse(raw);
+  auto p = parse_control_header(raw);  // data: type, type-data
   if (!p) return;
   switch (p->code) {
     case kRequest:
@@ -215,7 +201,7 @@ void EapAuthenticator::finish(bool ok, std::uint8_t id) {
 
 void EapAuthenticator::receive(ByteView raw, TimePoint now) {
   if (status_ != AuthStatus::Running) return;
-  auto p = parse(raw);
+  auto p = parse_control_header(raw);  // data: type, type-data
   if (!p || p->code != kResponse || p->id != id_ || p->data.empty()) return;
   const std::uint8_t type = p->data[0];
   ByteView data = p->data.subspan(1);
@@ -226,11 +212,10 @@ void EapAuthenticator::receive(ByteView raw, TimePoint now) {
   if (step_ == Step::Identity && type == kIdentity) {
     identity_ = text_of(data);
     ctx_.random.fill(challenge_.data(), challenge_.size());
-    Bytes body{16};
-    body.insert(body.end(), challenge_.begin(), challenge_.end());
-    body.insert(body.end(), kServerName, kServerName + sizeof(kServerName) - 1);
     step_ = Step::Challenge;
-    request(kMsChapV2, mschapv2_packet(kOpChallenge, static_cast<std::uint8_t>(id_ + 1), body),
+    request(kMsChapV2,
+            mschapv2_packet(kOpChallenge, static_cast<std::uint8_t>(id_ + 1),
+                            challenge_data(challenge_)),
             now);
     return;
   }
@@ -240,10 +225,7 @@ void EapAuthenticator::receive(ByteView raw, TimePoint now) {
     if (body.empty() || body[0] > body.size() - 1) return;
     ByteView value = body.subspan(1, body[0]);
     std::string name = text_of(body.subspan(1 + body[0]));
-    auto it = ctx_.config.server_settings.accounts.find(name);
-    std::optional<std::string> password;
-    if (it != ctx_.config.server_settings.accounts.end()) password = it->second;
-    auto verdict = mschap::judge_response(challenge_, value, name, password);
+    auto verdict = mschap::judge_response(challenge_, value, name, ctx_.password_of(name));
     master_key_ = verdict.master_key;
     identity_ = name;
     step_ = verdict.ok ? Step::Success : Step::Failure;

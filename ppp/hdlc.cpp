@@ -161,10 +161,8 @@ std::size_t HdlcDecoder::end_frame() {
   } else if (length_ <= fcs_len) {
     ++stats_.runts;
   } else {
-    const std::uint8_t* f = current_.data();
-    bool fcs_ok = fcs_ == FcsSize::Fcs16 ? fcs16_update(kFcs16Init, f, length_) == kFcs16Good
-                                         : fcs32_update(kFcs32Init, f, length_) == kFcs32Good;
-    if (fcs_ok) {
+    const std::uint32_t good_residue = fcs_ == FcsSize::Fcs16 ? kFcs16Good : kFcs32Good;
+    if (fcs_register_of(fcs_, ByteView(current_.data(), length_)) == good_residue) {
       ++stats_.frames;
       good = length_ - fcs_len;
     } else {

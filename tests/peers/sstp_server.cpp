@@ -299,8 +299,7 @@ class Call {
         std::uint8_t packet[manager::offload::kVnetHeaderSize + 2048];
         ssize_t got = ::read(tun_, packet, sizeof packet);
         if (got > 0 && state_ == State::Connected) {
-          std::vector<std::uint8_t> scratch;
-          manager::offload::split({packet, static_cast<std::size_t>(got)}, scratch,
+          manager::offload::split({packet, static_cast<std::size_t>(got)}, tun_segment_,
                                   [&](std::span<const std::uint8_t> p) {
                                     std::uint8_t version = p[0] >> 4;
                                     session.send_packet(
@@ -400,6 +399,7 @@ class Call {
   SSL* ssl_ = nullptr;
   int tun_ = -1;
   manager::offload::Coalescer coalescer_;
+  std::vector<std::uint8_t> tun_segment_;  // a segment of a TUN read, as it is cut
   State state_ = State::WaitRequest;
   PacketReader reader_;
   std::array<std::uint8_t, 32> nonce_{};
