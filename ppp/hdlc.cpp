@@ -162,7 +162,7 @@ std::size_t HdlcDecoder::end_frame() {
     ++stats_.runts;
   } else {
     const std::uint32_t good_residue = fcs_ == FcsSize::Fcs16 ? kFcs16Good : kFcs32Good;
-    if (fcs_register_of(fcs_, ByteView(current_.data(), length_)) == good_residue) {
+    if (frame_fcs_register() == good_residue) {
       ++stats_.frames;
       good = length_ - fcs_len;
     } else {
@@ -174,6 +174,30 @@ std::size_t HdlcDecoder::end_frame() {
   return good;
 }
 
+namespace {
+
+const detail::FoldConstants& fold_constants(FcsSize size) {
+  return size == FcsSize::Fcs16 ? detail::fcs16_fold_constants() : detail::fcs32_fold_constants();
+}
+
+std::uint32_t fcs_init(FcsSize size) {
+  return size == FcsSize::Fcs16 ? kFcs16Init : kFcs32Init;
+}
+
+}  // namespace
+
+std::uint32_t HdlcDecoder::frame_fcs_register() {
+  if (!wide_ || length_ < detail::kFoldMinimum) {
+    return fcs_register_of(fcs_, ByteView(current_.data(), length_));
+  }
+  // Whatever the wide loop has not folded yet (or octets the portable loop wrote) is folded
+  // from the buffer here.
+  if (!fold_started_) detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
+  std::uint8_t folded[16];
+  detail::finish_frame_fold(fold_, current_.data(), length_, folded);
+  return fcs_ == FcsSize::Fcs16 ? fcs16_of_folded(folded) : fcs32_of_folded(folded);
+}
+
 std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
   const auto* flag = static_cast<const std::uint8_t*>(std::memchr(p, kFlag, n));
   const std::size_t run = flag ? static_cast<std::size_t>(flag - p) : n;
@@ -181,8 +205,12 @@ std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
   // Unescaping never lengthens a run, so one that fits leaves the buffer's slack for the
   // wide loop's whole-vector stores.
   if (wide_ && rx_accm_ == 0 && !overrun_ && length_ + run <= max_frame_) {
+    if (!fold_started_) {
+      detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
+      fold_started_ = true;
+    }
     std::uint8_t* out = current_.data() + length_;
-    auto result = detail::unescape_wide(p, run, escaped_, out);
+    auto result = detail::unescape_wide(p, run, escaped_, out, current_.data(), &fold_);
     length_ += static_cast<std::size_t>(result.end - out);
     done = result.consumed;
   }
@@ -194,7 +222,7 @@ void HdlcDecoder::append(const std::uint8_t* p, std::size_t n) {
   if (overrun_) return;
   if (length_ + n > max_frame_) {
     overrun_ = true;
-    length_ = 0;
+    restart_frame();
     return;
   }
   std::memcpy(current_.data() + length_, p, n);

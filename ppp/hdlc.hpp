@@ -52,7 +52,10 @@ class HdlcDecoder {
   // The ACCM the peer sends with: those control octets arriving unescaped were inserted by
   // the line and are dropped (RFC 1662 section 7.1).
   void set_accm(std::uint32_t accm) { rx_accm_ = accm; }
-  void set_fcs(FcsSize fcs) { fcs_ = fcs; }
+  void set_fcs(FcsSize fcs) {
+    fcs_ = fcs;
+    fold_started_ = false;
+  }
 
   // Feed line octets; each complete frame with a good FCS (FCS removed) goes to
   // on_frame(ByteView), valid only during the call: the decoder keeps one buffer for all.
@@ -74,7 +77,13 @@ class HdlcDecoder {
   void append(const std::uint8_t* p, std::size_t n);
   // At a flag: the length of the good frame that ended there, or 0 (counted in stats_).
   std::size_t end_frame();
+  std::uint32_t frame_fcs_register();
+  void restart_frame() {
+    length_ = 0;
+    fold_started_ = false;
+  }
   bool wide_ = detail::wide_framing_available();
+  bool fold_started_ = false;
   bool escaped_ = false;
   bool overrun_ = false;
   std::uint32_t rx_accm_ = 0;
@@ -82,6 +91,7 @@ class HdlcDecoder {
   std::size_t max_frame_;
   Bytes current_;  // max_frame_ + slack octets, of which length_ are the frame so far
   std::size_t length_ = 0;
+  detail::FrameFold fold_{};  // the FCS of current_, folded as the wide loop writes it
   HdlcStats stats_;
 };
 
@@ -93,7 +103,7 @@ void HdlcDecoder::feed(ByteView octets, OnFrame&& on_frame) {
     const std::size_t run = take_run(p, n);
     if (run == n) break;
     if (std::size_t good = end_frame()) on_frame(ByteView(current_.data(), good));
-    length_ = 0;
+    restart_frame();
     p += run + 1;
     n -= run + 1;
   }

@@ -1,5 +1,7 @@
 #include "ppp/hdlc_wide.hpp"
 
+#include <utility>
+
 #include "ppp/fold_kernels.hpp"
 
 namespace openras::ppp::detail {
@@ -16,7 +18,7 @@ constexpr std::uint8_t kFlag = 0x7E;
 constexpr std::uint8_t kEscape = 0x7D;
 
 struct SpecialOctets {
-  __m512i flag, escape, control_limit, mapped_controls;
+  __m512i flag_or_escape, one, two, escape, control_limit, mapped_controls;
   bool controls;
 };
 
@@ -26,21 +28,30 @@ OPENRAS_WIDE_FRAMING SpecialOctets special_octets(std::uint32_t accm) {
   if (accm == 0) return flag_and_escape();
   alignas(64) std::uint8_t mapped[64] = {};
   for (int i = 0; i < 32; ++i) mapped[i] = ((accm >> i) & 1) ? 0xFF : 0;
-  return SpecialOctets{_mm512_set1_epi8(static_cast<char>(kFlag)),
-                       _mm512_set1_epi8(static_cast<char>(kEscape)), _mm512_set1_epi8(0x20),
-                       _mm512_load_si512(mapped), accm != 0};
+  SpecialOctets s = flag_and_escape();
+  s.control_limit = _mm512_set1_epi8(0x20);
+  s.mapped_controls = _mm512_load_si512(mapped);
+  s.controls = true;
+  return s;
 }
 
 OPENRAS_WIDE_FRAMING SpecialOctets flag_and_escape() {
-  return SpecialOctets{_mm512_set1_epi8(static_cast<char>(kFlag)),
-                       _mm512_set1_epi8(static_cast<char>(kEscape)), _mm512_setzero_si512(),
-                       _mm512_setzero_si512(), false};
+  return SpecialOctets{_mm512_set1_epi8(static_cast<char>(kFlag & kEscape)),
+                       _mm512_set1_epi8(1),
+                       _mm512_set1_epi8(2),
+                       _mm512_set1_epi8(static_cast<char>(kEscape)),
+                       _mm512_setzero_si512(),
+                       _mm512_setzero_si512(),
+                       false};
 }
 
 // Bit i set when octet i needs an escape. A control octet is looked up in the map by its
 // low six bits (vpermb), then kept only when it is below 0x20.
 OPENRAS_WIDE_FRAMING inline std::uint64_t special_mask(__m512i v, const SpecialOctets& s) {
-  std::uint64_t m = _mm512_cmpeq_epi8_mask(v, s.flag) | _mm512_cmpeq_epi8_mask(v, s.escape);
+  // Flag and escape with one compare (mask registers are the scarce resource): v ^ 0x7C is 2
+  // or 1 for them, so that less one is below 2, unsigned, for them alone.
+  std::uint64_t m =
+      _mm512_cmplt_epu8_mask(_mm512_sub_epi8(_mm512_xor_si512(v, s.flag_or_escape), s.one), s.two);
   if (s.controls) {
     // The maskz form: GCC 12's plain one trips -Wmaybe-uninitialized.
     __m512i mapped = _mm512_maskz_permutexvar_epi8(~std::uint64_t{0}, v, s.mapped_controls);
@@ -71,7 +82,47 @@ OPENRAS_WIDE_FRAMING inline std::uint8_t* escape_half(__m512i flipped, std::uint
   return out + len + static_cast<std::size_t>(_mm_popcnt_u64(special));
 }
 
-// With Fold, each whole block of input is also folded into one 512-bit FCS accumulator; the
+// The escape octet, then the block's octets from `from` on with the first flipped, at `to`;
+// past the block's end, junk. Moved within the register, not reloaded: a load issued after
+// the stores to the output stalls whenever the two buffers' addresses meet modulo 4096.
+OPENRAS_WIDE_FRAMING inline void escape_at(__m512i v, std::uint64_t from, std::uint8_t* to,
+                                           __m512i iota, __m512i flip_first) {
+  const __m512i moved = _mm512_maskz_permutexvar_epi8(
+      ~std::uint64_t{0}, _mm512_add_epi8(iota, _mm512_set1_epi8(static_cast<char>(from))), v);
+  *to = kEscape;
+  _mm512_storeu_si512(to + 1, _mm512_xor_si512(moved, flip_first));
+}
+
+// A block of `len` octets, `special` marking those to escape, written at out; returns the end.
+OPENRAS_WIDE_FRAMING inline std::uint8_t* escape_block(__m512i v, std::uint64_t special,
+                                                       std::size_t len, __m512i escape,
+                                                       __m512i flip, std::uint8_t* out) {
+  __m512i flipped = _mm512_mask_blend_epi8(special, v, _mm512_xor_si512(v, flip));
+  out = escape_half(flipped, special & 0xFFFFFFFFu, len < 32 ? len : 32, escape, out);
+  if (len > 32) {
+    // The maskz form: GCC 12's plain one trips -Wmaybe-uninitialized.
+    __m512i upper = _mm512_maskz_shuffle_i64x2(0xFF, flipped, flipped, 0xEE);
+    out = escape_half(upper, special >> 32, len - 32, escape, out);
+  }
+  return out;
+}
+
+// The FCS folded in two accumulators, alternate blocks each: one accumulator's chain of
+// multiplications, not their throughput, would set the pace.
+struct FoldPair {
+  __m512i next, last;  // last: the latest block's, next: the one before it
+  __m512i by8, by4;
+
+  OPENRAS_WIDE_FRAMING void add(__m512i v, bool first_two) {
+    next = first_two ? _mm512_xor_si512(next, v) : _mm512_xor_si512(fold_wide(next, by8), v);
+    std::swap(next, last);
+  }
+  OPENRAS_WIDE_FRAMING __m512i total() const {
+    return _mm512_xor_si512(fold_wide(next, by4), last);
+  }
+};
+
+// With Fold, each whole block of input is also folded into the FCS accumulators; the
 // last partial block is left to fold_kernels' finish.
 template <bool Fold>
 OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t n,
@@ -79,22 +130,50 @@ OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
                                               const std::uint8_t* out_limit, FcsInPass* fcs) {
   const SpecialOctets s = special_octets(accm);
   const __m512i flip = _mm512_set1_epi8(0x20);
-  __m512i by4{}, accumulator{};
+  FoldPair fold{};
   if constexpr (Fold) {
-    by4 = broadcast(*fcs->constants, 4);
-    accumulator = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, fcs->state);
+    fold.by8 = broadcast(*fcs->constants, 8);
+    fold.by4 = broadcast(*fcs->constants, 4);
+    fold.next = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, fcs->state);
+    fold.last = _mm512_setzero_si512();
   }
   std::size_t i = 0;
-  // A block of 64 writes at most 128 octets, counting the last store's overhang.
+  // Whole blocks, while there is room for 130 octets of output. Nearly every block has at most
+  // two octets to escape: the block is stored as it is, then again from each such octet on,
+  // one slot further each time, every store overwriting the tail of the one before; when there
+  // is no second octet, its stores land past the block's output, where the next block (or the
+  // caller) writes. vpexpandb is kept for the rest: it costs more than a few stores.
+  const __m512i flip_first = _mm512_maskz_mov_epi8(1, flip);
+  const __m512i iota = _mm512_set_epi64(0x3f3e3d3c3b3a3938, 0x3736353433323130, 0x2f2e2d2c2b2a2928,
+                                        0x2726252423222120, 0x1f1e1d1c1b1a1918, 0x1716151413121110,
+                                        0x0f0e0d0c0b0a0908, 0x0706050403020100);
+  for (; i + 64 <= n && out + 192 <= out_limit; i += 64) {
+    const __m512i v = _mm512_loadu_si512(p + i);
+    if constexpr (Fold) fold.add(v, i < 128);
+    const std::uint64_t special = special_mask(v, s);
+    _mm512_storeu_si512(out, v);
+    if (special == 0) {
+      out += 64;
+      continue;
+    }
+    const std::size_t escapes = static_cast<std::size_t>(_mm_popcnt_u64(special));
+    if (__builtin_expect(escapes > 2, 0)) {
+      out = escape_block(v, special, 64, s.escape, flip, out);
+      continue;
+    }
+    const std::uint64_t first = _tzcnt_u64(special), second = _tzcnt_u64(_blsr_u64(special));
+    escape_at(v, first, out + first, iota, flip_first);
+    escape_at(v, second, out + second + 1, iota, flip_first);
+    out += 64 + escapes;
+  }
+  // The last blocks, with a fast path for blocks with nothing to escape. A block of 64 writes
+  // at most 128 octets, counting the last store's overhang.
   for (; i < n && out + 128 <= out_limit; i += 64) {
     const std::size_t len = n - i < 64 ? n - i : 64;
     const std::uint64_t live = low_bits(len);
     __m512i v = len == 64 ? _mm512_loadu_si512(p + i) : _mm512_maskz_loadu_epi8(live, p + i);
     if constexpr (Fold) {
-      if (len == 64) {
-        accumulator = i == 0 ? _mm512_xor_si512(accumulator, v)
-                             : _mm512_xor_si512(fold_wide(accumulator, by4), v);
-      }
+      if (len == 64) fold.add(v, i < 128);
     }
     const std::uint64_t special = special_mask(v, s) & live;
     if (special == 0) {
@@ -102,33 +181,55 @@ OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
       out += len;
       continue;
     }
-    __m512i flipped = _mm512_mask_blend_epi8(special, v, _mm512_xor_si512(v, flip));
-    out = escape_half(flipped, special & 0xFFFFFFFFu, len < 32 ? len : 32, s.escape, out);
-    if (len > 32) {
-      // The maskz form: GCC 12's plain one trips -Wmaybe-uninitialized.
-      __m512i upper = _mm512_maskz_shuffle_i64x2(0xFF, flipped, flipped, 0xEE);
-      out = escape_half(upper, special >> 32, len - 32, s.escape, out);
-    }
+    out = escape_block(v, special, len, s.escape, flip, out);
   }
   if (i < n) return EscapeResult{i, out};
   if constexpr (Fold) {
     const FoldConstants& k = *fcs->constants;
-    finish(wide_to_lane(accumulator, k), k, p, n & ~std::size_t{63}, n, fcs->folded);
+    finish(wide_to_lane(fold.total(), k), k, p, n & ~std::size_t{63}, n, fcs->folded);
     fcs->done = true;
   }
   return EscapeResult{n, out};
 }
 
+OPENRAS_WIDE_FRAMING FoldPair load_pair(const FrameFold& f) {
+  const __m512i by4 = broadcast(*f.constants, 4), by8 = broadcast(*f.constants, 8);
+  return FoldPair{_mm512_load_si512(f.next), _mm512_load_si512(f.last), by8, by4};
+}
+
+OPENRAS_WIDE_FRAMING void store_pair(const FoldPair& pair, FrameFold& f) {
+  _mm512_store_si512(f.next, pair.next);
+  _mm512_store_si512(f.last, pair.last);
+}
+
 // Sixty-four octets a step: the octet after each escape is flipped, the escapes are dropped
-// by vpcompressb. Two escapes in a row (the second one escaped) go back to the caller.
+// by vpcompressb. Two escapes in a row (the second one escaped) go back to the caller. With
+// Fold, the frame's FCS is folded a block behind what is written, in the same loop, so that
+// the carry-less multiplications run beside the unescaping; a block further back than the
+// last, so that its stores have left for the cache before it is read again.
+template <bool Fold>
 OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::size_t n,
-                                                  bool& escaped, std::uint8_t* out) {
+                                                  bool& escaped, std::uint8_t* out,
+                                                  const std::uint8_t* frame, FrameFold* fold) {
+  constexpr std::size_t kFoldLag = 256;
   const __m512i escape = _mm512_set1_epi8(static_cast<char>(kEscape));
   const __m512i flip = _mm512_set1_epi8(0x20);
+  FoldPair pair{};
+  std::size_t folded = 0;
+  if constexpr (Fold) {
+    pair = load_pair(*fold);
+    folded = fold->folded;
+  }
   // A local copy: through the reference, every store to out would reload it.
   std::uint64_t carried = escaped ? 1 : 0;
   std::size_t i = 0;
   while (i < n) {
+    if constexpr (Fold) {
+      if (static_cast<std::size_t>(out - frame) >= folded + kFoldLag) {
+        pair.add(_mm512_loadu_si512(frame + folded), folded < 128);
+        folded += 64;
+      }
+    }
     const std::size_t len = n - i < 64 ? n - i : 64;
     const std::uint64_t live = low_bits(len);
     __m512i v = len == 64 ? _mm512_loadu_si512(p + i) : _mm512_maskz_loadu_epi8(live, p + i);
@@ -149,7 +250,28 @@ OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
     i += len;
   }
   escaped = carried != 0;
+  if constexpr (Fold) {
+    store_pair(pair, *fold);
+    fold->folded = folded;
+  }
   return UnescapeResult{i, out};
+}
+
+OPENRAS_WIDE_FRAMING void finish_impl(FrameFold& f, const std::uint8_t* frame, std::size_t n,
+                                      std::uint8_t out[16]) {
+  FoldPair pair = load_pair(f);
+  for (; f.folded + 64 <= n; f.folded += 64) {
+    pair.add(_mm512_loadu_si512(frame + f.folded), f.folded < 128);
+  }
+  const FoldConstants& k = *f.constants;
+  finish(wide_to_lane(pair.total(), k), k, frame, f.folded, n, out);
+}
+
+OPENRAS_WIDE_FRAMING void start_impl(FrameFold& f, const FoldConstants& k, std::uint32_t state) {
+  f.constants = &k;
+  f.folded = 0;
+  _mm512_store_si512(f.next, _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, state));
+  _mm512_store_si512(f.last, _mm512_setzero_si512());
 }
 
 bool detect() {
@@ -173,9 +295,19 @@ EscapeResult escape_wide(const std::uint8_t* p, std::size_t n, std::uint32_t acc
   return escape_impl<false>(p, n, accm, out, out_limit, nullptr);
 }
 
-UnescapeResult unescape_wide(const std::uint8_t* p, std::size_t n, bool& escaped,
-                             std::uint8_t* out) {
-  return unescape_impl(p, n, escaped, out);
+UnescapeResult unescape_wide(const std::uint8_t* p, std::size_t n, bool& escaped, std::uint8_t* out,
+                             const std::uint8_t* frame, FrameFold* fold) {
+  if (fold) return unescape_impl<true>(p, n, escaped, out, frame, fold);
+  return unescape_impl<false>(p, n, escaped, out, nullptr, nullptr);
+}
+
+void start_frame_fold(FrameFold& fold, const FoldConstants& k, std::uint32_t state) {
+  start_impl(fold, k, state);
+}
+
+void finish_frame_fold(FrameFold& fold, const std::uint8_t* frame, std::size_t n,
+                       std::uint8_t folded[16]) {
+  finish_impl(fold, frame, n, folded);
 }
 
 #else
@@ -187,9 +319,12 @@ EscapeResult escape_wide(const std::uint8_t*, std::size_t, std::uint32_t, std::u
                          const std::uint8_t*, FcsInPass*) {
   return EscapeResult{0, out};
 }
-UnescapeResult unescape_wide(const std::uint8_t*, std::size_t, bool&, std::uint8_t* out) {
+UnescapeResult unescape_wide(const std::uint8_t*, std::size_t, bool&, std::uint8_t* out,
+                             const std::uint8_t*, FrameFold*) {
   return UnescapeResult{0, out};
 }
+void start_frame_fold(FrameFold&, const FoldConstants&, std::uint32_t) {}
+void finish_frame_fold(FrameFold&, const std::uint8_t*, std::size_t, std::uint8_t*) {}
 
 #endif
 

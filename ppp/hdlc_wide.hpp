@@ -42,9 +42,24 @@ struct UnescapeResult {
   std::uint8_t* end;     // the end of what it wrote
 };
 
+// The FCS of a frame folded as it is unescaped, whole blocks at a time, kept between the runs
+// of one frame: start it at the frame's first octet, pass it to each unescape_wide, and
+// finish it over the whole frame (at least kFoldMinimum octets).
+struct FrameFold {
+  alignas(64) std::uint8_t next[64];
+  alignas(64) std::uint8_t last[64];
+  std::size_t folded;  // octets from the frame's start folded so far, a multiple of 64
+  const FoldConstants* constants;
+};
+void start_frame_fold(FrameFold& fold, const FoldConstants& k, std::uint32_t state);
+// The 16-octet message with the frame's FCS register (see fcs_fold.hpp).
+void finish_frame_fold(FrameFold& fold, const std::uint8_t* frame, std::size_t n,
+                       std::uint8_t folded[16]);
+
 // Unescapes a run without flags, with no control octets to drop (receive ACCM 0), at out
-// (which has n + kWideSlack octets). `escaped` carries a trailing escape between runs.
-UnescapeResult unescape_wide(const std::uint8_t* p, std::size_t n, bool& escaped,
-                             std::uint8_t* out);
+// (which has n + kWideSlack octets). `escaped` carries a trailing escape between runs. With
+// `fold`, folds the FCS of what is written from `frame` (the frame's first octet) on.
+UnescapeResult unescape_wide(const std::uint8_t* p, std::size_t n, bool& escaped, std::uint8_t* out,
+                             const std::uint8_t* frame = nullptr, FrameFold* fold = nullptr);
 
 }  // namespace openras::ppp::detail
