@@ -1,5 +1,6 @@
 #include "ppp/hdlc.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #ifdef __SSE2__
@@ -199,21 +200,23 @@ std::uint32_t HdlcDecoder::frame_fcs_register() {
 }
 
 std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
-  const auto* flag = static_cast<const std::uint8_t*>(std::memchr(p, kFlag, n));
-  const std::size_t run = flag ? static_cast<std::size_t>(flag - p) : n;
   std::size_t done = 0;
-  // Unescaping never lengthens a run, so one that fits leaves the buffer's slack for the
-  // wide loop's whole-vector stores.
-  if (wide_ && rx_accm_ == 0 && !overrun_ && length_ + run <= max_frame_) {
+  if (wide_ && rx_accm_ == 0 && !overrun_) {
     if (!fold_started_) {
       detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
       fold_started_ = true;
     }
+    // Unescaping never lengthens, so no more input than the frame has room for: the rest, if
+    // it comes to that, goes to the portable loop, which counts the overrun.
     std::uint8_t* out = current_.data() + length_;
-    auto result = detail::unescape_wide(p, run, escaped_, out, current_.data(), &fold_);
+    auto result = detail::unescape_wide(p, std::min(n, max_frame_ - length_), escaped_, out,
+                                        current_.data(), &fold_);
     length_ += static_cast<std::size_t>(result.end - out);
     done = result.consumed;
+    if (result.at_flag) return done;
   }
+  const auto* flag = static_cast<const std::uint8_t*>(std::memchr(p + done, kFlag, n - done));
+  const std::size_t run = flag ? static_cast<std::size_t>(flag - p) : n;
   if (done < run) take_run_portable(p + done, run - done);
   return run;
 }

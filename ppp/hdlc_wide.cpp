@@ -82,6 +82,13 @@ OPENRAS_WIDE_FRAMING inline std::uint8_t* escape_half(__m512i flipped, std::uint
   return out + len + static_cast<std::size_t>(_mm_popcnt_u64(special));
 }
 
+// 0, 1, ..., 63: the vpermb indices that leave a register as it is.
+OPENRAS_WIDE_FRAMING inline __m512i octet_indices() {
+  return _mm512_set_epi64(0x3f3e3d3c3b3a3938, 0x3736353433323130, 0x2f2e2d2c2b2a2928,
+                          0x2726252423222120, 0x1f1e1d1c1b1a1918, 0x1716151413121110,
+                          0x0f0e0d0c0b0a0908, 0x0706050403020100);
+}
+
 // The escape octet, then the block's octets from `from` on with the first flipped, at `to`;
 // past the block's end, junk. Moved within the register, not reloaded: a load issued after
 // the stores to the output stalls whenever the two buffers' addresses meet modulo 4096.
@@ -144,9 +151,7 @@ OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
   // is no second octet, its stores land past the block's output, where the next block (or the
   // caller) writes. vpexpandb is kept for the rest: it costs more than a few stores.
   const __m512i flip_first = _mm512_maskz_mov_epi8(1, flip);
-  const __m512i iota = _mm512_set_epi64(0x3f3e3d3c3b3a3938, 0x3736353433323130, 0x2f2e2d2c2b2a2928,
-                                        0x2726252423222120, 0x1f1e1d1c1b1a1918, 0x1716151413121110,
-                                        0x0f0e0d0c0b0a0908, 0x0706050403020100);
+  const __m512i iota = octet_indices();
   for (; i + 64 <= n && out + 192 <= out_limit; i += 64) {
     const __m512i v = _mm512_loadu_si512(p + i);
     if constexpr (Fold) fold.add(v, i < 128);
@@ -202,18 +207,32 @@ OPENRAS_WIDE_FRAMING void store_pair(const FoldPair& pair, FrameFold& f) {
   _mm512_store_si512(f.last, pair.last);
 }
 
-// Sixty-four octets a step: the octet after each escape is flipped, the escapes are dropped
-// by vpcompressb. Two escapes in a row (the second one escaped) go back to the caller. With
-// Fold, the frame's FCS is folded a block behind what is written, in the same loop, so that
-// the carry-less multiplications run beside the unescaping; a block further back than the
-// last, so that its stores have left for the cache before it is read again.
+// The block's octets from after the escape at `at` on, the first flipped, at `to`; past the
+// block's end, junk.
+OPENRAS_WIDE_FRAMING inline void unescape_at(__m512i v, std::uint64_t at, std::uint8_t* to,
+                                             __m512i iota, __m512i flip_first) {
+  const __m512i moved = _mm512_maskz_permutexvar_epi8(
+      ~std::uint64_t{0}, _mm512_add_epi8(iota, _mm512_set1_epi8(static_cast<char>(at + 1))), v);
+  _mm512_storeu_si512(to, _mm512_xor_si512(moved, flip_first));
+}
+
+// Sixty-four octets a step, up to the first flag. A whole block with one or two escapes (none
+// at its end, none carried in) is written by overlapping stores, as the encoder does; any
+// other block has the octet after each escape flipped and the escapes dropped by vpcompressb.
+// Two escapes in a row (the second one escaped) go back to the caller. With Fold, the
+// frame's FCS is folded a few blocks behind what is written, in the same loop, so that the
+// carry-less multiplications run beside the unescaping; that far back, the stores have left
+// for the cache before the octets are read again (sooner, the load waits for them).
 template <bool Fold>
 OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::size_t n,
                                                   bool& escaped, std::uint8_t* out,
                                                   const std::uint8_t* frame, FrameFold* fold) {
   constexpr std::size_t kFoldLag = 256;
-  const __m512i escape = _mm512_set1_epi8(static_cast<char>(kEscape));
+  const SpecialOctets s = flag_and_escape();
+  const __m512i flag = _mm512_set1_epi8(static_cast<char>(kFlag));
   const __m512i flip = _mm512_set1_epi8(0x20);
+  const __m512i flip_first = _mm512_maskz_mov_epi8(1, flip);
+  const __m512i iota = octet_indices();
   FoldPair pair{};
   std::size_t folded = 0;
   if constexpr (Fold) {
@@ -222,6 +241,7 @@ OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
   }
   // A local copy: through the reference, every store to out would reload it.
   std::uint64_t carried = escaped ? 1 : 0;
+  bool at_flag = false;
   std::size_t i = 0;
   while (i < n) {
     if constexpr (Fold) {
@@ -230,31 +250,63 @@ OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
         folded += 64;
       }
     }
-    const std::size_t len = n - i < 64 ? n - i : 64;
+    std::size_t len = n - i < 64 ? n - i : 64;
+    const __m512i v =
+        len == 64 ? _mm512_loadu_si512(p + i) : _mm512_maskz_loadu_epi8(low_bits(len), p + i);
+    std::uint64_t flags;
+    if (len == 64 && carried == 0) {
+      const std::uint64_t special = special_mask(v, s);
+      if (special == 0) {
+        _mm512_storeu_si512(out, v);
+        out += 64;
+        i += 64;
+        continue;
+      }
+      flags = _mm512_cmpeq_epi8_mask(v, flag);
+      const std::size_t count = static_cast<std::size_t>(_mm_popcnt_u64(special));
+      if (flags == 0 && count <= 2 && (special >> 63) == 0 && (special & (special << 1)) == 0) {
+        _mm512_storeu_si512(out, v);
+        const std::uint64_t first = _tzcnt_u64(special), second = _tzcnt_u64(_blsr_u64(special));
+        unescape_at(v, first, out + first, iota, flip_first);
+        unescape_at(v, second, out + second - 1, iota, flip_first);
+        out += 64 - count;
+        i += 64;
+        continue;
+      }
+    } else {
+      flags = _mm512_cmpeq_epi8_mask(v, flag) & low_bits(len);
+    }
+    if (flags) {
+      len = _tzcnt_u64(flags);
+      at_flag = true;
+      if (len == 0) break;
+    }
     const std::uint64_t live = low_bits(len);
-    __m512i v = len == 64 ? _mm512_loadu_si512(p + i) : _mm512_maskz_loadu_epi8(live, p + i);
-    const std::uint64_t escapes = _mm512_cmpeq_epi8_mask(v, escape) & live & ~carried;
+    const std::uint64_t escapes = _mm512_cmpeq_epi8_mask(v, s.escape) & live & ~carried;
     if ((escapes | carried) == 0) {
       _mm512_storeu_si512(out, v);
       out += len;
-      i += len;
-      continue;
+    } else {
+      if (escapes & (escapes << 1)) {
+        at_flag = false;
+        break;
+      }
+      const std::uint64_t flipped = (escapes << 1) | carried;
+      const __m512i w = _mm512_mask_blend_epi8(flipped, v, _mm512_xor_si512(v, flip));
+      const std::uint64_t keep = live & ~escapes;
+      _mm512_storeu_si512(out, _mm512_maskz_compress_epi8(keep, w));
+      out += _mm_popcnt_u64(keep);
+      carried = (escapes >> (len - 1)) & 1;
     }
-    if (escapes & (escapes << 1)) break;
-    const std::uint64_t flipped = (escapes << 1) | carried;
-    v = _mm512_mask_blend_epi8(flipped, v, _mm512_xor_si512(v, flip));
-    const std::uint64_t keep = live & ~escapes;
-    _mm512_storeu_si512(out, _mm512_maskz_compress_epi8(keep, v));
-    out += _mm_popcnt_u64(keep);
-    carried = (escapes >> (len - 1)) & 1;
     i += len;
+    if (at_flag) break;
   }
   escaped = carried != 0;
   if constexpr (Fold) {
     store_pair(pair, *fold);
     fold->folded = folded;
   }
-  return UnescapeResult{i, out};
+  return UnescapeResult{i, out, at_flag};
 }
 
 OPENRAS_WIDE_FRAMING void finish_impl(FrameFold& f, const std::uint8_t* frame, std::size_t n,
@@ -321,7 +373,7 @@ EscapeResult escape_wide(const std::uint8_t*, std::size_t, std::uint32_t, std::u
 }
 UnescapeResult unescape_wide(const std::uint8_t*, std::size_t, bool&, std::uint8_t* out,
                              const std::uint8_t*, FrameFold*) {
-  return UnescapeResult{0, out};
+  return UnescapeResult{0, out, false};
 }
 void start_frame_fold(FrameFold&, const FoldConstants&, std::uint32_t) {}
 void finish_frame_fold(FrameFold&, const std::uint8_t*, std::size_t, std::uint8_t*) {}

@@ -14,7 +14,7 @@ namespace openras::ppp::detail {
 bool wide_framing_available();
 
 // Room past the last octet written that the wide loops may scribble on (whole-vector stores).
-constexpr std::size_t kWideSlack = 64;
+constexpr std::size_t kWideSlack = 128;
 
 struct EscapeResult {
   std::size_t consumed;  // input octets handled; less than n when the room ran short
@@ -38,8 +38,9 @@ EscapeResult escape_wide(const std::uint8_t* p, std::size_t n, std::uint32_t acc
                          FcsInPass* fcs = nullptr);
 
 struct UnescapeResult {
-  std::size_t consumed;  // input octets handled; less than n only for an escaped escape
+  std::size_t consumed;  // input octets handled: up to a flag, the end, or an escaped escape
   std::uint8_t* end;     // the end of what it wrote
+  bool at_flag;          // p[consumed] is a flag
 };
 
 // The FCS of a frame folded as it is unescaped, whole blocks at a time, kept between the runs
@@ -56,7 +57,7 @@ void start_frame_fold(FrameFold& fold, const FoldConstants& k, std::uint32_t sta
 void finish_frame_fold(FrameFold& fold, const std::uint8_t* frame, std::size_t n,
                        std::uint8_t folded[16]);
 
-// Unescapes a run without flags, with no control octets to drop (receive ACCM 0), at out
+// Unescapes up to the first flag, with no control octets to drop (receive ACCM 0), at out
 // (which has n + kWideSlack octets). `escaped` carries a trailing escape between runs. With
 // `fold`, folds the FCS of what is written from `frame` (the frame's first octet) on.
 UnescapeResult unescape_wide(const std::uint8_t* p, std::size_t n, bool& escaped, std::uint8_t* out,

@@ -262,6 +262,37 @@ TEST(Hdlc, WideLoopsHandleEveryPlacementOfFewEscapes) {
   EXPECT_EQ(decoder.stats().fcs_errors, 0u);
 }
 
+// An escape right before a flag aborts the frame, wherever the two fall: inside a block, across
+// blocks, across the runs of two feeds. The wide decoder finds flags in its own loop.
+TEST(Hdlc, EscapeBeforeFlagAbortsAtEveryPosition) {
+  for (bool wide_loops : {true, false}) {
+    for (std::size_t at = 60; at < 200; ++at) {
+      Bytes line{0x7E};
+      for (std::size_t k = 0; k < at; ++k) line.push_back(static_cast<std::uint8_t>(0x30 + k % 40));
+      line.push_back(0x7D);
+      line.push_back(0x7E);
+      HdlcEncoder enc;
+      enc.encode(Bytes(100, 0x42), line);  // a good frame after it still comes through
+      for (std::size_t cut : {std::size_t{0}, at + 1, at + 2}) {
+        HdlcDecoder d(4096);
+        d.use_wide_loops(wide_loops);
+        std::vector<Bytes> frames;
+        auto take = [&](ByteView f) { frames.emplace_back(f.begin(), f.end()); };
+        if (cut == 0) {
+          d.feed(line, take);
+        } else {
+          d.feed(ByteView(line).first(cut), take);
+          d.feed(ByteView(line).subspan(cut), take);
+        }
+        EXPECT_EQ(d.stats().aborts, 1u) << "escape at " << at << ", cut at " << cut;
+        EXPECT_EQ(d.stats().fcs_errors, 0u);
+        ASSERT_EQ(frames.size(), 1u);
+        EXPECT_EQ(frames[0], Bytes(100, 0x42));
+      }
+    }
+  }
+}
+
 TEST(Hdlc, WideLoopsDecodeExactlyAsThePortableOnes) {
   if (!detail::wide_framing_available()) GTEST_SKIP() << "this CPU has no AVX-512 VBMI2";
   std::mt19937 rng(22);
