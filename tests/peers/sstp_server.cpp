@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -105,6 +106,9 @@ int open_tun(std::uint32_t local, std::uint32_t peer, std::string& name) {
     return -1;
   }
   name = ifr.ifr_name;
+  // Non-blocking: a wake-up reads every packet queued (the sink's ACKs come in bursts), and
+  // they leave in one TLS record.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   unsigned index = if_nametoindex(name.c_str());
   if (manager::netlink::set_link_up(index, 1500) != 0 ||
       manager::netlink::add_peer_address(index, local, peer) != 0) {
@@ -149,11 +153,12 @@ class Call {
   }
 
  private:
-  bool read_some(ppp::Bytes& out) {
-    std::uint8_t buf[8192];
-    int n = SSL_read(ssl_, buf, sizeof buf);
+  // A whole record at most (16384 octets), into a buffer of the call's own: valid until the
+  // next read.
+  bool read_some(ppp::ByteView& out) {
+    int n = SSL_read(ssl_, read_buffer_.get(), static_cast<int>(kReadBuffer));
     if (n <= 0) return false;
-    out.assign(buf, buf + n);
+    out = ppp::ByteView(read_buffer_.get(), static_cast<std::size_t>(n));
     return true;
   }
 
@@ -165,14 +170,14 @@ class Call {
   }
 
   void drain() {
-    ppp::Bytes ignored;
+    ppp::ByteView ignored;
     while (read_some(ignored)) {
     }
   }
 
   bool http_exchange() {
     link::HttpHead head;
-    ppp::Bytes in;
+    ppp::ByteView in;
     while (head.status() == link::HttpHead::Status::NeedMore) {
       if (!read_some(in)) return false;
       head.feed(in);
@@ -297,8 +302,10 @@ class Call {
       }
       if (n > 0 && tun_ >= 0 && (fds[1].revents & POLLIN)) {
         std::uint8_t packet[manager::offload::kVnetHeaderSize + 2048];
-        ssize_t got = ::read(tun_, packet, sizeof packet);
-        if (got > 0 && state_ == State::Connected) {
+        for (int more = 0; more < 64; ++more) {
+          ssize_t got = ::read(tun_, packet, sizeof packet);
+          if (got <= 0) break;
+          if (state_ != State::Connected) continue;
           manager::offload::split({packet, static_cast<std::size_t>(got)}, tun_segment_,
                                   [&](std::span<const std::uint8_t> p) {
                                     std::uint8_t version = p[0] >> 4;
@@ -311,7 +318,7 @@ class Call {
   }
 
   bool pull() {
-    ppp::Bytes in;
+    ppp::ByteView in;
     if (!read_some(in)) {
       say(id_, "client closed");
       return false;
@@ -399,6 +406,9 @@ class Call {
   SSL* ssl_ = nullptr;
   int tun_ = -1;
   manager::offload::Coalescer coalescer_;
+  static constexpr std::size_t kReadBuffer = 16384;
+  std::unique_ptr<std::uint8_t[]> read_buffer_ =
+      std::make_unique_for_overwrite<std::uint8_t[]>(kReadBuffer);
   std::vector<std::uint8_t> tun_segment_;  // a segment of a TUN read, as it is cut
   State state_ = State::WaitRequest;
   PacketReader reader_;
