@@ -64,8 +64,15 @@ void Client::feed(ByteView bytes, TimePoint now) {
   } else {
     reader_.feed(bytes);
   }
-  Bytes raw;
+  ByteView raw;
   while (!finished() && reader_.next(raw)) {
+    auto frame = data_payload(raw);
+    if (frame && ppp_may_run()) {
+      // Most of the stream: the frame copied once, from the reader's buffer.
+      arm_hello(now);
+      frames_in_.emplace_back(frame->begin(), frame->end());
+      continue;
+    }
     auto packet = decode_packet(raw);
     if (!packet) {
       ++malformed_;
@@ -77,8 +84,6 @@ void Client::feed(ByteView bytes, TimePoint now) {
     if (packet->control) {
       if (observer_) observer_(false, packet->message);
       handle_control(packet->message, now);
-    } else if (ppp_may_run()) {
-      frames_in_.push_back(std::move(packet->data));
     } else {
       ++malformed_;  // data before the Ack: dropped
     }

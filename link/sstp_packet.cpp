@@ -95,14 +95,17 @@ std::optional<Packet> decode_packet(ByteView bytes) {
 
 void PacketReader::feed(ByteView bytes) {
   if (broken_) return;
-  if (start_ > 0 && start_ == buffer_.size()) {
+  if (start_ == buffer_.size()) {
     buffer_.clear();
+    start_ = 0;
+  } else if (start_ > 65536) {  // keep the buffer from growing with a long-lived stream
+    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(start_));
     start_ = 0;
   }
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-bool PacketReader::next(Bytes& packet) {
+bool PacketReader::next(ByteView& packet) {
   if (broken_) return false;
   std::size_t avail = buffer_.size() - start_;
   if (avail < kHeaderSize) return false;
@@ -113,13 +116,17 @@ bool PacketReader::next(Bytes& packet) {
     return false;
   }
   if (avail < len) return false;
-  packet.assign(p, p + len);
+  packet = ByteView(p, len);
   start_ += len;
-  if (start_ > 65536) {  // keep the buffer from growing with a long-lived stream
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(start_));
-    start_ = 0;
-  }
   return true;
+}
+
+std::optional<ByteView> data_payload(ByteView packet) {
+  if (packet.size() < kHeaderSize || packet[0] != kVersion || (packet[1] & 0x01) ||
+      length_field(&packet[2]) != packet.size()) {
+    return std::nullopt;
+  }
+  return packet.subspan(kHeaderSize);
 }
 
 Attribute encapsulated_protocol_attribute(std::uint16_t protocol) {

@@ -87,14 +87,17 @@ Bytes encode_control(const ControlMessage& message);
 
 // Parses one whole packet (exactly `bytes`); nullopt when it is malformed.
 std::optional<Packet> decode_packet(ByteView bytes);
+// A well-formed data packet's payload (the PPP frame), in place; nullopt for anything else.
+std::optional<ByteView> data_payload(ByteView packet);
 
 // Cuts a byte stream into packets. A header that cannot start a packet (wrong version, a
 // length below the header) poisons the stream: nothing after it can be framed.
 class PacketReader {
  public:
   void feed(ByteView bytes);
-  // The next whole packet's bytes; false when none is complete yet.
-  bool next(Bytes& packet);
+  // The next whole packet's bytes, valid until the next feed(); false when none is complete
+  // yet.
+  bool next(ByteView& packet);
   bool broken() const { return broken_; }
   std::size_t buffered() const { return buffer_.size() - start_; }
 

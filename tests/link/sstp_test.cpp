@@ -79,15 +79,18 @@ TEST(SstpPacket, ReaderCutsAStreamAtAnyBoundary) {
     PacketReader r;
     r.feed({stream.data(), cut});
     r.feed({stream.data() + cut, stream.size() - cut});
-    Bytes a, b, c;
+    ByteView a, b, c;
     ASSERT_TRUE(r.next(a)) << cut;
     ASSERT_TRUE(r.next(b)) << cut;
     EXPECT_FALSE(r.next(c));
-    EXPECT_EQ(b, second);
+    EXPECT_EQ(Bytes(a.begin(), a.end()), encode_data(hex("FF 03 C0 21 01 01 00 04")));
+    EXPECT_EQ(Bytes(b.begin(), b.end()), second);
+    EXPECT_EQ(data_payload(a)->size(), 8u);
+    EXPECT_FALSE(data_payload(b));
   }
   PacketReader broken;
   broken.feed(hex("16 03 01 00 10"));  // a TLS record where an SSTP packet belongs
-  Bytes out;
+  ByteView out;
   EXPECT_FALSE(broken.next(out));
   EXPECT_TRUE(broken.broken());
 }

@@ -228,17 +228,17 @@ class Call {
     std::optional<TimePoint> close_by;
     while (true) {
       // Input first: whole packets from the stream.
-      ppp::Bytes raw;
+      ppp::ByteView raw;
       while (reader_.next(raw)) {
+        if (auto frame = data_payload(raw)) {
+          if (state_ != State::WaitRequest) session.feed(*frame, now());
+          continue;
+        }
         auto packet = decode_packet(raw);
         if (!packet) {
           say(id_, "malformed packet");
           send_control(kCallAbort, {status_info_attribute(0, kStatusInvalidFrameReceived)});
           return;
-        }
-        if (!packet->control) {
-          if (state_ != State::WaitRequest) session.feed(packet->data, now());
-          continue;
         }
         if (!on_control(packet->message, raw, session)) return;
       }
@@ -333,7 +333,7 @@ class Call {
   }
 
   // False: the call is over.
-  bool on_control(const ControlMessage& m, const ppp::Bytes& raw, ppp::Session& session) {
+  bool on_control(const ControlMessage& m, ppp::ByteView raw, ppp::Session& session) {
     switch (m.type) {
       case kCallConnectRequest: {
         if (state_ != State::WaitRequest) return true;
