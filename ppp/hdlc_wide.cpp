@@ -18,7 +18,7 @@ constexpr std::uint8_t kFlag = 0x7E;
 constexpr std::uint8_t kEscape = 0x7D;
 
 struct SpecialOctets {
-  __m512i flag_or_escape, one, two, escape, control_limit, mapped_controls;
+  __m512i two, escape, control_limit, mapped_controls;
   bool controls;
 };
 
@@ -36,22 +36,17 @@ OPENRAS_WIDE_FRAMING SpecialOctets special_octets(std::uint32_t accm) {
 }
 
 OPENRAS_WIDE_FRAMING SpecialOctets flag_and_escape() {
-  return SpecialOctets{_mm512_set1_epi8(static_cast<char>(kFlag & kEscape)),
-                       _mm512_set1_epi8(1),
-                       _mm512_set1_epi8(2),
-                       _mm512_set1_epi8(static_cast<char>(kEscape)),
-                       _mm512_setzero_si512(),
-                       _mm512_setzero_si512(),
-                       false};
+  static_assert(kFlag == kEscape + 1);
+  return SpecialOctets{_mm512_set1_epi8(2), _mm512_set1_epi8(static_cast<char>(kEscape)),
+                       _mm512_setzero_si512(), _mm512_setzero_si512(), false};
 }
 
 // Bit i set when octet i needs an escape. A control octet is looked up in the map by its
 // low six bits (vpermb), then kept only when it is below 0x20.
 OPENRAS_WIDE_FRAMING inline std::uint64_t special_mask(__m512i v, const SpecialOctets& s) {
-  // Flag and escape with one compare (mask registers are the scarce resource): v ^ 0x7C is 2
-  // or 1 for them, so that less one is below 2, unsigned, for them alone.
-  std::uint64_t m =
-      _mm512_cmplt_epu8_mask(_mm512_sub_epi8(_mm512_xor_si512(v, s.flag_or_escape), s.one), s.two);
+  // Flag and escape with one compare (mask registers are the scarce resource): v - 0x7D,
+  // unsigned, is below 2 for them alone.
+  std::uint64_t m = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, s.escape), s.two);
   if (s.controls) {
     // The maskz form: GCC 12's plain one trips -Wmaybe-uninitialized.
     __m512i mapped = _mm512_maskz_permutexvar_epi8(~std::uint64_t{0}, v, s.mapped_controls);
@@ -82,22 +77,29 @@ OPENRAS_WIDE_FRAMING inline std::uint8_t* escape_half(__m512i flipped, std::uint
   return out + len + static_cast<std::size_t>(_mm_popcnt_u64(special));
 }
 
-// 0, 1, ..., 63: the vpermb indices that leave a register as it is.
-OPENRAS_WIDE_FRAMING inline __m512i octet_indices() {
-  return _mm512_set_epi64(0x3f3e3d3c3b3a3938, 0x3736353433323130, 0x2f2e2d2c2b2a2928,
-                          0x2726252423222120, 0x1f1e1d1c1b1a1918, 0x1716151413121110,
-                          0x0f0e0d0c0b0a0908, 0x0706050403020100);
+// 0, 1, ..., 191: loading 64 of them at k gives the vpermb indices that move a register's
+// octets down by k (mod 64), from memory rather than by a broadcast and an add: the vector
+// units, not the loads, are what these loops run short of.
+struct ShiftIndices {
+  alignas(64) std::uint8_t at[192];
+  constexpr ShiftIndices() : at{} {
+    for (int i = 0; i < 192; ++i) at[i] = static_cast<std::uint8_t>(i);
+  }
+};
+inline constexpr ShiftIndices kShiftIndices{};
+
+OPENRAS_WIDE_FRAMING inline __m512i moved_down(__m512i v, std::uint64_t by) {
+  return _mm512_maskz_permutexvar_epi8(~std::uint64_t{0}, _mm512_loadu_si512(kShiftIndices.at + by),
+                                       v);
 }
 
 // The escape octet, then the block's octets from `from` on with the first flipped, at `to`;
 // past the block's end, junk. Moved within the register, not reloaded: a load issued after
 // the stores to the output stalls whenever the two buffers' addresses meet modulo 4096.
 OPENRAS_WIDE_FRAMING inline void escape_at(__m512i v, std::uint64_t from, std::uint8_t* to,
-                                           __m512i iota, __m512i flip_first) {
-  const __m512i moved = _mm512_maskz_permutexvar_epi8(
-      ~std::uint64_t{0}, _mm512_add_epi8(iota, _mm512_set1_epi8(static_cast<char>(from))), v);
+                                           __m512i flip_first) {
   *to = kEscape;
-  _mm512_storeu_si512(to + 1, _mm512_xor_si512(moved, flip_first));
+  _mm512_storeu_si512(to + 1, _mm512_xor_si512(moved_down(v, from), flip_first));
 }
 
 // A block of `len` octets, `special` marking those to escape, written at out; returns the end.
@@ -121,7 +123,10 @@ struct FoldPair {
   __m512i by8, by4;
 
   OPENRAS_WIDE_FRAMING void add(__m512i v, bool first_two) {
-    next = first_two ? _mm512_xor_si512(next, v) : _mm512_xor_si512(fold_wide(next, by8), v);
+    next = first_two
+               ? _mm512_xor_si512(next, v)
+               : _mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128(next, by8, 0x00),
+                                           _mm512_clmulepi64_epi128(next, by8, 0x11), v, 0x96);
     std::swap(next, last);
   }
   OPENRAS_WIDE_FRAMING __m512i total() const {
@@ -151,7 +156,6 @@ OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
   // is no second octet, its stores land past the block's output, where the next block (or the
   // caller) writes. vpexpandb is kept for the rest: it costs more than a few stores.
   const __m512i flip_first = _mm512_maskz_mov_epi8(1, flip);
-  const __m512i iota = octet_indices();
   for (; i + 64 <= n && out + 192 <= out_limit; i += 64) {
     const __m512i v = _mm512_loadu_si512(p + i);
     if constexpr (Fold) fold.add(v, i < 128);
@@ -167,8 +171,8 @@ OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
       continue;
     }
     const std::uint64_t first = _tzcnt_u64(special), second = _tzcnt_u64(_blsr_u64(special));
-    escape_at(v, first, out + first, iota, flip_first);
-    escape_at(v, second, out + second + 1, iota, flip_first);
+    escape_at(v, first, out + first, flip_first);
+    escape_at(v, second, out + second + 1, flip_first);
     out += 64 + escapes;
   }
   // The last blocks, with a fast path for blocks with nothing to escape. A block of 64 writes
@@ -210,10 +214,8 @@ OPENRAS_WIDE_FRAMING void store_pair(const FoldPair& pair, FrameFold& f) {
 // The block's octets from after the escape at `at` on, the first flipped, at `to`; past the
 // block's end, junk.
 OPENRAS_WIDE_FRAMING inline void unescape_at(__m512i v, std::uint64_t at, std::uint8_t* to,
-                                             __m512i iota, __m512i flip_first) {
-  const __m512i moved = _mm512_maskz_permutexvar_epi8(
-      ~std::uint64_t{0}, _mm512_add_epi8(iota, _mm512_set1_epi8(static_cast<char>(at + 1))), v);
-  _mm512_storeu_si512(to, _mm512_xor_si512(moved, flip_first));
+                                             __m512i flip_first) {
+  _mm512_storeu_si512(to, _mm512_xor_si512(moved_down(v, at + 1), flip_first));
 }
 
 // Sixty-four octets a step, up to the first flag. A whole block with one or two escapes (none
@@ -232,7 +234,6 @@ OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
   const __m512i flag = _mm512_set1_epi8(static_cast<char>(kFlag));
   const __m512i flip = _mm512_set1_epi8(0x20);
   const __m512i flip_first = _mm512_maskz_mov_epi8(1, flip);
-  const __m512i iota = octet_indices();
   FoldPair pair{};
   std::size_t folded = 0;
   if constexpr (Fold) {
@@ -267,8 +268,8 @@ OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
       if (flags == 0 && count <= 2 && (special >> 63) == 0 && (special & (special << 1)) == 0) {
         _mm512_storeu_si512(out, v);
         const std::uint64_t first = _tzcnt_u64(special), second = _tzcnt_u64(_blsr_u64(special));
-        unescape_at(v, first, out + first, iota, flip_first);
-        unescape_at(v, second, out + second - 1, iota, flip_first);
+        unescape_at(v, first, out + first, flip_first);
+        unescape_at(v, second, out + second - 1, flip_first);
         out += 64 - count;
         i += 64;
         continue;
