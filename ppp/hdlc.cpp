@@ -70,6 +70,19 @@ std::uint32_t fcs_register_of(FcsSize size, ByteView frame) {
                                 : fcs32_update(kFcs32Init, frame.data(), frame.size());
 }
 
+const detail::FoldConstants& fold_constants(FcsSize size) {
+  return size == FcsSize::Fcs16 ? detail::fcs16_fold_constants() : detail::fcs32_fold_constants();
+}
+
+std::uint32_t fcs_init(FcsSize size) {
+  return size == FcsSize::Fcs16 ? kFcs16Init : kFcs32Init;
+}
+
+// The register a folded 16-octet message leaves (the wide loops' FCS, finished).
+std::uint32_t register_of_folded(FcsSize size, const std::uint8_t folded[16]) {
+  return size == FcsSize::Fcs16 ? fcs16_of_folded(folded) : fcs32_of_folded(folded);
+}
+
 }  // namespace
 
 void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
@@ -85,11 +98,7 @@ void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
 void HdlcEncoder::encode_wide(ByteView frame, Bytes& out) const {
   // Sized for an escape every eighth octet; a frame with more grows once for its worst case.
   constexpr std::size_t kEnds = 2 + 2 * 4 + 128;
-  const bool fcs16 = fcs_ == FcsSize::Fcs16;
-  detail::FcsInPass fcs{fcs16 ? &detail::fcs16_fold_constants() : &detail::fcs32_fold_constants(),
-                        fcs16 ? kFcs16Init : kFcs32Init,
-                        {},
-                        false};
+  detail::FcsInPass fcs{&fold_constants(fcs_), fcs_init(fcs_), {}, false};
   const std::uint8_t* p = frame.data();
   std::size_t n = frame.size();
   std::size_t at = out.size();
@@ -104,12 +113,8 @@ void HdlcEncoder::encode_wide(ByteView frame, Bytes& out) const {
     if (n == 0) break;
     out.resize(at + 2 * n + kEnds);
   }
-  std::uint32_t fcs_register;
-  if (fcs.done) {
-    fcs_register = fcs16 ? fcs16_of_folded(fcs.folded) : fcs32_of_folded(fcs.folded);
-  } else {
-    fcs_register = fcs_register_of(fcs_, frame);
-  }
+  const std::uint32_t fcs_register =
+      fcs.done ? register_of_folded(fcs_, fcs.folded) : fcs_register_of(fcs_, frame);
   std::uint8_t trailer[4];
   const std::size_t trailer_len = fcs_trailer(fcs_, fcs_register, trailer);
   if (out.size() < at + 2 * trailer_len + 1) out.resize(at + 2 * trailer_len + 1);
@@ -175,37 +180,28 @@ std::size_t HdlcDecoder::end_frame() {
   return good;
 }
 
-namespace {
-
-const detail::FoldConstants& fold_constants(FcsSize size) {
-  return size == FcsSize::Fcs16 ? detail::fcs16_fold_constants() : detail::fcs32_fold_constants();
-}
-
-std::uint32_t fcs_init(FcsSize size) {
-  return size == FcsSize::Fcs16 ? kFcs16Init : kFcs32Init;
-}
-
-}  // namespace
-
 std::uint32_t HdlcDecoder::frame_fcs_register() {
   if (!wide_ || length_ < detail::kFoldMinimum) {
     return fcs_register_of(fcs_, ByteView(current_.data(), length_));
   }
   // Whatever the wide loop has not folded yet (or octets the portable loop wrote) is folded
   // from the buffer here.
-  if (!fold_started_) detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
+  start_fold_once();
   std::uint8_t folded[16];
   detail::finish_frame_fold(fold_, current_.data(), length_, folded);
-  return fcs_ == FcsSize::Fcs16 ? fcs16_of_folded(folded) : fcs32_of_folded(folded);
+  return register_of_folded(fcs_, folded);
+}
+
+void HdlcDecoder::start_fold_once() {
+  if (fold_started_) return;
+  detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
+  fold_started_ = true;
 }
 
 std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
   std::size_t done = 0;
   if (wide_ && rx_accm_ == 0 && !overrun_) {
-    if (!fold_started_) {
-      detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
-      fold_started_ = true;
-    }
+    start_fold_once();
     // Unescaping never lengthens, so no more input than the frame has room for: the rest, if
     // it comes to that, goes to the portable loop, which counts the overrun.
     std::uint8_t* out = current_.data() + length_;

@@ -78,6 +78,8 @@ class HdlcDecoder {
   // At a flag: the length of the good frame that ended there, or 0 (counted in stats_).
   std::size_t end_frame();
   std::uint32_t frame_fcs_register();
+  // The fold of current_ from its first octet, begun where the frame has none yet.
+  void start_fold_once();
   void restart_frame() {
     length_ = 0;
     fold_started_ = false;

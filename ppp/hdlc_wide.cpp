@@ -132,6 +132,11 @@ struct FoldPair {
   OPENRAS_WIDE_FRAMING __m512i total() const {
     return _mm512_xor_si512(fold_wide(next, by4), last);
   }
+  // Before the frame's first block: the FCS register goes in with it.
+  OPENRAS_WIDE_FRAMING static FoldPair starting(const FoldConstants& k, std::uint32_t state) {
+    return FoldPair{_mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, state), _mm512_setzero_si512(),
+                    broadcast(k, 8), broadcast(k, 4)};
+  }
 };
 
 // With Fold, each whole block of input is also folded into the FCS accumulators; the
@@ -143,12 +148,7 @@ OPENRAS_WIDE_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
   const SpecialOctets s = special_octets(accm);
   const __m512i flip = _mm512_set1_epi8(0x20);
   FoldPair fold{};
-  if constexpr (Fold) {
-    fold.by8 = broadcast(*fcs->constants, 8);
-    fold.by4 = broadcast(*fcs->constants, 4);
-    fold.next = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, fcs->state);
-    fold.last = _mm512_setzero_si512();
-  }
+  if constexpr (Fold) fold = FoldPair::starting(*fcs->constants, fcs->state);
   std::size_t i = 0;
   // Whole blocks, while there is room for 130 octets of output. Nearly every block has at most
   // two octets to escape: the block is stored as it is, then again from each such octet on,
@@ -323,8 +323,7 @@ OPENRAS_WIDE_FRAMING void finish_impl(FrameFold& f, const std::uint8_t* frame, s
 OPENRAS_WIDE_FRAMING void start_impl(FrameFold& f, const FoldConstants& k, std::uint32_t state) {
   f.constants = &k;
   f.folded = 0;
-  _mm512_store_si512(f.next, _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, state));
-  _mm512_store_si512(f.last, _mm512_setzero_si512());
+  store_pair(FoldPair::starting(k, state), f);
 }
 
 bool detect() {
