@@ -86,6 +86,25 @@ OPENRAS_WIDE_INLINE __m128i wide_to_lane(__m512i a, const FoldConstants& k) {
   return _mm512_maskz_extracti32x4_epi32(0xF, moved, 0);
 }
 
+#define OPENRAS_AVX2_FOLD_TARGET __attribute__((target("pclmul,sse4.1,avx2,vpclmulqdq")))
+#define OPENRAS_AVX2_FOLD_INLINE OPENRAS_AVX2_FOLD_TARGET inline __attribute__((always_inline))
+
+// The 256-bit forms: two lanes a register.
+OPENRAS_AVX2_FOLD_INLINE __m256i fold_pair(__m256i a, __m256i k) {
+  return _mm256_xor_si256(_mm256_clmulepi64_epi128(a, k, 0x00),
+                          _mm256_clmulepi64_epi128(a, k, 0x11));
+}
+
+OPENRAS_AVX2_FOLD_INLINE __m256i broadcast_pair(const FoldConstants& k, int m) {
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(k.wide[m]));
+}
+
+// Lane 0 folded forward onto lane 1.
+OPENRAS_AVX2_FOLD_INLINE __m128i pair_to_lane(__m256i a, const FoldConstants& k) {
+  return _mm_xor_si128(fold_lane(_mm256_castsi256_si128(a), constant(k.by[1])),
+                       _mm256_extracti128_si256(a, 1));
+}
+
 }  // namespace openras::ppp::detail
 
 #endif

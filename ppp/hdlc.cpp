@@ -86,7 +86,7 @@ std::uint32_t register_of_folded(FcsSize size, const std::uint8_t folded[16]) {
 }  // namespace
 
 void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
-  if (wide_) {
+  if (wide_ != detail::WideLoops::None) {
     encode_wide(frame, out);
   } else {
     std::uint8_t trailer[4];
@@ -106,7 +106,7 @@ void HdlcEncoder::encode_wide(ByteView frame, Bytes& out) const {
   out[at++] = kFlag;
   for (detail::FcsInPass* in_pass = &fcs;; in_pass = nullptr) {
     auto result =
-        detail::escape_wide(p, n, accm_, out.data() + at, out.data() + out.size(), in_pass);
+        detail::escape_wide(wide_, p, n, accm_, out.data() + at, out.data() + out.size(), in_pass);
     at = static_cast<std::size_t>(result.end - out.data());
     p += result.consumed;
     n -= result.consumed;
@@ -181,31 +181,31 @@ std::size_t HdlcDecoder::end_frame() {
 }
 
 std::uint32_t HdlcDecoder::frame_fcs_register() {
-  if (!wide_ || length_ < detail::kFoldMinimum) {
+  if (wide_ == detail::WideLoops::None || length_ < detail::kFoldMinimum) {
     return fcs_register_of(fcs_, ByteView(current_.data(), length_));
   }
   // Whatever the wide loop has not folded yet (or octets the portable loop wrote) is folded
   // from the buffer here.
   start_fold_once();
   std::uint8_t folded[16];
-  detail::finish_frame_fold(fold_, current_.data(), length_, folded);
+  detail::finish_frame_fold(wide_, fold_, current_.data(), length_, folded);
   return register_of_folded(fcs_, folded);
 }
 
 void HdlcDecoder::start_fold_once() {
   if (fold_started_) return;
-  detail::start_frame_fold(fold_, fold_constants(fcs_), fcs_init(fcs_));
+  detail::start_frame_fold(wide_, fold_, fold_constants(fcs_), fcs_init(fcs_));
   fold_started_ = true;
 }
 
 std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
   std::size_t done = 0;
-  if (wide_ && rx_accm_ == 0 && !overrun_) {
+  if (wide_ != detail::WideLoops::None && rx_accm_ == 0 && !overrun_) {
     start_fold_once();
     // Unescaping never lengthens, so no more input than the frame has room for: the rest, if
     // it comes to that, goes to the portable loop, which counts the overrun.
     std::uint8_t* out = current_.data() + length_;
-    auto result = detail::unescape_wide(p, std::min(n, max_frame_ - length_), escaped_, out,
+    auto result = detail::unescape_wide(wide_, p, std::min(n, max_frame_ - length_), escaped_, out,
                                         current_.data(), &fold_);
     length_ += static_cast<std::size_t>(result.end - out);
     done = result.consumed;

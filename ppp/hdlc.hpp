@@ -33,13 +33,17 @@ class HdlcEncoder {
   // Appends one whole frame (flag, escaped frame + FCS, flag) to `out`.
   void encode(ByteView frame, Bytes& out) const;
   // Off: the portable loops even where the CPU has the wide ones (tests compare the two).
-  void use_wide_loops(bool on) { wide_ = on && detail::wide_framing_available(); }
+  void use_wide_loops(bool on) {
+    use_loops(on ? detail::best_wide_loops() : detail::WideLoops::None);
+  }
+  // A given set of wide loops (or the best the CPU has, where it lacks that one).
+  void use_loops(detail::WideLoops loops) { wide_ = detail::wide_loops_up_to(loops); }
 
  private:
   void build_table();
   void encode_portable(ByteView frame, ByteView trailer, Bytes& out) const;
   void encode_wide(ByteView frame, Bytes& out) const;
-  bool wide_ = detail::wide_framing_available();
+  detail::WideLoops wide_ = detail::best_wide_loops();
   std::uint32_t accm_ = 0xffffffff;
   FcsSize fcs_ = FcsSize::Fcs16;
   bool escape_[256] = {};
@@ -68,7 +72,10 @@ class HdlcDecoder {
   const HdlcStats& stats() const { return stats_; }
   // The octets since the last flag (a modem's "NO CARRIER" lands here after the last frame).
   ByteView partial() const { return ByteView(current_.data(), length_); }
-  void use_wide_loops(bool on) { wide_ = on && detail::wide_framing_available(); }
+  void use_wide_loops(bool on) {
+    use_loops(on ? detail::best_wide_loops() : detail::WideLoops::None);
+  }
+  void use_loops(detail::WideLoops loops) { wide_ = detail::wide_loops_up_to(loops); }
 
  private:
   // Takes line octets up to the next flag; returns how many (n when there is no flag).
@@ -84,7 +91,7 @@ class HdlcDecoder {
     length_ = 0;
     fold_started_ = false;
   }
-  bool wide_ = detail::wide_framing_available();
+  detail::WideLoops wide_ = detail::best_wide_loops();
   bool fold_started_ = false;
   bool escaped_ = false;
   bool overrun_ = false;
