@@ -57,13 +57,12 @@ OPENRAS_AVX2_FRAMING inline __m256i splat(std::uint8_t c) {
 }
 
 struct SpecialOctets {
-  __m256i flag, escape, control_max, map_low, map_high;
+  __m256i control_max, map_low, map_high;
   bool controls;
 };
 
 OPENRAS_AVX2_FRAMING SpecialOctets special_octets(std::uint32_t accm) {
-  SpecialOctets s{splat(kFlag),           splat(kEscape),         splat(0x1F),
-                  _mm256_setzero_si256(), _mm256_setzero_si256(), accm != 0};
+  SpecialOctets s{splat(0x1F), _mm256_setzero_si256(), _mm256_setzero_si256(), accm != 0};
   if (s.controls) {
     alignas(32) std::uint8_t low[32], high[32];
     for (int i = 0; i < 32; ++i) {
@@ -78,9 +77,16 @@ OPENRAS_AVX2_FRAMING SpecialOctets special_octets(std::uint32_t accm) {
 
 // 0xFF in each octet that needs an escape. A control octet is looked up by its low four bits
 // in the half of the map its fifth bit picks, then kept only when it is at most 0x1F.
+// 0xFF in each flag and escape, in two operations rather than three: v + 3 is 0x80 or 0x81,
+// the two smallest signed octets, for those two alone.
+OPENRAS_AVX2_FRAMING inline __m256i flags_and_escapes(__m256i v) {
+  static_assert(kFlag == kEscape + 1 && kEscape + 3 == 0x80);
+  return _mm256_cmpgt_epi8(splat(0x82), _mm256_add_epi8(v, splat(3)));
+}
+
 template <bool Controls>
 OPENRAS_AVX2_FRAMING inline __m256i special_octets_of(__m256i v, const SpecialOctets& s) {
-  __m256i m = _mm256_or_si256(_mm256_cmpeq_epi8(v, s.flag), _mm256_cmpeq_epi8(v, s.escape));
+  __m256i m = flags_and_escapes(v);
   if constexpr (Controls) {
     const __m256i control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, s.control_max), v);
     // Shifted left by 3, each octet's fifth bit is its top bit, which blendv reads.
@@ -122,6 +128,32 @@ OPENRAS_AVX2_FRAMING inline __m256i load(const std::uint8_t* p) {
 
 OPENRAS_AVX2_FRAMING inline void store(std::uint8_t* out, __m256i v) {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
+}
+
+// Loaded at 32 - j: 0xFF in the octets from j on (from_here), in octet j alone (here_only).
+struct PositionMasks {
+  alignas(64) std::uint8_t from_here[64];
+  alignas(64) std::uint8_t here_only[64];
+  constexpr PositionMasks() : from_here{}, here_only{} {
+    for (int i = 32; i < 64; ++i) from_here[i] = 0xFF;
+    here_only[32] = 0xFF;
+  }
+};
+inline constexpr PositionMasks kPositions{};
+
+OPENRAS_AVX2_FRAMING inline __m256i from_octet(std::size_t j) {
+  return load(kPositions.from_here + 32 - j);
+}
+OPENRAS_AVX2_FRAMING inline __m256i at_octet(std::size_t j) {
+  return load(kPositions.here_only + 32 - j);
+}
+
+// Octet k + 1 at k (zero at the top), and octet k - 1 at k (zero at the bottom).
+OPENRAS_AVX2_FRAMING inline __m256i moved_down_one(__m256i v) {
+  return _mm256_alignr_epi8(_mm256_permute2x128_si256(v, v, 0x81), v, 1);
+}
+OPENRAS_AVX2_FRAMING inline __m256i moved_up_one(__m256i v) {
+  return _mm256_alignr_epi8(v, _mm256_permute2x128_si256(v, v, 0x08), 15);
 }
 
 // One quarter (the low half of `source`; its upper half all escapes) with an escape before
@@ -193,6 +225,17 @@ OPENRAS_AVX2_FRAMING inline std::uint8_t* escape_step(__m256i v, const SpecialOc
   if (bits == 0) {
     store(out, v);
     return out + 32;
+  }
+  if ((bits & (bits - 1)) == 0) {
+    // One octet to escape, at j, the usual case: the block flipped there, moved up one octet
+    // from j + 1 on, the escape at j; the block's last octet lands at 32 by a store one
+    // octet up, which the second store then overwrites but for that octet.
+    const std::size_t j = static_cast<std::size_t>(__builtin_ctz(bits));
+    const __m256i w = _mm256_xor_si256(v, _mm256_and_si256(special, splat(0x20)));
+    const __m256i moved = _mm256_blendv_epi8(w, moved_up_one(w), from_octet(j + 1));
+    store(out + 1, w);
+    store(out, _mm256_blendv_epi8(moved, splat(kEscape), at_octet(j)));
+    return out + 33;
   }
   return escape_block(v, special, bits, 32, out);
 }
@@ -282,10 +325,19 @@ OPENRAS_AVX2_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
       for (; i + 32 <= n; i += 32) {
         if constexpr (Fold) fold_behind(pair, folded, frame, out);
         const __m256i v = load(p + i);
-        if (bits_of(_mm256_or_si256(_mm256_cmpeq_epi8(v, flag), _mm256_cmpeq_epi8(v, escape))))
-          break;
-        store(out, v);
-        out += 32;
+        const std::uint32_t special = bits_of(flags_and_escapes(v));
+        if (special == 0) {
+          store(out, v);
+          out += 32;
+          continue;
+        }
+        // One escape, at j, not the block's last octet, the usual case: the block with octet
+        // j + 1 flipped, moved down one octet from j on.
+        const std::size_t j = static_cast<std::size_t>(__builtin_ctz(special));
+        if ((special & (special - 1)) != 0 || j == 31 || p[i + j] != kEscape) break;
+        const __m256i w = _mm256_xor_si256(v, _mm256_and_si256(at_octet(j + 1), flip));
+        store(out, _mm256_blendv_epi8(w, moved_down_one(w), from_octet(j)));
+        out += 31;
       }
     }
     if (i == n) break;
