@@ -80,7 +80,11 @@ int bench_framing(int, char**) {
       "framing: %zu-octet packets, HDLC frame + unframe (FCS-16, ACCM 0), best of %d rounds "
       "of %d\n",
       kPacket, kRounds, kPackets);
-  std::printf("  hdlc    %8.1f MB/s\n", framing_rate / 1e6);
+  const auto loops = detail::best_wide_loops();
+  std::printf("  hdlc    %8.1f MB/s   (%s loops)\n", framing_rate / 1e6,
+              loops == detail::WideLoops::Avx512 ? "AVX-512"
+              : loops == detail::WideLoops::Avx2 ? "AVX2"
+                                                 : "portable");
   std::printf("  memcpy  %8.1f MB/s   (two copies of the same buffers)\n", copy_rate / 1e6);
   std::printf("  ratio   %8.3fx        (goal >= 0.25x)\n", framing_rate / copy_rate);
   return 0;

@@ -199,6 +199,7 @@ void HdlcDecoder::start_fold_once() {
 }
 
 std::size_t HdlcDecoder::take_run(const std::uint8_t* p, std::size_t n) {
+  if (p[0] == kFlag) return 0;  // the flag that opens nearly every frame
   std::size_t done = 0;
   if (wide_ != detail::WideLoops::None && rx_accm_ == 0 && !overrun_) {
     start_fold_once();
