@@ -415,22 +415,6 @@ OPENRAS_AVX2_FRAMING void finish_fold(FrameFold& f, const std::uint8_t* frame, s
   finish(pair_to_lane(pair.total(), k), k, frame, f.folded, n, folded);
 }
 
-#else
-
-bool runs_here() {
-  return false;
-}
-EscapeResult escape(const std::uint8_t*, std::size_t, std::uint32_t, std::uint8_t* out,
-                    const std::uint8_t*, FcsInPass*) {
-  return EscapeResult{0, out};
-}
-UnescapeResult unescape(const std::uint8_t*, std::size_t, bool&, std::uint8_t* out,
-                        const std::uint8_t*, FrameFold*) {
-  return UnescapeResult{0, out, false};
-}
-void start_fold(FrameFold&, const FoldConstants&, std::uint32_t) {}
-void finish_fold(FrameFold&, const std::uint8_t*, std::size_t, std::uint8_t*) {}
-
 #endif
 
 }  // namespace openras::ppp::detail::avx2

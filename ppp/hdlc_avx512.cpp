@@ -357,22 +357,6 @@ void finish_fold(FrameFold& fold, const std::uint8_t* frame, std::size_t n,
   finish_impl(fold, frame, n, folded);
 }
 
-#else
-
-bool runs_here() {
-  return false;
-}
-EscapeResult escape(const std::uint8_t*, std::size_t, std::uint32_t, std::uint8_t* out,
-                    const std::uint8_t*, FcsInPass*) {
-  return EscapeResult{0, out};
-}
-UnescapeResult unescape(const std::uint8_t*, std::size_t, bool&, std::uint8_t* out,
-                        const std::uint8_t*, FrameFold*) {
-  return UnescapeResult{0, out, false};
-}
-void start_fold(FrameFold&, const FoldConstants&, std::uint32_t) {}
-void finish_fold(FrameFold&, const std::uint8_t*, std::size_t, std::uint8_t*) {}
-
 #endif
 
 }  // namespace openras::ppp::detail::avx512

@@ -4,6 +4,8 @@
 
 namespace openras::ppp::detail {
 
+#if defined(__x86_64__)
+
 WideLoops best_wide_loops() {
   static const WideLoops best = avx512::runs_here() ? WideLoops::Avx512
                                 : avx2::runs_here() ? WideLoops::Avx2
@@ -42,5 +44,24 @@ void finish_frame_fold(WideLoops loops, FrameFold& fold, const std::uint8_t* fra
     avx2::finish_fold(fold, frame, n, folded);
   }
 }
+
+#else
+
+// No wide loops: callers never get past best_wide_loops().
+WideLoops best_wide_loops() {
+  return WideLoops::None;
+}
+EscapeResult escape_wide(WideLoops, const std::uint8_t*, std::size_t, std::uint32_t,
+                         std::uint8_t* out, const std::uint8_t*, FcsInPass*) {
+  return EscapeResult{0, out};
+}
+UnescapeResult unescape_wide(WideLoops, const std::uint8_t*, std::size_t, bool&, std::uint8_t* out,
+                             const std::uint8_t*, FrameFold*) {
+  return UnescapeResult{0, out, false};
+}
+void start_frame_fold(WideLoops, FrameFold&, const FoldConstants&, std::uint32_t) {}
+void finish_frame_fold(WideLoops, FrameFold&, const std::uint8_t*, std::size_t, std::uint8_t*) {}
+
+#endif
 
 }  // namespace openras::ppp::detail
