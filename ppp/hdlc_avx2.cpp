@@ -56,14 +56,14 @@ OPENRAS_AVX2_FRAMING inline __m256i splat(std::uint8_t c) {
   return _mm256_set1_epi8(static_cast<char>(c));
 }
 
+// The receive map's halves, for the Controls loops (a map of 0 takes the others).
 struct SpecialOctets {
   __m256i control_max, map_low, map_high;
-  bool controls;
 };
 
 OPENRAS_AVX2_FRAMING SpecialOctets special_octets(std::uint32_t accm) {
-  SpecialOctets s{splat(0x1F), _mm256_setzero_si256(), _mm256_setzero_si256(), accm != 0};
-  if (s.controls) {
+  SpecialOctets s{splat(0x1F), _mm256_setzero_si256(), _mm256_setzero_si256()};
+  if (accm != 0) {
     alignas(32) std::uint8_t low[32], high[32];
     for (int i = 0; i < 32; ++i) {
       low[i] = ((accm >> (i % 16)) & 1) ? 0xFF : 0;
@@ -75,8 +75,6 @@ OPENRAS_AVX2_FRAMING SpecialOctets special_octets(std::uint32_t accm) {
   return s;
 }
 
-// 0xFF in each octet that needs an escape. A control octet is looked up by its low four bits
-// in the half of the map its fifth bit picks, then kept only when it is at most 0x1F.
 // 0xFF in each flag and escape, in two operations rather than three: v + 3 is 0x80 or 0x81,
 // the two smallest signed octets, for those two alone.
 OPENRAS_AVX2_FRAMING inline __m256i flags_and_escapes(__m256i v) {
@@ -84,6 +82,8 @@ OPENRAS_AVX2_FRAMING inline __m256i flags_and_escapes(__m256i v) {
   return _mm256_cmpgt_epi8(splat(0x82), _mm256_add_epi8(v, splat(3)));
 }
 
+// 0xFF in each octet that needs an escape. A control octet is looked up by its low four bits
+// in the half of the map its fifth bit picks, then kept only when it is at most 0x1F.
 template <bool Controls>
 OPENRAS_AVX2_FRAMING inline __m256i special_octets_of(__m256i v, const SpecialOctets& s) {
   __m256i m = flags_and_escapes(v);

@@ -310,22 +310,6 @@ OPENRAS_WIDE_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
   return UnescapeResult{i, out, at_flag};
 }
 
-OPENRAS_WIDE_FRAMING void finish_impl(FrameFold& f, const std::uint8_t* frame, std::size_t n,
-                                      std::uint8_t out[16]) {
-  FoldPair pair = load_pair(f);
-  for (; f.folded + 64 <= n; f.folded += 64) {
-    pair.add(_mm512_loadu_si512(frame + f.folded), f.folded < 128);
-  }
-  const FoldConstants& k = *f.constants;
-  finish(wide_to_lane(pair.total(), k), k, frame, f.folded, n, out);
-}
-
-OPENRAS_WIDE_FRAMING void start_impl(FrameFold& f, const FoldConstants& k, std::uint32_t state) {
-  f.constants = &k;
-  f.folded = 0;
-  store_pair(FoldPair::starting(k, state), f);
-}
-
 }  // namespace
 
 bool runs_here() {
@@ -348,13 +332,20 @@ UnescapeResult unescape(const std::uint8_t* p, std::size_t n, bool& escaped, std
   return unescape_impl<false>(p, n, escaped, out, nullptr, nullptr);
 }
 
-void start_fold(FrameFold& fold, const FoldConstants& k, std::uint32_t state) {
-  start_impl(fold, k, state);
+OPENRAS_WIDE_FRAMING void finish_fold(FrameFold& f, const std::uint8_t* frame, std::size_t n,
+                                      std::uint8_t out[16]) {
+  FoldPair pair = load_pair(f);
+  for (; f.folded + 64 <= n; f.folded += 64) {
+    pair.add(_mm512_loadu_si512(frame + f.folded), f.folded < 128);
+  }
+  const FoldConstants& k = *f.constants;
+  finish(wide_to_lane(pair.total(), k), k, frame, f.folded, n, out);
 }
 
-void finish_fold(FrameFold& fold, const std::uint8_t* frame, std::size_t n,
-                 std::uint8_t folded[16]) {
-  finish_impl(fold, frame, n, folded);
+OPENRAS_WIDE_FRAMING void start_fold(FrameFold& f, const FoldConstants& k, std::uint32_t state) {
+  f.constants = &k;
+  f.folded = 0;
+  store_pair(FoldPair::starting(k, state), f);
 }
 
 #endif
