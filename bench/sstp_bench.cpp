@@ -70,7 +70,15 @@ int bench_sstp(int argc, char** argv) {
   std::printf(
       "sstp: RasDial -> RASCS_Connected against openras-sstp-server (MS-CHAPv2), "
       "median of 5\n");
-  const bool dial = !(argc > 1 && std::string(argv[1]) == "--throughput-only");
+  // --throughput-only skips the dial table; --calls N measures N calls at once instead of 1 and 8
+  // (for profiling one case).
+  bool dial = true;
+  std::vector<int> call_counts = {1, 8};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--throughput-only") dial = false;
+    if (arg == "--calls" && i + 1 < argc) call_counts = {std::atoi(argv[++i])};
+  }
   if (dial &&
       !b.dial_table(kRoundTrips, t::NetnsPair::kServerAddress, "127.0.0.1:10443",
                     std::string(t::NetnsPair::kServerAddress) + ":443", true,
@@ -94,7 +102,7 @@ int bench_sstp(int argc, char** argv) {
               megabytes, rounds, aes / 1e6);
   std::printf("  %8s %14s %14s %12s %12s\n", "calls", "through SSTP", "TLS copies", "vs TLS",
               "vs AES-GCM");
-  for (int n : {1, 8}) {
+  for (int n : call_counts) {
     std::string pbk = b.dir + "/bulk-" + std::to_string(n) + ".pbk";
     {
       std::ofstream out(pbk);

@@ -35,6 +35,8 @@ class Carrier {
   // PPP has been opened on a Ready carrier: octets the carrier held back belong to it now.
   virtual void ppp_started(TimePoint now) { (void)now; }
   virtual void feed_line(std::span<const std::uint8_t> octets, TimePoint now) = 0;
+  // Appends octets for the port to `out` (a datagram port: one datagram, into an empty `out`);
+  // false when there was nothing to append.
   virtual bool poll_line(std::vector<std::uint8_t>& out) = 0;
   virtual void on_timer(TimePoint now) = 0;
   virtual std::optional<TimePoint> next_deadline() const = 0;

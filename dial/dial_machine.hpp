@@ -115,6 +115,7 @@ class DialMachine {
     (void)octets;
     (void)now;
   }
+  // Appends octets for the port (see Carrier::poll_line).
   virtual bool poll_line(std::vector<std::uint8_t>& out) {
     (void)out;
     return false;

@@ -75,8 +75,12 @@ void HdlcCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now)
 }
 
 bool HdlcCarrier::poll_line(std::vector<std::uint8_t>& out) {
-  out.clear();
-  if (modem_ && modem_->status() != ModemStatus::Connected) return modem_->poll_transmit(out);
+  if (modem_ && modem_->status() != ModemStatus::Connected) {
+    std::vector<std::uint8_t> command;
+    if (!modem_->poll_transmit(command)) return false;
+    out.insert(out.end(), command.begin(), command.end());
+    return true;
+  }
   bool any = false;
   while (link_->poll_line(out)) any = true;
   return any;

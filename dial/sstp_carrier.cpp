@@ -83,12 +83,12 @@ void SstpCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now)
 }
 
 bool SstpCarrier::poll_line(std::vector<std::uint8_t>& out) {
-  out.clear();
-  // What the client queued (control messages) first, then PPP's frames in one buffer.
+  const std::size_t before = out.size();
+  // What the client queued (control messages) first, then PPP's frames after them.
   ppp::Bytes packet;
   while (client_.poll_transmit(packet)) out.insert(out.end(), packet.begin(), packet.end());
   while (session_->poll_transmit(frame_)) client_.append_frame(frame_, out);
-  return !out.empty();
+  return out.size() > before;
 }
 
 Carrier::Status SstpCarrier::status() const {

@@ -18,6 +18,9 @@
 namespace openras::manager {
 namespace {
 
+// Past a burst's worth, a stream's write buffer is let go once written.
+constexpr std::size_t kKeptWriteCapacity = 256 * 1024;
+
 HookInfo hook_info(const Connection& c) {
   HookInfo info;
   info.ifname = c.ifname;
@@ -122,17 +125,17 @@ void ConnectionManager::write_port(Connection& c) {
     }
     return;
   }
-  if (c.port_writing || c.port_out.empty() || !c.port) return;
+  if (c.port_writing || c.port_pending.empty() || !c.port) return;
   c.port_writing = true;
-  // A stream takes what is queued as one write: one TLS record and one syscall for a burst.
-  auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(c.port_out.front()));
-  c.port_out.pop_front();
-  while (!c.port_out.empty() && bytes->size() < 65536) {
-    bytes->insert(bytes->end(), c.port_out.front().begin(), c.port_out.front().end());
-    c.port_out.pop_front();
-  }
+  // A stream takes all that is pending as one write: one syscall for a burst.
+  if (!c.port_sending) c.port_sending = std::make_shared<std::vector<std::uint8_t>>();
+  auto bytes = c.port_sending;
+  bytes->swap(c.port_pending);
+  c.port_pending.clear();
   c.port->async_write(asio::buffer(*bytes), [this, handle = c.handle, keep = c.port, bytes](
                                                 const std::error_code& ec, std::size_t) {
+    // A backlog that once piled up need not stay allocated.
+    if (bytes->capacity() > kKeptWriteCapacity) *bytes = {};
     Connection* c = find(handle);
     if (!c || keep != c->port) return;
     c->port_writing = false;
@@ -150,6 +153,8 @@ void ConnectionManager::close_port(Connection& c) {
   c.port->close();
   c.port.reset();
   c.port_out.clear();
+  c.port_pending.clear();
+  c.port_sending.reset();  // a cancelled write may still hold it
   c.port_writing = false;
 }
 
@@ -254,9 +259,14 @@ void ConnectionManager::write_tun(Connection& c) {
 
 void ConnectionManager::flush_output(Connection& c) {
   std::vector<std::uint8_t> buf;
-  while (c.machine->poll_line(buf)) {
-    if (c.port) c.port_out.push_back(std::move(buf));
-    buf = {};
+  if (c.port && !c.port->concurrent_writes()) {
+    while (c.machine->poll_line(c.port_pending)) {
+    }
+  } else {
+    while (c.machine->poll_line(buf)) {
+      if (c.port) c.port_out.push_back(std::move(buf));
+      buf = {};
+    }
   }
   write_port(c);
   // Received TCP segments of one flow go to the TUN as one super-packet where they can.
