@@ -148,16 +148,23 @@ void PppDial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
   pump(now);
 }
 
+std::uint32_t PppDial::lost_carrier_error(std::uint32_t carrier_error) const {
+  // PPP's own reason came first: a server that sends an MS-CHAP Failure and hangs up in the
+  // same breath has refused the credentials, whatever the call's end says.
+  if (std::uint32_t own = session_.closing_error()) return own;
+  // A server that ends the call while it holds our credentials has refused them: l2tpns
+  // sends CDN on a RADIUS reject, with no PAP or CHAP failure first.
+  if (carrier_error == ERROR_REMOTE_DISCONNECTION && session_.phase() == ppp::Phase::Authenticate) {
+    return ERROR_AUTHENTICATION_FAILURE;
+  }
+  return carrier_error;
+}
+
 void PppDial::check_carrier(TimePoint now) {
   auto status = carrier_->status();
   if (phase_ == Phase::Dialing && status == Carrier::Status::Ready) device_connected(now);
   if (status == Carrier::Status::Failed && phase_ != Phase::Done && !hanging_up_) {
-    std::uint32_t error = carrier_->error();
-    // A server that ends the call while it holds our credentials has refused them: l2tpns
-    // sends CDN on a RADIUS reject, with no PAP or CHAP failure first.
-    if (error == ERROR_REMOTE_DISCONNECTION && session_.phase() == ppp::Phase::Authenticate) {
-      error = ERROR_AUTHENTICATION_FAILURE;
-    }
+    std::uint32_t error = lost_carrier_error(carrier_->error());
     if (session_.phase() != ppp::Phase::Dead) session_.lower_down(now);
     fail(error, now);
   }
@@ -285,7 +292,7 @@ void PppDial::line_closed(TimePoint now) {
   port_open_ = false;
   session_.lower_down(now);
   session_finished_ = true;
-  if (!hanging_up_) fail(carrier_->line_lost_error(), now);
+  if (!hanging_up_) fail(lost_carrier_error(carrier_->line_lost_error()), now);
   released_ = true;
   pump_session(now);
 }

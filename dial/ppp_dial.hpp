@@ -49,6 +49,7 @@ class PppDial final : public DialMachine {
   void pump(TimePoint now);
   void pump_session(TimePoint now);
   void check_carrier(TimePoint now);
+  std::uint32_t lost_carrier_error(std::uint32_t carrier_error) const;
   void device_connected(TimePoint now);
 
   std::unique_ptr<ppp::Random> random_;

@@ -8,17 +8,18 @@
 #include "link/sstp_binding.hpp"
 #include "manager/line_port.hpp"
 #include "manager/log.hpp"
+#include "manager/tls_stream.hpp"
 #include "raserror.h"
 
 namespace openras::manager {
 namespace {
 
 using asio::ip::tcp;
-using TlsStream = asio::ssl::stream<tcp::socket>;
 
 class TlsPort final : public LinePort {
  public:
-  TlsPort(asio::io_context& io, asio::ssl::context& context) : stream_(io, context) {}
+  TlsPort(asio::io_context& io, asio::ssl::context& context)
+      : stream_(io, context.native_handle()) {}
   ~TlsPort() override { close(); }
 
   TlsStream& stream() { return stream_; }
@@ -26,16 +27,9 @@ class TlsPort final : public LinePort {
     stream_.async_read_some(buffer, std::move(handler));
   }
   void async_write(asio::const_buffer buffer, Handler handler) override {
-    asio::async_write(stream_, buffer, std::move(handler));
+    stream_.async_write(buffer, std::move(handler));
   }
-  void close() override {
-    auto& socket = stream_.lowest_layer();
-    if (!socket.is_open()) return;
-    std::error_code ignored;
-    socket.cancel(ignored);
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
-  }
+  void close() override { stream_.close(); }
 
  private:
   TlsStream stream_;
@@ -106,7 +100,7 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       finish(timed_out_ ? ERROR_VPN_TIMEOUT : ERROR_DNSNAME_NOT_RESOLVABLE);
       return;
     }
-    asio::async_connect(port_->stream().lowest_layer(), results,
+    asio::async_connect(port_->stream().socket(), results,
                         [self = shared_from_this()](const std::error_code& ec,
                                                     const tcp::endpoint&) { self->connected(ec); });
   }
@@ -120,13 +114,13 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
     // SSTP control messages and PPP negotiation are small writes answered by the peer: Nagle
     // would hold each behind the last one's delayed ack (40 ms a round trip, seen in the bench).
     std::error_code ignored;
-    port_->stream().lowest_layer().set_option(tcp::no_delay(true), ignored);
+    port_->stream().socket().set_option(tcp::no_delay(true), ignored);
     if (proxy_.empty()) {
       handshake();
       return;
     }
     proxy_request_ = link::http_connect_request(request_.device, request_.remote_port);
-    asio::async_write(port_->stream().next_layer(), asio::buffer(proxy_request_),
+    asio::async_write(port_->stream().socket(), asio::buffer(proxy_request_),
                       [self = shared_from_this()](const std::error_code& ec, std::size_t) {
                         if (self->cancelled_) return;
                         if (ec) {
@@ -138,7 +132,7 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
   }
 
   void read_proxy_reply() {
-    port_->stream().next_layer().async_read_some(
+    port_->stream().socket().async_read_some(
         asio::buffer(proxy_buffer_),
         [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
           if (self->cancelled_) return;
@@ -182,9 +176,9 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       log_line("port",
                "WARNING: certificate of %s NOT verified (OpenRasInsecureSkipCertificateCheck)",
                host.c_str());
-      port_->stream().set_verify_mode(asio::ssl::verify_none);
+      SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
     } else {
-      port_->stream().set_verify_mode(asio::ssl::verify_peer);
+      SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
       X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
       if (ec) {
         X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
@@ -193,7 +187,6 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       }
     }
     port_->stream().async_handshake(
-        asio::ssl::stream_base::client,
         [self = shared_from_this()](const std::error_code& ec) { self->handshaken(ec); });
   }
 
@@ -249,7 +242,7 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
     timer_.cancel();
     if (cancelled_) return;
     std::error_code ignored;
-    auto remote = port_->stream().lowest_layer().remote_endpoint(ignored);
+    auto remote = port_->stream().socket().remote_endpoint(ignored);
     if (!ignored && remote.address().is_v4())
       info_.remote_ipv4 = remote.address().to_v4().to_uint();
     std::unique_ptr<LinePort> port;

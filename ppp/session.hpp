@@ -50,6 +50,8 @@ class Session final : private LayerHooks {
   void set_frame_observer(FrameObserver observer) { observer_ = std::move(observer); }
 
   Phase phase() const { return phase_; }
+  // Why PPP is closing of its own accord (an authentication failure, a timeout); 0 if it is not.
+  std::uint32_t closing_error() const { return pending_error_; }
   const Negotiated& negotiated() const { return negotiated_; }
   const SessionConfig& config() const { return config_; }
   const Counters& counters() const { return counters_; }
