@@ -76,8 +76,15 @@ void SstpCarrier::start(const PortInfo& info, TimePoint now) {
   client_.start(info.peer_certificate, now);
 }
 
+void SstpCarrier::ppp_started(TimePoint now) {
+  ppp_started_ = true;
+  ppp::Bytes frame;
+  while (client_.poll_frame(frame)) session_->feed(frame, now);
+}
+
 void SstpCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
   client_.feed(octets, now);
+  if (!ppp_started_) return;
   ppp::Bytes frame;
   while (client_.poll_frame(frame)) session_->feed(frame, now);
 }

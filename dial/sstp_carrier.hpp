@@ -17,6 +17,7 @@ class SstpCarrier final : public Carrier {
   void configure(ppp::SessionConfig& config) const override;
   void attach(ppp::Session& session) override { session_ = &session; }
   void start(const PortInfo& info, TimePoint now) override;
+  void ppp_started(TimePoint now) override;
   void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
   bool poll_line(std::vector<std::uint8_t>& out) override;
   void on_timer(TimePoint now) override { client_.on_timer(now); }
@@ -34,6 +35,9 @@ class SstpCarrier final : public Carrier {
   link::sstp::Client client_;
   ppp::Session* session_ = nullptr;
   ppp::Bytes frame_;  // reused for each outgoing PPP frame
+  // The server's first LCP request can come in the same read as the Call Connect Ack, before
+  // PPP is opened: the client keeps such frames until ppp_started().
+  bool ppp_started_ = false;
 };
 
 // The SSTP port and client settings an entry asks for: the server from PhoneNumber (or
