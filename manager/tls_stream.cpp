@@ -44,7 +44,9 @@ struct TlsStream::State : std::enable_shared_from_this<State> {
   // The BIO's two ends: OpenSSL takes what the socket read, and appends records to `staging`.
   int take_input(char* out, int len);
   void append_output(const char* data, int len) {
-    staging.insert(staging.end(), data, data + len);
+    // As octets, so that the copy is a memmove rather than a loop converting char by char.
+    const auto* octets = reinterpret_cast<const std::uint8_t*>(data);
+    staging.insert(staging.end(), octets, octets + len);
     queued += static_cast<std::uint64_t>(len);
   }
 
