@@ -256,6 +256,9 @@ void Coalescer::add(std::span<const std::uint8_t> packet, Out& out) {
   const bool tcp = tcp_layout(packet, plan);
   if (tcp && joins(packet, plan)) {
     const std::size_t payload = packet.size() - plan.headers;
+    // A second segment: room for the largest super-packet, so that joining never regrows (and
+    // copies) it. A lone packet keeps its own size.
+    if (segments_ == 1) pending_.reserve(kMaxSuper);
     pending_.insert(pending_.end(), packet.begin() + static_cast<long>(plan.headers), packet.end());
     ++segments_;
     next_seq_ += static_cast<std::uint32_t>(payload);
