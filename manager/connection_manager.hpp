@@ -64,9 +64,10 @@ struct Connection {
   std::deque<std::vector<std::uint8_t>> tun_out;
   bool port_writing = false;
   bool tun_writing = false;
-  // A whole TLS record. Shared with the read in flight: a TLS stream can complete a read from
-  // what it has buffered after the connection is gone, and must not write into freed memory.
-  using PortBuffer = std::array<std::uint8_t, 16384>;
+  // What one read of the port delivers: for TLS, as many records as have arrived, so that a
+  // download burst is one pump (measured: 250-259 -> 261-274 MB/s, 1 SSTP call, 16 -> 64 KB).
+  // Shared with the read in flight, which may complete after the connection is gone.
+  using PortBuffer = std::array<std::uint8_t, 65536>;
   std::shared_ptr<PortBuffer> port_buffer = std::make_shared<PortBuffer>();
   // A read from the TUN: with the virtio-net header, a super-packet of up to 64 KB.
   bool tun_vnet = false;
