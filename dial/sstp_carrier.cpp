@@ -78,13 +78,15 @@ void SstpCarrier::start(const PortInfo& info, TimePoint now) {
 
 void SstpCarrier::ppp_started(TimePoint now) {
   ppp_started_ = true;
-  ppp::Bytes frame;
-  while (client_.poll_frame(frame)) session_->feed(frame, now);
+  deliver_frames(now);
 }
 
 void SstpCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
   client_.feed(octets, now);
-  if (!ppp_started_) return;
+  if (ppp_started_) deliver_frames(now);
+}
+
+void SstpCarrier::deliver_frames(TimePoint now) {
   ppp::Bytes frame;
   while (client_.poll_frame(frame)) session_->feed(frame, now);
 }

@@ -31,6 +31,8 @@ class SstpCarrier final : public Carrier {
   void set_trace(std::function<void(const std::string&)> trace) override;
 
  private:
+  void deliver_frames(TimePoint now);  // the frames the client holds, to PPP
+
   PortRequest port_;
   link::sstp::Client client_;
   ppp::Session* session_ = nullptr;

@@ -12,6 +12,13 @@ constexpr std::size_t kInputSize = 64 * 1024;
 // Past a burst's worth, an output buffer is let go once sent.
 constexpr std::size_t kKeptOutputCapacity = 256 * 1024;
 
+// OpenSSL's first queued error in asio's SSL category, as asio's own stream reports it.
+std::error_code tls_error_from_queue() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  return {static_cast<int>(e), asio::error::get_ssl_category()};
+}
+
 }  // namespace
 
 struct TlsStream::State : std::enable_shared_from_this<State> {
@@ -283,6 +290,10 @@ void TlsStream::async_write(asio::const_buffer buffer, Handler handler) {
     s.post(std::move(handler), s.closed ? asio::error::operation_aborted : s.output_error, 0);
     return;
   }
+  if (buffer.size() == 0) {
+    s.post(std::move(handler), {}, 0);
+    return;
+  }
   const auto* p = static_cast<const std::uint8_t*>(buffer.data());
   std::size_t left = buffer.size();
   while (left > 0) {
@@ -296,10 +307,6 @@ void TlsStream::async_write(asio::const_buffer buffer, Handler handler) {
     }
     p += written;
     left -= written;
-  }
-  if (s.queued == s.sent && !s.socket_writing) {
-    s.post(std::move(handler), {}, buffer.size());  // nothing to send (an empty write)
-    return;
   }
   s.write_handler = std::move(handler);
   s.write_mark = s.queued;
@@ -331,12 +338,6 @@ void TlsStream::close() {
     s.post(std::move(s.write_handler), asio::error::operation_aborted, 0);
     s.write_handler = nullptr;
   }
-}
-
-std::error_code tls_error_from_queue() {
-  unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  return {static_cast<int>(e), asio::error::get_ssl_category()};
 }
 
 }  // namespace openras::manager

@@ -48,8 +48,4 @@ class TlsStream {
   std::shared_ptr<State> state_;
 };
 
-// The error a TLS stream reports for OpenSSL's error queue (asio's SSL category, as asio's own
-// stream reports it), and for a peer that closed TCP without close_notify.
-std::error_code tls_error_from_queue();
-
 }  // namespace openras::manager
