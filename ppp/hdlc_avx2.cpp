@@ -115,15 +115,48 @@ OPENRAS_AVX2_FRAMING inline __m256i octets_of(std::uint32_t bits) {
   return _mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit);
 }
 
-// p[0, n), n < 32, then zeroes, without reading past p + n.
-OPENRAS_AVX2_FRAMING inline __m256i load_last(const std::uint8_t* p, std::size_t n) {
+OPENRAS_AVX2_FRAMING inline __m256i load(const std::uint8_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+// kDownShift.own[s] and .upper[s]: the pshufb indices that move a block's octets down by s,
+// zero-filling, taken from the block itself and from its upper half moved to the lower.
+struct DownShiftTable {
+  alignas(32) std::uint8_t own[32][32];
+  alignas(32) std::uint8_t upper[32][32];
+  constexpr DownShiftTable() : own{}, upper{} {
+    for (int s = 0; s < 32; ++s) {
+      for (int k = 0; k < 16; ++k) {
+        const int same_lane = k + s, from_upper = k + s - 16;
+        own[s][k] = own[s][16 + k] =
+            same_lane < 16 ? static_cast<std::uint8_t>(same_lane) : kZeroing;
+        upper[s][k] =
+            from_upper >= 0 && from_upper < 16 ? static_cast<std::uint8_t>(from_upper) : kZeroing;
+        upper[s][16 + k] = kZeroing;
+      }
+    }
+  }
+};
+inline constexpr DownShiftTable kDownShift{};
+
+// p[0, n), n < 32, then zeroes, without reading past p + n; `before` octets before p are
+// readable too. Where they make up a block, it is the block ending at p + n moved down in
+// registers: a copy to the stack would stall the load on the copy's stores.
+OPENRAS_AVX2_FRAMING inline __m256i load_last(const std::uint8_t* p, std::size_t n,
+                                              std::size_t before) {
+  if (before + n >= 32) {
+    const std::size_t s = 32 - n;
+    const __m256i v = load(p + n - 32);
+    const __m256i upper = _mm256_permute2x128_si256(v, v, 0x81);
+    return _mm256_or_si256(
+        _mm256_shuffle_epi8(v,
+                            _mm256_load_si256(reinterpret_cast<const __m256i*>(kDownShift.own[s]))),
+        _mm256_shuffle_epi8(
+            upper, _mm256_load_si256(reinterpret_cast<const __m256i*>(kDownShift.upper[s]))));
+  }
   alignas(32) std::uint8_t block[32] = {};
   std::memcpy(block, p, n);
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(block));
-}
-
-OPENRAS_AVX2_FRAMING inline __m256i load(const std::uint8_t* p) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
 
 OPENRAS_AVX2_FRAMING inline void store(std::uint8_t* out, __m256i v) {
@@ -263,7 +296,7 @@ OPENRAS_AVX2_FRAMING EscapeResult escape_impl(const std::uint8_t* p, std::size_t
   }
   if (i < n && n - i < 32 && out + 64 <= out_limit) {
     const std::size_t len = n - i;
-    const __m256i v = load_last(p + i, len);
+    const __m256i v = load_last(p + i, len, i);
     const __m256i special = special_octets_of<Controls>(v, s);
     out = escape_block(v, special, bits_of(special) & low_bits(len), len, out);
     i = n;
@@ -344,7 +377,7 @@ OPENRAS_AVX2_FRAMING UnescapeResult unescape_impl(const std::uint8_t* p, std::si
     if constexpr (Fold) fold_behind(pair, folded, frame, out);
     std::size_t len = n - i < 32 ? n - i : 32;
     // The zeroes load_last pads with are neither flags nor escapes.
-    const __m256i v = len == 32 ? load(p + i) : load_last(p + i, len);
+    const __m256i v = len == 32 ? load(p + i) : load_last(p + i, len, i);
     const std::uint32_t flags = bits_of(_mm256_cmpeq_epi8(v, flag));
     if (flags) {
       len = static_cast<std::size_t>(__builtin_ctz(flags));
