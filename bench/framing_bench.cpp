@@ -46,7 +46,7 @@ int bench_framing(int, char**) {
   HdlcEncoder encoder;
   encoder.set_accm(0);  // after LCP: only flag and escape are escaped
   HdlcDecoder decoder(4096);
-  Bytes line;
+  LineBytes line;
   line.reserve(kPacket * 2 + 16);
   std::size_t delivered = 0;
   Bytes copy_in(kPacket + 8), copy_out(kPacket + 8);

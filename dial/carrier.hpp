@@ -37,7 +37,7 @@ class Carrier {
   virtual void feed_line(std::span<const std::uint8_t> octets, TimePoint now) = 0;
   // Appends octets for the port to `out` (a datagram port: one datagram, into an empty `out`);
   // false when there was nothing to append.
-  virtual bool poll_line(std::vector<std::uint8_t>& out) = 0;
+  virtual bool poll_line(ppp::LineBytes& out) = 0;
   virtual void on_timer(TimePoint now) = 0;
   virtual std::optional<TimePoint> next_deadline() const = 0;
   virtual Status status() const = 0;

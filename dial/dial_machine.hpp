@@ -13,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "phonebook/entry.hpp"
+#include "ppp/bytes.hpp"
 
 namespace openras::dial {
 
@@ -116,7 +117,7 @@ class DialMachine {
     (void)now;
   }
   // Appends octets for the port (see Carrier::poll_line).
-  virtual bool poll_line(std::vector<std::uint8_t>& out) {
+  virtual bool poll_line(ppp::LineBytes& out) {
     (void)out;
     return false;
   }

@@ -74,7 +74,7 @@ void HdlcCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now)
   }
 }
 
-bool HdlcCarrier::poll_line(std::vector<std::uint8_t>& out) {
+bool HdlcCarrier::poll_line(ppp::LineBytes& out) {
   if (modem_ && modem_->status() != ModemStatus::Connected) {
     std::vector<std::uint8_t> command;
     if (!modem_->poll_transmit(command)) return false;

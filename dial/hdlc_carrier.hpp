@@ -22,7 +22,7 @@ class HdlcCarrier final : public Carrier {
   void start(const PortInfo& info, TimePoint now) override;
   void ppp_started(TimePoint now) override;
   void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
-  bool poll_line(std::vector<std::uint8_t>& out) override;
+  bool poll_line(ppp::LineBytes& out) override;
   void on_timer(TimePoint now) override;
   std::optional<TimePoint> next_deadline() const override;
   Status status() const override;

@@ -70,7 +70,7 @@ void L2tpCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now)
   while (client_.poll_frame(frame)) session_->feed(frame, now);
 }
 
-bool L2tpCarrier::poll_line(std::vector<std::uint8_t>& out) {
+bool L2tpCarrier::poll_line(ppp::LineBytes& out) {
   ppp::Bytes frame;
   while (session_->poll_transmit(frame)) client_.send_frame(frame);
   return client_.poll_transmit(out);  // one datagram a call

@@ -18,7 +18,7 @@ class L2tpCarrier final : public Carrier {
   void attach(ppp::Session& session) override { session_ = &session; }
   void start(const PortInfo& info, TimePoint now) override;
   void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
-  bool poll_line(std::vector<std::uint8_t>& out) override;
+  bool poll_line(ppp::LineBytes& out) override;
   void on_timer(TimePoint now) override { client_.on_timer(now); }
   std::optional<TimePoint> next_deadline() const override { return client_.next_deadline(); }
   Status status() const override;

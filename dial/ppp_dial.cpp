@@ -297,7 +297,7 @@ void PppDial::line_closed(TimePoint now) {
   pump_session(now);
 }
 
-bool PppDial::poll_line(std::vector<std::uint8_t>& out) {
+bool PppDial::poll_line(ppp::LineBytes& out) {
   return carrier_->poll_line(out);
 }
 

@@ -34,7 +34,7 @@ class PppDial final : public DialMachine {
   void port_opened(const PortInfo& info, TimePoint now) override;
   void port_failed(std::uint32_t error, TimePoint now) override;
   void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
-  bool poll_line(std::vector<std::uint8_t>& out) override;
+  bool poll_line(ppp::LineBytes& out) override;
   void line_closed(TimePoint now) override;
   std::optional<NetworkRequest> network_request() override;
   void network_ready(std::uint32_t error, TimePoint now) override;

@@ -44,7 +44,7 @@ class RedialingDial final : public DialMachine {
   void feed_line(std::span<const std::uint8_t> o, TimePoint now) override {
     inner_->feed_line(o, now);
   }
-  bool poll_line(std::vector<std::uint8_t>& out) override { return inner_->poll_line(out); }
+  bool poll_line(ppp::LineBytes& out) override { return inner_->poll_line(out); }
   void line_closed(TimePoint now) override { inner_->line_closed(now); }
   std::optional<NetworkRequest> network_request() override;
   void network_ready(std::uint32_t e, TimePoint now) override { inner_->network_ready(e, now); }

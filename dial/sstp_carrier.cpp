@@ -91,7 +91,7 @@ void SstpCarrier::deliver_frames(TimePoint now) {
   while (client_.poll_frame(frame)) session_->feed(frame, now);
 }
 
-bool SstpCarrier::poll_line(std::vector<std::uint8_t>& out) {
+bool SstpCarrier::poll_line(ppp::LineBytes& out) {
   const std::size_t before = out.size();
   // What the client queued (control messages) first, then PPP's frames after them.
   ppp::Bytes packet;

@@ -36,13 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   portable_encoder.set_accm(accm);
   portable_encoder.set_fcs(fcs);
   Bytes whole(data + 5, data + size);
-  Bytes wide_line, portable_line;
+  LineBytes wide_line, portable_line;
   encoder.encode(whole, wide_line);
   portable_encoder.encode(whole, portable_line);
   if (wide_line != portable_line) std::abort();
   for (const auto& f : frames) {
     if (f.size() > 512) std::abort();
-    Bytes line;
+    LineBytes line;
     encoder.encode(f, line);
     HdlcDecoder again;
     again.set_accm(accm);

@@ -240,11 +240,22 @@ void Client::disconnect(TimePoint now) {
   closing_deadline_ = now + kClosingLimit;
 }
 
-bool Client::poll_transmit(Bytes& out) {
-  if (control_.poll_transmit(out)) return true;
+bool Client::poll_transmit(ppp::LineBytes& out) {
+  Bytes control;  // a handful a tunnel: copied; data messages are queued as line octets
+  if (control_.poll_transmit(control)) {
+    out.assign(control.begin(), control.end());
+    return true;
+  }
   if (data_out_.empty()) return false;
   out = std::move(data_out_.front());
   data_out_.pop_front();
+  return true;
+}
+
+bool Client::poll_transmit(Bytes& out) {
+  ppp::LineBytes line;
+  if (!poll_transmit(line)) return false;
+  out.assign(line.begin(), line.end());
   return true;
 }
 
@@ -291,7 +302,7 @@ bool Client::poll_frame(Bytes& frame) {
 
 bool Client::send_frame(ByteView frame) {
   if (state_ != State::Established) return false;
-  data_out_.push_back(data_message(peer_tunnel_, peer_session_, frame));
+  data_out_.push_back(data_message<ppp::LineBytes>(peer_tunnel_, peer_session_, frame));
   return true;
 }
 

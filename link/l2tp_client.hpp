@@ -41,7 +41,8 @@ class Client {
   void start(TimePoint now);
   void feed(ByteView datagram, TimePoint now);
   // One datagram per call.
-  bool poll_transmit(Bytes& out);
+  bool poll_transmit(ppp::LineBytes& out);
+  bool poll_transmit(Bytes& out);  // the same as Bytes (tests)
   void on_timer(TimePoint now);
   std::optional<TimePoint> next_deadline() const;
 
@@ -80,7 +81,7 @@ class Client {
   std::uint16_t peer_tunnel_ = 0;
   std::uint16_t peer_session_ = 0;
   ResultCode peer_result_;
-  std::deque<Bytes> data_out_;
+  std::deque<ppp::LineBytes> data_out_;
   std::deque<Bytes> frames_in_;
   std::optional<TimePoint> setup_deadline_;
   std::optional<TimePoint> hello_deadline_;

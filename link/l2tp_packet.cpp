@@ -225,16 +225,6 @@ Bytes control_message(std::uint16_t tunnel_id, std::uint16_t session_id, std::ui
   return out;
 }
 
-Bytes data_message(std::uint16_t tunnel_id, std::uint16_t session_id, ByteView frame) {
-  Bytes out;
-  out.reserve(6 + frame.size());
-  put16(out, kVersion);
-  put16(out, tunnel_id);
-  put16(out, session_id);
-  out.insert(out.end(), frame.begin(), frame.end());
-  return out;
-}
-
 void set_nr(Bytes& message, std::uint16_t nr) {
   if (message.size() < kControlHeader) return;
   message[10] = static_cast<std::uint8_t>(nr >> 8);

@@ -129,7 +129,17 @@ void put_hidden_avp(Bytes& out, std::uint16_t type, ByteView value, std::string_
 // Whole messages: a control message with Ns/Nr, a ZLB, a data message carrying a PPP frame.
 Bytes control_message(std::uint16_t tunnel_id, std::uint16_t session_id, std::uint16_t ns,
                       std::uint16_t nr, ByteView avps);
-Bytes data_message(std::uint16_t tunnel_id, std::uint16_t session_id, ByteView frame);
+// In the header so that the client's queue (line octets) and the tests (Bytes) build the same.
+template <typename Octets = Bytes>
+Octets data_message(std::uint16_t tunnel_id, std::uint16_t session_id, ByteView frame) {
+  Octets out;
+  out.reserve(6 + frame.size());
+  ppp::put16(out, kVersion);
+  ppp::put16(out, tunnel_id);
+  ppp::put16(out, session_id);
+  out.insert(out.end(), frame.begin(), frame.end());
+  return out;
+}
 // Rewrites the Nr of a control message built by control_message (for a retransmission).
 void set_nr(Bytes& message, std::uint16_t nr);
 

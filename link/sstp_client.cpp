@@ -173,7 +173,7 @@ bool Client::send_frame(ByteView frame) {
   return true;
 }
 
-bool Client::append_frame(ByteView frame, Bytes& out) const {
+bool Client::append_frame(ByteView frame, ppp::LineBytes& out) const {
   if (!ppp_may_run() || frame.size() + kHeaderSize > kMaxPacket) return false;
   append_data(frame, out);
   return true;

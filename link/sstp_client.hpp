@@ -50,7 +50,7 @@ class Client {
   bool poll_frame(Bytes& frame);
   bool send_frame(ByteView frame);
   // The same straight into `out`, after whatever poll_transmit() has given: the data path.
-  bool append_frame(ByteView frame, Bytes& out) const;
+  bool append_frame(ByteView frame, ppp::LineBytes& out) const;
 
   // PPP authentication succeeded: send Call Connected with the binding. `mschapv2_master_key`
   // is absent for methods that derive no keys.

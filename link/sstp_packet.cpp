@@ -11,7 +11,8 @@ using ppp::get32;
 using ppp::put16;
 using ppp::put32;
 
-void put_header(Bytes& out, bool control, std::size_t length) {
+template <typename Octets>
+void put_header(Octets& out, bool control, std::size_t length) {
   out.push_back(kVersion);
   out.push_back(control ? 0x01 : 0x00);
   put16(out, static_cast<std::uint16_t>(length & 0x0FFF));
@@ -27,6 +28,12 @@ std::size_t length_field(const std::uint8_t* p) {
   return get16(p) & 0x0FFFu;
 }
 
+template <typename Octets>
+void append_data_to(ByteView ppp_frame, Octets& out) {
+  put_header(out, false, kHeaderSize + ppp_frame.size());
+  out.insert(out.end(), ppp_frame.begin(), ppp_frame.end());
+}
+
 }  // namespace
 
 const Attribute* ControlMessage::find(std::uint8_t id) const {
@@ -39,13 +46,12 @@ const Attribute* ControlMessage::find(std::uint8_t id) const {
 Bytes encode_data(ByteView ppp_frame) {
   Bytes out;
   out.reserve(kHeaderSize + ppp_frame.size());
-  append_data(ppp_frame, out);
+  append_data_to(ppp_frame, out);
   return out;
 }
 
-void append_data(ByteView ppp_frame, Bytes& out) {
-  put_header(out, false, kHeaderSize + ppp_frame.size());
-  out.insert(out.end(), ppp_frame.begin(), ppp_frame.end());
+void append_data(ByteView ppp_frame, ppp::LineBytes& out) {
+  append_data_to(ppp_frame, out);
 }
 
 Bytes encode_control(const ControlMessage& message) {

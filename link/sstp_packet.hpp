@@ -82,7 +82,7 @@ struct Packet {
 
 Bytes encode_data(ByteView ppp_frame);
 // The same appended to `out` (a burst of data packets in one buffer).
-void append_data(ByteView ppp_frame, Bytes& out);
+void append_data(ByteView ppp_frame, ppp::LineBytes& out);
 Bytes encode_control(const ControlMessage& message);
 
 // Parses one whole packet (exactly `bytes`); nullopt when it is malformed.

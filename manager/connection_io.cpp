@@ -118,7 +118,7 @@ void ConnectionManager::write_port(Connection& c) {
   if (c.port && c.port->concurrent_writes()) {
     // Datagrams: all at once, so a StopCCN queued just before the port is let go still leaves.
     while (!c.port_out.empty()) {
-      auto bytes = std::make_shared<std::vector<std::uint8_t>>(std::move(c.port_out.front()));
+      auto bytes = std::make_shared<ppp::LineBytes>(std::move(c.port_out.front()));
       c.port_out.pop_front();
       c.port->async_write(asio::buffer(*bytes),
                           [keep = c.port, bytes](const std::error_code&, std::size_t) {});
@@ -128,7 +128,7 @@ void ConnectionManager::write_port(Connection& c) {
   if (c.port_writing || c.port_pending.empty() || !c.port) return;
   c.port_writing = true;
   // A stream takes all that is pending as one write: one syscall for a burst.
-  if (!c.port_sending) c.port_sending = std::make_shared<std::vector<std::uint8_t>>();
+  if (!c.port_sending) c.port_sending = std::make_shared<ppp::LineBytes>();
   auto bytes = c.port_sending;
   bytes->swap(c.port_pending);
   c.port_pending.clear();
@@ -258,19 +258,20 @@ void ConnectionManager::write_tun(Connection& c) {
 }
 
 void ConnectionManager::flush_output(Connection& c) {
-  std::vector<std::uint8_t> buf;
   if (c.port && !c.port->concurrent_writes()) {
     while (c.machine->poll_line(c.port_pending)) {
     }
   } else {
-    while (c.machine->poll_line(buf)) {
-      if (c.port) c.port_out.push_back(std::move(buf));
-      buf = {};
+    ppp::LineBytes datagram;
+    while (c.machine->poll_line(datagram)) {
+      if (c.port) c.port_out.push_back(std::move(datagram));
+      datagram = {};
     }
   }
   write_port(c);
   // Received TCP segments of one flow go to the TUN as one super-packet where they can.
   offload::Coalescer::Out packets;
+  std::vector<std::uint8_t> buf;
   while (c.machine->poll_packet(buf)) {
     if (c.tun && c.tun_vnet) {
       c.tun_coalescer.add(buf, packets);

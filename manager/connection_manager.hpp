@@ -56,11 +56,11 @@ struct Connection {
   std::uint32_t remote_ipv4 = 0;      // the port's far end (server or proxy)
   std::uint32_t pinned_route_to = 0;  // a host route this connection holds (see host_routes_)
   // A datagram port's writes, one datagram each.
-  std::deque<std::vector<std::uint8_t>> port_out;
+  std::deque<ppp::LineBytes> port_out;
   // A stream port's octets: what the machine appends while the write before is in flight, and
   // that write's buffer. Both keep their capacity, so a burst neither allocates nor regrows.
-  std::vector<std::uint8_t> port_pending;
-  std::shared_ptr<std::vector<std::uint8_t>> port_sending;
+  ppp::LineBytes port_pending;
+  std::shared_ptr<ppp::LineBytes> port_sending;
   std::deque<std::vector<std::uint8_t>> tun_out;
   bool port_writing = false;
   bool tun_writing = false;

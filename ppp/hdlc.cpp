@@ -45,6 +45,7 @@ std::size_t find_special(const std::uint8_t* p, std::size_t n, bool controls) {
 }  // namespace
 
 void HdlcEncoder::set_accm(std::uint32_t accm) {
+  if (accm == accm_) return;  // HdlcLink sets it before every frame
   accm_ = accm;
   build_table();
 }
@@ -85,7 +86,7 @@ std::uint32_t register_of_folded(FcsSize size, const std::uint8_t folded[16]) {
 
 }  // namespace
 
-void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
+void HdlcEncoder::encode(ByteView frame, LineBytes& out) const {
   if (wide_ != detail::WideLoops::None) {
     encode_wide(frame, out);
   } else {
@@ -95,7 +96,7 @@ void HdlcEncoder::encode(ByteView frame, Bytes& out) const {
   }
 }
 
-void HdlcEncoder::encode_wide(ByteView frame, Bytes& out) const {
+void HdlcEncoder::encode_wide(ByteView frame, LineBytes& out) const {
   // Sized for an escape every eighth octet; a frame with more grows once for its worst case.
   constexpr std::size_t kEnds = 2 + 2 * 4 + 128;
   detail::FcsInPass fcs{&fold_constants(fcs_), fcs_init(fcs_), {}, false};
@@ -131,7 +132,7 @@ void HdlcEncoder::encode_wide(ByteView frame, Bytes& out) const {
   out.resize(at);
 }
 
-void HdlcEncoder::encode_portable(ByteView frame, ByteView trailer, Bytes& out) const {
+void HdlcEncoder::encode_portable(ByteView frame, ByteView trailer, LineBytes& out) const {
   out.reserve(out.size() + frame.size() + frame.size() / 8 + 8);
   out.push_back(kFlag);
   const bool controls = accm_ != 0;

@@ -31,7 +31,7 @@ class HdlcEncoder {
   void set_accm(std::uint32_t accm);
   void set_fcs(FcsSize fcs) { fcs_ = fcs; }
   // Appends one whole frame (flag, escaped frame + FCS, flag) to `out`.
-  void encode(ByteView frame, Bytes& out) const;
+  void encode(ByteView frame, LineBytes& out) const;
   // Off: the portable loops even where the CPU has the wide ones (tests compare the two).
   void use_wide_loops(bool on) {
     use_loops(on ? detail::best_wide_loops() : detail::WideLoops::None);
@@ -41,8 +41,8 @@ class HdlcEncoder {
 
  private:
   void build_table();
-  void encode_portable(ByteView frame, ByteView trailer, Bytes& out) const;
-  void encode_wide(ByteView frame, Bytes& out) const;
+  void encode_portable(ByteView frame, ByteView trailer, LineBytes& out) const;
+  void encode_wide(ByteView frame, LineBytes& out) const;
   detail::WideLoops wide_ = detail::best_wide_loops();
   std::uint32_t accm_ = 0xffffffff;
   FcsSize fcs_ = FcsSize::Fcs16;

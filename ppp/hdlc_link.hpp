@@ -15,7 +15,7 @@ class HdlcLink {
 
   void feed_line(ByteView octets, TimePoint now);
   // Appends the next frame, encoded for the line, to `out`; false when there is none.
-  bool poll_line(Bytes& out);
+  bool poll_line(LineBytes& out);
   const HdlcStats& stats() const { return decoder_.stats(); }
   ByteView partial() const { return decoder_.partial(); }
 

@@ -20,7 +20,7 @@ Bytes bytes_of(const std::string& s) {
 }
 
 // The PPP frames in what the carrier sent.
-std::vector<Bytes> frames_in(const std::vector<std::uint8_t>& line) {
+std::vector<Bytes> frames_in(ByteView line) {
   PacketReader reader;
   reader.feed(line);
   std::vector<Bytes> frames;
@@ -42,7 +42,7 @@ TEST(SstpCarrier, LcpRequestArrivingWithTheCallConnectAckIsAnsweredOncePppOpens)
   ppp::Session session(config, *random);
   carrier.attach(session);
   TimePoint now{};
-  std::vector<std::uint8_t> line;
+  ppp::LineBytes line;
 
   carrier.start(PortInfo{}, now);
   ASSERT_TRUE(carrier.poll_line(line));  // SSTP_DUPLEX_POST

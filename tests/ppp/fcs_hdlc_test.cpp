@@ -79,7 +79,7 @@ TEST(Hdlc, EscapesExactlyTheMappedControlOctetsFlagAndEscape) {
   for (int bit = 0; bit < 32; ++bit) {
     HdlcEncoder enc;
     enc.set_accm(1u << bit);
-    Bytes out;
+    LineBytes out;
     enc.encode(all, out);
     // Inside the flags, count escapes of each octet value.
     std::vector<int> escaped(256, 0);
@@ -96,7 +96,7 @@ TEST(Hdlc, EscapesExactlyTheMappedControlOctetsFlagAndEscape) {
 TEST(Hdlc, AllOnesAccmEscapesEveryControlOctetAndZeroNone) {
   Bytes all = every_octet();
   HdlcEncoder enc;  // starts at 0xffffffff, as LCP requires before it opens
-  Bytes out;
+  LineBytes out;
   enc.encode(all, out);
   for (std::size_t i = 1; i + 1 < out.size(); ++i) {
     if (out[i] != 0x7D)
@@ -105,7 +105,7 @@ TEST(Hdlc, AllOnesAccmEscapesEveryControlOctetAndZeroNone) {
       ++i;
   }
   enc.set_accm(0);
-  Bytes plain;
+  LineBytes plain;
   enc.encode(all, plain);
   EXPECT_LT(plain.size(), out.size());
 }
@@ -121,7 +121,7 @@ TEST(Hdlc, RoundTripsThroughEveryAccmAndBothFcsSizes) {
       dec.set_fcs(fcs);
       std::deque<Bytes> frames;
       std::vector<Bytes> sent;
-      Bytes line;
+      LineBytes line;
       for (int n = 0; n < 20; ++n) {
         Bytes frame(1 + rng() % 1500);
         for (auto& b : frame) b = static_cast<std::uint8_t>(rng());
@@ -141,9 +141,9 @@ TEST(Hdlc, RoundTripsThroughEveryAccmAndBothFcsSizes) {
 
 TEST(Hdlc, BadFramesAreCountedAndDropped) {
   HdlcEncoder enc;
-  Bytes line;
+  LineBytes line;
   enc.encode(Bytes{0xFF, 0x03, 0xC0, 0x21, 1, 2, 3}, line);
-  Bytes corrupt = line;
+  LineBytes corrupt = line;
   corrupt[5] ^= 0x01;
   HdlcDecoder dec(64);
   std::deque<Bytes> frames;
@@ -165,7 +165,7 @@ TEST(Hdlc, BadFramesAreCountedAndDropped) {
 TEST(Hdlc, ControlOctetsInTheReceiveMapAreDiscarded) {
   HdlcEncoder enc;
   enc.set_accm(0xffffffff);
-  Bytes line;
+  LineBytes line;
   enc.encode(Bytes{0xFF, 0x03, 0x00, 0x21, 0x45}, line);
   // The line inserts XON/XOFF (0x11, 0x13) in the middle: with them in the map they vanish.
   line.insert(line.begin() + 3, 0x11);
@@ -231,12 +231,36 @@ TEST(Hdlc, WideLoopsEncodeExactlyAsThePortableOnes) {
           if (rng() % 2) {
             for (auto& b : frame) b = static_cast<std::uint8_t>(rng());
           }
-          Bytes a{0x01}, b{0x01};  // appends after what is there
+          LineBytes a{0x01}, b{0x01};  // appends after what is there
           wide.encode(frame, a);
           portable.encode(frame, b);
           ASSERT_EQ(a, b) << "length " << len << " accm " << accm;
         }
       }
+    }
+  }
+}
+
+// A line buffer grows without zero-filling, so whatever its spare room held before must not
+// show through: the encoder writes every octet it keeps. Stale flags and escapes in the room,
+// frames of every length up to a few blocks, each set of loops.
+TEST(Hdlc, StaleOctetsInTheLineBuffersRoomNeverShowThrough) {
+  std::mt19937 rng(24);
+  auto sets = wide_loop_sets();
+  sets.push_back(detail::WideLoops::None);
+  for (auto loops : sets) {
+    HdlcEncoder reused, fresh;
+    reused.use_loops(loops);
+    fresh.use_loops(loops);
+    LineBytes line;
+    for (std::size_t len = 0; len < 300; ++len) {
+      Bytes frame = awkward_octets(rng, len);
+      line.assign(4096, static_cast<std::uint8_t>(len % 2 ? 0x7E : 0x7D));
+      line.resize(len % 3);  // some octets already there, the rest stale room
+      reused.encode(frame, line);
+      LineBytes expected(len % 3, static_cast<std::uint8_t>(len % 2 ? 0x7E : 0x7D));
+      fresh.encode(frame, expected);
+      ASSERT_EQ(line, expected) << "length " << len;
     }
   }
 }
@@ -268,7 +292,7 @@ TEST(Hdlc, WideLoopsHandleEveryPlacementOfFewEscapes) {
             frame[block + second] = rng() % 2 ? 0x7D : 0x7E;
             if (rng() % 4 == 0) frame[block + rng() % 64] = 0x7E;
             if (accm != 0 && rng() % 2) frame[block + second] = 0x11;
-            Bytes a, b;
+            LineBytes a, b;
             wide.encode(frame, a);
             portable.encode(frame, b);
             ASSERT_EQ(a, b) << "length " << len << " at " << block << "+" << first << "," << second;
@@ -291,7 +315,7 @@ TEST(Hdlc, EscapeBeforeFlagAbortsAtEveryPosition) {
   sets.push_back(detail::WideLoops::None);
   for (auto loops : sets) {
     for (std::size_t at = 60; at < 200; ++at) {
-      Bytes line{0x7E};
+      LineBytes line{0x7E};
       for (std::size_t k = 0; k < at; ++k) line.push_back(static_cast<std::uint8_t>(0x30 + k % 40));
       line.push_back(0x7D);
       line.push_back(0x7E);
@@ -328,7 +352,7 @@ TEST(Hdlc, WideLoopsDecodeExactlyAsThePortableOnes) {
         // chunk boundaries anywhere.
         HdlcEncoder enc;
         enc.set_fcs(fcs);
-        Bytes line;
+        LineBytes line;
         for (int n = 0; n < 60; ++n) {
           std::size_t len = rng() % 4 == 0 ? 1000 + rng() % 600 : rng() % 300;
           if (rng() % 3) {

@@ -90,12 +90,12 @@ class LineDriver {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_).count();
   }
   void flush() {
-    Bytes line;
+    LineBytes line;
     while (true) {
       // Peek at the frame for the recording, then encode it for the line.
-      Bytes before = line;
+      const std::size_t before = line.size();
       if (!link_.poll_line(line)) break;
-      Bytes encoded(line.begin() + static_cast<std::ptrdiff_t>(before.size()), line.end());
+      Bytes encoded(line.begin() + static_cast<std::ptrdiff_t>(before), line.end());
       std::deque<Bytes> frames;
       HdlcDecoder d;
       d.feed(encoded, frames);
