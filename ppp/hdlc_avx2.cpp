@@ -443,9 +443,12 @@ OPENRAS_AVX2_FRAMING void start_fold(FrameFold& f, const FoldConstants& k, std::
 OPENRAS_AVX2_FRAMING void finish_fold(FrameFold& f, const std::uint8_t* frame, std::size_t n,
                                       std::uint8_t folded[16]) {
   FoldPair pair = load_pair(f);
-  for (; f.folded + 32 <= n; f.folded += 32) pair.add(load(frame + f.folded), f.folded < 64);
+  std::size_t at = f.folded;
+  for (; at < 64 && at + 32 <= n; at += 32) pair.add(load(frame + at), true);
+  for (; at + 32 <= n; at += 32) pair.add(load(frame + at), false);
+  f.folded = at;
   const FoldConstants& k = *f.constants;
-  finish(pair_to_lane(pair.total(), k), k, frame, f.folded, n, folded);
+  finish(pair_to_lane(pair.total(), k), k, frame, at, n, folded);
 }
 
 #endif
