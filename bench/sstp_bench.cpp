@@ -1,9 +1,10 @@
 // SSTP against our SSTP server (openras-sstp-server) in a server namespace:
 // - dial time (RasDial -> RASCS_Connected) through our TCP delay relay at several round-trip
 //   times, against the lower bound: the round trips the exchange needs times the RTT;
-// - bulk TCP throughput through 1 and 8 calls at once (TUN -> PPP -> SSTP -> TLS -> the
-//   server's TUN -> the sink), next to a plain TLS copy over the same veth (socat) and
-//   `openssl speed -evp aes-256-gcm`, both measured in the same run.
+// - bulk TCP throughput through 1 and 8 calls at once, up (TUN -> PPP -> SSTP -> TLS -> the
+//   server's TUN -> a sink behind the server) and down (from the server's namespace to a sink
+//   on the calls' own addresses), next to as many plain TLS copies the same way over the same
+//   veth (socat) and `openssl speed -evp aes-256-gcm`, all measured in the same run.
 //
 // The round trips (MS-CHAPv2): TCP connect (1); TLS 1.3 (2: the client's Finished travels
 // with the HTTP request); SSTP_DUPLEX_POST and its 200 (3); Call Connect Request and Ack,
@@ -70,14 +71,19 @@ int bench_sstp(int argc, char** argv) {
   std::printf(
       "sstp: RasDial -> RASCS_Connected against openras-sstp-server (MS-CHAPv2), "
       "median of 5\n");
-  // --throughput-only skips the dial table; --calls N measures N calls at once instead of 1 and 8
-  // (for profiling one case).
-  bool dial = true;
+  // --throughput-only skips the dial table; --calls N measures N calls at once instead of 1 and
+  // 8, --way up|down one direction only (for profiling one case).
+  bool dial = true, measure_up = true, measure_down = true;
   std::vector<int> call_counts = {1, 8};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--throughput-only") dial = false;
     if (arg == "--calls" && i + 1 < argc) call_counts = {std::atoi(argv[++i])};
+    if (arg == "--way" && i + 1 < argc) {
+      std::string way = argv[++i];
+      measure_up = way == "up";
+      measure_down = way == "down";
+    }
   }
   if (dial &&
       !b.dial_table(kRoundTrips, t::NetnsPair::kServerAddress, "127.0.0.1:10443",
@@ -94,14 +100,30 @@ int bench_sstp(int argc, char** argv) {
                                  ",key=" + certs.server_key + ",verify=0",
                              "OPEN:/dev/null"},
                             "/dev/null", "", O_TRUNC, true);
+  // The sinks for the download rows, in the client namespace: plain TCP on every address (the
+  // calls' own among them), TLS with the same certificate for the copies over the veth.
+  pid_t client_sink = t::spawn({"ip", "netns", "exec", peer.client_netns(), "socat", "-u",
+                                "TCP-LISTEN:9001,reuseaddr,fork", "OPEN:/dev/null"},
+                               "/dev/null", "", O_TRUNC, true);
+  pid_t client_tls_sink = t::spawn({"ip", "netns", "exec", peer.client_netns(), "socat", "-u",
+                                    "OPENSSL-LISTEN:9444,reuseaddr,fork,cert=" + certs.server_cert +
+                                        ",key=" + certs.server_key + ",verify=0",
+                                    "OPEN:/dev/null"},
+                                   "/dev/null", "", O_TRUNC, true);
   usleep(300000);
   const int megabytes = 64;
   // Best of five for the copies and the tunnels alike: this machine's noise only ever slows.
   const int rounds = 5;
+  const std::string tls_check = ",cafile=" + certs.ca + ",commonname=vpn.openras.test";
   std::printf("sstp: bulk TCP, %d MB a call, best of %d; openssl speed aes-256-gcm: %.1f MB/s\n",
               megabytes, rounds, aes / 1e6);
-  std::printf("  %8s %14s %14s %12s %12s\n", "calls", "through SSTP", "TLS copies", "vs TLS",
-              "vs AES-GCM");
+  std::printf("  %6s %5s %14s %14s %10s %11s\n", "calls", "way", "through SSTP", "TLS copies",
+              "vs TLS", "vs AES-GCM");
+  auto row = [&](int n, const char* way, double tunnel, double tls) {
+    std::printf("  %6d %5s %9.1f MB/s %9.1f MB/s %9.2fx %10.2fx\n", n, way, tunnel / 1e6, tls / 1e6,
+                tls > 0 ? tunnel / tls : 0.0, aes > 0 ? tunnel / aes : 0.0);
+    if (tunnel == 0) status = 1;
+  };
   for (int n : call_counts) {
     std::string pbk = b.dir + "/bulk-" + std::to_string(n) + ".pbk";
     {
@@ -113,21 +135,34 @@ int bench_sstp(int argc, char** argv) {
     std::vector<HRASCONN> calls = VpnBench::dial_all(pbk, devices);
     if (calls.empty()) status = 1;
     if (static_cast<int>(calls.size()) == n) {
+      std::vector<std::string> to_calls, to_client_tls;
+      for (HRASCONN h : calls) {
+        to_calls.push_back("TCP:" + VpnBench::ppp_address(h) + ":9001");
+        to_client_tls.push_back("OPENSSL:" + std::string(t::NetnsPair::kClientAddress) + ":9444" +
+                                tls_check);
+      }
       // The copies and the tunnels take turns, round by round: a neighbour's load on this
       // shared machine then falls on both alike, or is skipped by both maxima.
-      double tls = 0, tunnel = 0;
+      double tls_up = 0, up = 0, tls_down = 0, down = 0;
       for (int r = 0; r < rounds; ++r) {
-        tls = std::max(tls, b.copy_rate(t::NetnsPair::kServerAddress,
-                                        std::vector<std::string>(n, ""), megabytes, true,
-                                        ",cafile=" + certs.ca + ",commonname=vpn.openras.test"));
-        tunnel = std::max(tunnel, b.copy_rate(t::NetnsPair::kBehindServer, devices, megabytes));
+        if (measure_up) {
+          tls_up = std::max(
+              tls_up, b.copy_rate(t::NetnsPair::kServerAddress, std::vector<std::string>(n, ""),
+                                  megabytes, true, tls_check));
+          up = std::max(up, b.copy_rate(t::NetnsPair::kBehindServer, devices, megabytes));
+        }
+        if (measure_down) {
+          tls_down = std::max(tls_down, b.download_rate(to_client_tls, megabytes));
+          down = std::max(down, b.download_rate(to_calls, megabytes));
+        }
       }
-      std::printf("  %8d %9.1f MB/s %9.1f MB/s %11.2fx %11.2fx\n", n, tunnel / 1e6, tls / 1e6,
-                  tls > 0 ? tunnel / tls : 0.0, aes > 0 ? tunnel / aes : 0.0);
-      if (tunnel == 0) status = 1;
+      if (measure_up) row(n, "up", up, tls_up);
+      if (measure_down) row(n, "down", down, tls_down);
     }
     for (HRASCONN h : calls) VpnBench::hang_up(h);
   }
+  t::stop_process_group(client_tls_sink);
+  t::stop_process_group(client_sink);
   t::stop_process_group(tls_sink);
   std::printf("  (goal: >= 0.5x the TLS copy)\n");
   return status;

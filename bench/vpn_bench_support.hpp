@@ -142,16 +142,42 @@ struct VpnBench {
   }
 
   // Copies `megabytes` to `address`:9000 over each of `devices` at once ("" = no binding),
-  // plain TCP or TLS; returns the aggregate bytes per second.
+  // plain TCP or TLS (port 9443); returns the aggregate bytes per second.
   double copy_rate(const std::string& address, const std::vector<std::string>& devices,
                    int megabytes, bool tls = false, const std::string& tls_options = "") const {
-    auto t0 = std::chrono::steady_clock::now();
-    std::vector<pid_t> copies;
+    std::vector<std::string> targets;
     for (const auto& device : devices) {
       std::string bind = device.empty() ? "" : ",so-bindtodevice=" + device;
-      std::string target = tls ? "OPENSSL:" + address + ":9443" + tls_options + bind
-                               : "TCP:" + address + ":9000" + bind;
-      copies.push_back(testing::spawn({"ip", "netns", "exec", client_ns, "sh", "-c",
+      targets.push_back(tls ? "OPENSSL:" + address + ":9443" + tls_options + bind
+                            : "TCP:" + address + ":9000" + bind);
+    }
+    return timed_copies(client_ns, targets, megabytes);
+  }
+
+  // The other way: `megabytes` from the server namespace to each socat address in `targets`
+  // (a sink in the client namespace) at once; the aggregate bytes per second.
+  double download_rate(const std::vector<std::string>& targets, int megabytes) const {
+    return timed_copies(server_ns, targets, megabytes);
+  }
+
+  // The client's IPv4 address on call `h`, "" when it has none.
+  static std::string ppp_address(HRASCONN h) {
+    RASPPPIPA ip{};
+    ip.dwSize = sizeof(ip);
+    DWORD size = sizeof(ip);
+    if (RasGetProjectionInfoA(h, RASP_PppIp, &ip, &size) != 0) return "";
+    return ip.szIpAddress;
+  }
+
+ private:
+  // One `socat` copy of `megabytes` zeroes from namespace `ns` to each target at once, timed
+  // from the start to the last copy's end; 0 when one failed.
+  static double timed_copies(const std::string& ns, const std::vector<std::string>& targets,
+                             int megabytes) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<pid_t> copies;
+    for (const auto& target : targets) {
+      copies.push_back(testing::spawn({"ip", "netns", "exec", ns, "sh", "-c",
                                        "head -c " + std::to_string(megabytes) +
                                            "M /dev/zero | socat -b 65536 -u - " + target}));
     }
@@ -163,7 +189,7 @@ struct VpnBench {
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!ok) return 0;
-    return static_cast<double>(megabytes) * 1024 * 1024 * static_cast<double>(devices.size()) / s;
+    return static_cast<double>(megabytes) * 1024 * 1024 * static_cast<double>(targets.size()) / s;
   }
 };
 

@@ -35,7 +35,8 @@ NetnsPair::NetnsPair(const std::string& tag) {
   if (quiet("ip netns add " + client_ns_) != 0 || quiet("ip netns add " + server_ns_) != 0) return;
   bool ok = quiet("ip link add v0 netns " + client_ns_ + " type veth peer name v0 netns " +
                   server_ns_) == 0;
-  for (auto [ns, addr] : {std::pair{client_ns_, "10.201.0.1/24"}, {server_ns_, "10.201.0.2/24"}}) {
+  for (auto [ns, addr] : {std::pair{client_ns_, std::string(kClientAddress) + "/24"},
+                          {server_ns_, std::string(kServerAddress) + "/24"}}) {
     ok = ok && quiet("ip netns exec " + ns + " ip link set lo up") == 0 &&
          quiet("ip netns exec " + ns + " ip addr add " + addr + " dev v0") == 0 &&
          quiet("ip netns exec " + ns + " ip link set v0 up") == 0;

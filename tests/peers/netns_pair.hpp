@@ -22,6 +22,7 @@ class NetnsPair {
   const std::string& dir() const { return dir_; }
 
   static constexpr const char* kHost = "vpn.openras.test";
+  static constexpr const char* kClientAddress = "10.201.0.1";
   static constexpr const char* kServerAddress = "10.201.0.2";
   static constexpr const char* kBehindServer = "192.168.40.1";  // on the server's lo
 
