@@ -105,6 +105,12 @@ int open_tun(std::uint32_t local, std::uint32_t peer, std::string& name) {
     ::close(fd);
     return -1;
   }
+  // And what it reads: TCP super-packets of up to 64 KB, cut into segments here
+  // (manager/tun_offload), rather than cut and checksummed one by one in the kernel.
+  if (::ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0) {
+    ::close(fd);
+    return -1;
+  }
   name = ifr.ifr_name;
   // Non-blocking: a wake-up reads every packet queued (the sink's ACKs come in bursts), and
   // they leave in one TLS record.
@@ -301,12 +307,11 @@ class Call {
         if (!pull()) return;
       }
       if (n > 0 && tun_ >= 0 && (fds[1].revents & POLLIN)) {
-        std::uint8_t packet[manager::offload::kVnetHeaderSize + 2048];
         for (int more = 0; more < 64; ++more) {
-          ssize_t got = ::read(tun_, packet, sizeof packet);
+          ssize_t got = ::read(tun_, tun_read_.data(), tun_read_.size());
           if (got <= 0) break;
           if (state_ != State::Connected) continue;
-          manager::offload::split({packet, static_cast<std::size_t>(got)}, tun_segment_,
+          manager::offload::split({tun_read_.data(), static_cast<std::size_t>(got)}, tun_segment_,
                                   [&](std::span<const std::uint8_t> p) {
                                     std::uint8_t version = p[0] >> 4;
                                     session.send_packet(
@@ -409,6 +414,8 @@ class Call {
   static constexpr std::size_t kReadBuffer = 16384;
   std::unique_ptr<std::uint8_t[]> read_buffer_ =
       std::make_unique_for_overwrite<std::uint8_t[]>(kReadBuffer);
+  std::vector<std::uint8_t> tun_read_ =
+      std::vector<std::uint8_t>(manager::offload::kVnetHeaderSize + 65536);
   std::vector<std::uint8_t> tun_segment_;  // a segment of a TUN read, as it is cut
   State state_ = State::WaitRequest;
   PacketReader reader_;
