@@ -135,12 +135,11 @@ int bench_sstp(int argc, char** argv) {
     std::vector<HRASCONN> calls = VpnBench::dial_all(pbk, devices);
     if (calls.empty()) status = 1;
     if (static_cast<int>(calls.size()) == n) {
-      std::vector<std::string> to_calls, to_client_tls;
-      for (HRASCONN h : calls) {
-        to_calls.push_back("TCP:" + VpnBench::ppp_address(h) + ":9001");
-        to_client_tls.push_back("OPENSSL:" + std::string(t::NetnsPair::kClientAddress) + ":9444" +
-                                tls_check);
-      }
+      // Down: to each call's own address, and as many TLS copies to the client's veth address.
+      std::vector<std::string> to_calls;
+      for (HRASCONN h : calls) to_calls.push_back("TCP:" + VpnBench::ppp_address(h) + ":9001");
+      const std::vector<std::string> to_client_tls(
+          n, "OPENSSL:" + std::string(t::NetnsPair::kClientAddress) + ":9444" + tls_check);
       // The copies and the tunnels take turns, round by round: a neighbour's load on this
       // shared machine then falls on both alike, or is skipped by both maxima.
       double tls_up = 0, up = 0, tls_down = 0, down = 0;

@@ -28,6 +28,9 @@ struct TlsStream::State : std::enable_shared_from_this<State> {
   void post(Handler handler, std::error_code ec, std::size_t n) {
     asio::post(io, [handler = std::move(handler), ec, n] { handler(ec, n); });
   }
+  void post(HandshakeHandler handler, std::error_code ec) {
+    asio::post(io, [handler = std::move(handler), ec] { handler(ec); });
+  }
   void post_progress() {
     asio::post(io, [self = shared_from_this()] { self->progress(); });
   }
@@ -266,7 +269,7 @@ SSL* TlsStream::native_handle() {
 void TlsStream::async_handshake(HandshakeHandler handler) {
   State& s = *state_;
   if (s.closed) {
-    asio::post(s.io, [handler = std::move(handler)] { handler(asio::error::operation_aborted); });
+    s.post(std::move(handler), asio::error::operation_aborted);
     return;
   }
   s.handshake_handler = std::move(handler);
@@ -325,9 +328,7 @@ void TlsStream::close() {
     s.socket.close(ignored);
   }
   if (s.handshake_handler) {
-    asio::post(s.io, [handler = std::move(s.handshake_handler)] {
-      handler(asio::error::operation_aborted);
-    });
+    s.post(std::move(s.handshake_handler), asio::error::operation_aborted);
     s.handshake_handler = nullptr;
   }
   if (s.read_handler) {

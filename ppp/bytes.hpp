@@ -8,7 +8,6 @@
 #include <memory>
 #include <new>
 #include <span>
-#include <utility>
 #include <vector>
 
 namespace openras::ppp {
@@ -27,13 +26,10 @@ struct UninitializedGrowth : std::allocator<T> {
   UninitializedGrowth() = default;
   template <typename U>
   UninitializedGrowth(const UninitializedGrowth<U>&) noexcept {}
+  // Only value-initialisation is ours; with arguments, allocator_traits constructs as usual.
   template <typename U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
 };
 
