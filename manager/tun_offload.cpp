@@ -197,8 +197,16 @@ bool tcp_layout(std::span<const std::uint8_t> p, Super& plan) {
   return tcp_header >= 20 && plan.headers <= p.size();
 }
 
+// Checksums that verify and that a cut would write the same. 0xffff (-0) verifies where the
+// checksum computes to 0x0000, but a sender never writes it: the summed octets are never all
+// zero, so the computed field is never 0xffff, and a cut writes 0x0000 back.
 bool checksums_ok(std::span<const std::uint8_t> p, const Super& plan) {
-  if (!plan.ipv6 && fold(add_to_sum(0, p.first(plan.ip_header))) != 0xffff) return false;
+  constexpr std::uint16_t kNegativeZero = 0xffff;
+  if (get16(&p[plan.ip_header + 16]) == kNegativeZero) return false;
+  if (!plan.ipv6 &&
+      (get16(&p[10]) == kNegativeZero || fold(add_to_sum(0, p.first(plan.ip_header))) != 0xffff)) {
+    return false;
+  }
   const std::uint64_t pseudo = pseudo_header_sum(p.data(), plan, p.size() - plan.ip_header);
   return fold(add_to_sum(pseudo, p.subspan(plan.ip_header))) == 0xffff;
 }
@@ -219,8 +227,9 @@ bool Coalescer::joins(std::span<const std::uint8_t> p, const Super& plan) const 
   const std::uint8_t* tcp = p.data() + plan.ip_header;
   const std::uint8_t* first_tcp = first + plan.ip_header;
   if (get32(tcp + 4) != next_seq_ || (tcp[13] & ~kPsh) != kAck) return false;
-  // Addresses, ports, ACK, window, urgent pointer, options; TOS, TTL and flags (IPv4), class,
-  // flow label and hop limit (IPv6): all that a cut copies from the first segment.
+  // Addresses, ports, ACK, data offset and reserved bits, window, urgent pointer, options; TOS,
+  // TTL and flags (IPv4), class, flow label and hop limit (IPv6): all that a cut copies from
+  // the first segment.
   if (plan.ipv6) {
     if (std::memcmp(p.data(), first, 4) != 0 || p[7] != first[7] ||
         std::memcmp(p.data() + 8, first + 8, 32) != 0) {
@@ -231,7 +240,7 @@ bool Coalescer::joins(std::span<const std::uint8_t> p, const Super& plan) const 
              get16(&p[4]) != static_cast<std::uint16_t>(get16(first + 4) + segments_)) {
     return false;  // and the identification steps by one, so a cut gives the same ids back
   }
-  if (std::memcmp(tcp, first_tcp, 4) != 0 || std::memcmp(tcp + 8, first_tcp + 8, 4) != 0 ||
+  if (std::memcmp(tcp, first_tcp, 4) != 0 || std::memcmp(tcp + 8, first_tcp + 8, 5) != 0 ||
       std::memcmp(tcp + 14, first_tcp + 14, 2) != 0 ||
       std::memcmp(tcp + 18, first_tcp + 18, 2) != 0 ||
       std::memcmp(tcp + 20, first_tcp + 20, plan.headers - plan.ip_header - 20) != 0) {

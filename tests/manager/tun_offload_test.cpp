@@ -224,6 +224,61 @@ TEST(TunOffload, OnlySegmentsAGroWouldMergeAreMerged) {
   EXPECT_EQ(out[1][1], 0);
 }
 
+// A checksum has two forms in ones' complement: 0x0000 and 0xffff (-0) both verify. A cut
+// writes the 0x0000 a sender computes, so a segment carrying -0 must not be merged, nor one
+// whose header differs from the first segment's anywhere a cut copies from it.
+TEST(TunOffload, OnlySegmentsACutGivesBackExactlyAreMerged) {
+  auto segments = split_all(super_packet(false, 5600, 1400, 0x10));
+  ASSERT_EQ(segments.size(), 4u);
+  auto round_trip = [](const std::vector<std::vector<std::uint8_t>>& in) {
+    Coalescer coalescer;
+    Coalescer::Out out;
+    for (const auto& s : in) coalescer.add(s, out);
+    coalescer.flush(out);
+    std::vector<std::vector<std::uint8_t>> back;
+    for (auto& w : out) {
+      for (auto& s : split_all(w)) back.push_back(std::move(s));
+    }
+    EXPECT_EQ(back, in);
+    return out.size();
+  };
+  // Payload octets 60-61 of segment 1 chosen so that its TCP checksum computes to 0x0000.
+  auto negative_zero = segments;
+  auto& s1 = negative_zero[1];
+  s1[60] = s1[61] = 0;
+  refresh_tcp_checksum(s1);
+  std::uint16_t field = be16(&s1[36]);
+  s1[60] = static_cast<std::uint8_t>(field >> 8);
+  s1[61] = static_cast<std::uint8_t>(field);
+  refresh_tcp_checksum(s1);
+  ASSERT_EQ(be16(&s1[36]), 0);
+  EXPECT_EQ(round_trip(negative_zero), 1u);  // 0x0000 merges
+  s1[36] = s1[37] = 0xff;
+  ASSERT_TRUE(tcp_checksum_ok(s1, false));   // -0 verifies too
+  EXPECT_EQ(round_trip(negative_zero), 3u);  // [0], [1], [2 3]
+  // The TCP header's reserved bits (the low half of its data-offset octet).
+  auto reserved = segments;
+  reserved[2][32] |= 0x02;
+  refresh_tcp_checksum(reserved[2]);
+  EXPECT_EQ(round_trip(reserved), 3u);  // [0 1], [2], [3]: a cut copies the first one's
+  // An IPv4 header checksum of -0 on the first segment: an identification that makes it 0.
+  auto super = super_packet(false, 5600, 1400, 0x10);
+  std::uint8_t* ip = &super[kVnetHeaderSize];
+  const std::size_t first_length = 20 + 32 + 1400;  // what the cut writes into segment 0
+  ip[2] = static_cast<std::uint8_t>(first_length >> 8);
+  ip[3] = static_cast<std::uint8_t>(first_length);
+  ip[4] = ip[5] = 0;
+  const std::uint16_t id =
+      static_cast<std::uint16_t>(0xffff - ones_sum(std::vector<std::uint8_t>(ip, ip + 20)));
+  ip[4] = static_cast<std::uint8_t>(id >> 8);
+  ip[5] = static_cast<std::uint8_t>(id);
+  auto ip_zero = split_all(super);
+  ASSERT_EQ(be16(&ip_zero[0][10]), 0);
+  EXPECT_EQ(round_trip(ip_zero), 1u);
+  ip_zero[0][10] = ip_zero[0][11] = 0xff;
+  EXPECT_EQ(round_trip(ip_zero), 2u);  // [0], [1 2 3]
+}
+
 TEST(TunOffload, WhatCannotBeParsedIsRefused) {
   std::vector<std::uint8_t> scratch;
   auto none = [](std::span<const std::uint8_t>) { ADD_FAILURE() << "emitted"; };
