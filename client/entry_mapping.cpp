@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "client/struct_sizes.hpp"
@@ -56,14 +57,59 @@ constexpr AuthFlag kAuthFlags[] = {
     {RASEO_RequireEAP, phonebook::kAuthEap},
 };
 
-std::string device_type_for(const RASENTRYA& in) {
+// RASEO2_* flags with a phonebook key of their own; `inverted` keys say the opposite (1 =
+// file and print sharing on, where the flag secures it). The other RASEO2_* bits are kept in
+// OpenRasOptions2 so that a round trip through the file loses none.
+struct Option2Key {
+  std::uint32_t flag;
+  const char* key;
+  bool inverted;
+};
+constexpr Option2Key kOption2Keys[] = {
+    {RASEO2_SecureFileAndPrint, "ShareMsFilePrint", true},
+    {RASEO2_SecureClientForMSNet, "BindMsNetClient", true},
+    {RASEO2_DontNegotiateMultilink, "NegotiateMultilinkAlways", true},
+    {RASEO2_DontUseRasCredentials, "UseRasCredentials", true},
+    {RASEO2_DisableNbtOverIP, "IpNBTFlags", true},
+    {RASEO2_ReconnectIfDropped, "RedialOnLinkFailure", false},
+    {RASEO2_SharePhoneNumbers, "SharedPhoneNumbers", false},
+    {RASEO2_IPv6RemoteDefaultGateway, "Ipv6PrioritizeRemote", false},
+    {RASEO2_DisableIKENameEkuCheck, "DisableIKENameEkuCheck", false},
+    {RASEO2_DisableClassBasedStaticRoute, "DisableClassBasedDefaultRoute", false},
+    {RASEO2_DisableMobility, "DisableMobility", false},
+    {RASEO2_CacheCredentials, "CacheCredentials", false},
+    {RASEO2_AuthTypeIsOtp, "AuthTypeOTP", false},
+    {RASEO2_IsPrivateNetwork, "PrivateNetwork", false},
+    {RASEO2_PlumbIKEv2TSAsRoutes, "PlumbIKEv2TSAsRoutes", false},
+};
+constexpr std::uint32_t kIpSecUsePreSharedKey = 0x1;  // IpSecFlags bit
+
+std::uint32_t keyed_options2() {
+  std::uint32_t all = RASEO2_UsePreSharedKey;
+  for (const auto& k : kOption2Keys) all |= k.flag;
+  return all;
+}
+
+std::uint32_t hex_or(const std::optional<std::string>& v, std::uint32_t fallback) {
+  if (!v || v->empty()) return fallback;
+  std::uint32_t n = 0;
+  const char* b = v->data();
+  const char* e = b + v->size();
+  if (v->size() > 2 && (*v)[0] == '0' && ((*v)[1] == 'x' || (*v)[1] == 'X')) b += 2;
+  auto [p, ec] = std::from_chars(b, e, n, 16);
+  return ec == std::errc() ? n : fallback;
+}
+
+template <typename Entry>
+std::string device_type_for(const Entry& in) {
   std::string t = field_string(in.szDeviceType);
   return t.empty() ? (in.dwType == RASET_Vpn ? "vpn" : "modem") : t;
 }
 
 }  // namespace
 
-void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, RASENTRYA& out) {
+template <typename Entry>
+void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, Entry& out) {
   const DWORD size = out.dwSize;
   std::memset(reinterpret_cast<BYTE*>(&out) + sizeof(DWORD), 0, size - sizeof(DWORD));
   out.dwSize = size;
@@ -107,11 +153,11 @@ void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, 
   out.dwFramingProtocol = RASFP_Ppp;
   copy_field(out.szDeviceType, get("DEVICE", Scope::Device).value_or(""));
   copy_field(out.szDeviceName, get("Device", Scope::Media).value_or(""));
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwIdleDisconnectSeconds)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwIdleDisconnectSeconds)) {
     out.dwSubEntries = 1;
     out.dwIdleDisconnectSeconds = u32_or(get("IdleDisconnectSeconds"), 0);
   }
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwVpnStrategy)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwVpnStrategy)) {
     out.dwType = u32_or(get("Type"), RASET_Phone);
     out.dwEncryptionType = encryption == kDeRequire      ? ET_Require
                            : encryption == kDeRequireMax ? ET_RequireMax
@@ -120,21 +166,54 @@ void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, 
     out.dwVpnStrategy = u32_or(get("VpnStrategy"), VS_Default);
     out.dwCustomAuthKey = u32_or(get("CustomAuthKey"), 0);
   }
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwRedialPause)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwRedialPause)) {
     copy_field(out.szDnsSuffix, get("IpDnsSuffix").value_or(""));
     out.dwRedialCount = u32_or(get("RedialAttempts"), 0);
     out.dwRedialPause = u32_or(get("RedialSeconds"), 0);
+    out.dwTcpWindowSize = u32_or(get("TcpWindowSize"), 0);
+    copy_field(out.szPrerequisiteEntry, get("PrerequisiteEntry").value_or(""));
+    copy_field(out.szPrerequisitePbk, get("PrerequisitePbk").value_or(""));
+    copy_field(out.szCustomDialDll, get("CustomDialDll").value_or(""));
+    out.dwDialMode = u32_or(get("DialMode"), 0);
+    out.dwDialExtraPercent = u32_or(get("DialPercent"), 0);
+    out.dwDialExtraSampleSeconds = u32_or(get("DialSeconds"), 0);
+    out.dwHangUpExtraPercent = u32_or(get("HangUpPercent"), 0);
+    out.dwHangUpExtraSampleSeconds = u32_or(get("HangUpSeconds"), 0);
+    std::uint32_t options2 = hex_or(get("OpenRasOptions2"), 0) & ~keyed_options2();
+    for (const auto& k : kOption2Keys) {
+      auto v = get(k.key);
+      if (!v || v->empty()) continue;  // absent: the flag's default, off
+      if ((u32_or(v, 0) != 0) != k.inverted) options2 |= k.flag;
+    }
+    if (u32_or(get("IpSecFlags"), 0) & kIpSecUsePreSharedKey) options2 |= RASEO2_UsePreSharedKey;
+    out.dwfOptions2 = options2;
+  }
+  if (OPENRAS_HAS_FIELD(Entry, size, dwIPv6InterfaceMetric)) {
+    out.dwIPv4InterfaceMetric = u32_or(get("IpInterfaceMetric"), 0);
+    out.dwIPv6InterfaceMetric = u32_or(get("Ipv6InterfaceMetric"), 0);
+  }
+  if (OPENRAS_HAS_FIELD(Entry, size, dwNetworkOutageTime)) {
+    out.dwNetworkOutageTime = u32_or(get("NetworkOutageTime"), 0);
+  }
+  if (OPENRAS_HAS_FIELD(Entry, size, fDisableIKEv2Fragmentation)) {
+    copy_field(out.szIDi, get("IDI").value_or(""));
+    copy_field(out.szIDr, get("IDR").value_or(""));
+    out.fIsImsConfig = u32_or(get("ImsConfig"), 0) ? TRUE : FALSE;
+    out.IdiType = static_cast<IKEV2_ID_PAYLOAD_TYPE>(u32_or(get("IdiType"), 0));
+    out.IdrType = static_cast<IKEV2_ID_PAYLOAD_TYPE>(u32_or(get("IdrType"), 0));
+    out.fDisableIKEv2Fragmentation = u32_or(get("Disable_IKEv2_Fragmentation"), 0) ? TRUE : FALSE;
   }
 }
 
-void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::PbkFile& file) {
+template <typename Entry>
+void rasentry_to_entry(const Entry& in, const std::string& name, phonebook::PbkFile& file) {
   const DWORD size = in.dwSize;
   if (!file.has_entry(name)) file.add_entry(name);
   auto set = [&](const char* key, const std::string& value, Scope scope = Scope::Entry) {
     file.set(name, key, value, scope);
   };
   auto num = [](std::uint32_t v) { return std::to_string(v); };
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwVpnStrategy)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwVpnStrategy)) {
     set("Encoding", "1");
     set("Type", num(in.dwType));
   }
@@ -148,7 +227,7 @@ void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::
   }
   if (restrictions) set("AuthRestrictions", num(restrictions));
   std::uint32_t encryption = (in.dwfOptions & RASEO_RequireDataEncryption) ? kDeRequire : kDeNone;
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwVpnStrategy)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwVpnStrategy)) {
     encryption = in.dwEncryptionType == ET_Require      ? kDeRequire
                  : in.dwEncryptionType == ET_RequireMax ? kDeRequireMax
                  : in.dwEncryptionType == ET_Optional   ? kDeIfPossible
@@ -158,13 +237,49 @@ void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::
     if (in.dwCustomAuthKey) set("CustomAuthKey", num(in.dwCustomAuthKey));
   }
   set("DataEncryption", num(encryption));
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwIdleDisconnectSeconds)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwIdleDisconnectSeconds)) {
     set("IdleDisconnectSeconds", num(in.dwIdleDisconnectSeconds));
   }
-  if (OPENRAS_HAS_FIELD(RASENTRYA, size, dwRedialPause)) {
+  if (OPENRAS_HAS_FIELD(Entry, size, dwRedialPause)) {
     set("RedialAttempts", num(in.dwRedialCount));
     set("RedialSeconds", num(in.dwRedialPause));
     set("IpDnsSuffix", field_string(in.szDnsSuffix));
+    set("TcpWindowSize", num(in.dwTcpWindowSize));
+    set("PrerequisiteEntry", field_string(in.szPrerequisiteEntry));
+    set("PrerequisitePbk", field_string(in.szPrerequisitePbk));
+    set("CustomDialDll", field_string(in.szCustomDialDll));
+    set("DialMode", num(in.dwDialMode));
+    set("DialPercent", num(in.dwDialExtraPercent));
+    set("DialSeconds", num(in.dwDialExtraSampleSeconds));
+    set("HangUpPercent", num(in.dwHangUpExtraPercent));
+    set("HangUpSeconds", num(in.dwHangUpExtraSampleSeconds));
+    for (const auto& k : kOption2Keys) {
+      set(k.key, num(((in.dwfOptions2 & k.flag) != 0) != k.inverted ? 1 : 0));
+    }
+    set("IpSecFlags", num(in.dwfOptions2 & RASEO2_UsePreSharedKey ? kIpSecUsePreSharedKey : 0));
+    std::uint32_t rest = in.dwfOptions2 & ~keyed_options2();
+    if (rest) {
+      char hex[16];
+      std::snprintf(hex, sizeof(hex), "0x%08x", rest);
+      set("OpenRasOptions2", hex);
+    } else if (file.get(name, "OpenRasOptions2")) {
+      set("OpenRasOptions2", "0");
+    }
+  }
+  if (OPENRAS_HAS_FIELD(Entry, size, dwIPv6InterfaceMetric)) {
+    set("IpInterfaceMetric", num(in.dwIPv4InterfaceMetric));
+    set("Ipv6InterfaceMetric", num(in.dwIPv6InterfaceMetric));
+  }
+  if (OPENRAS_HAS_FIELD(Entry, size, dwNetworkOutageTime)) {
+    set("NetworkOutageTime", num(in.dwNetworkOutageTime));
+  }
+  if (OPENRAS_HAS_FIELD(Entry, size, fDisableIKEv2Fragmentation)) {
+    set("IDI", field_string(in.szIDi));
+    set("IDR", field_string(in.szIDr));
+    set("ImsConfig", num(in.fIsImsConfig ? 1 : 0));
+    set("IdiType", num(static_cast<std::uint32_t>(in.IdiType)));
+    set("IdrType", num(static_cast<std::uint32_t>(in.IdrType)));
+    set("Disable_IKEv2_Fragmentation", num(in.fDisableIKEv2Fragmentation ? 1 : 0));
   }
   set("IpAssign", in.dwfOptions & RASEO_SpecificIpAddr ? "2" : "1");
   if (in.dwfOptions & RASEO_SpecificIpAddr) set("IpAddress", format_ip(in.ipaddr));
@@ -187,5 +302,10 @@ void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::
   set("CountryID", num(in.dwCountryID), Scope::Device);
   set("UseDialingRules", in.dwfOptions & RASEO_UseCountryAndAreaCodes ? "1" : "0", Scope::Device);
 }
+
+template void entry_to_rasentry(const phonebook::PbkFile&, const std::string&, RASENTRYA&);
+template void entry_to_rasentry(const phonebook::PbkFile&, const std::string&, RASENTRYW&);
+template void rasentry_to_entry(const RASENTRYA&, const std::string&, phonebook::PbkFile&);
+template void rasentry_to_entry(const RASENTRYW&, const std::string&, phonebook::PbkFile&);
 
 }  // namespace openras::client

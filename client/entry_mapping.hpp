@@ -9,8 +9,11 @@
 namespace openras::client {
 
 // Fill the fields a structure of out.dwSize bytes has; the rest of the struct is untouched.
-void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, RASENTRYA& out);
+// Entry is RASENTRYA or RASENTRYW.
+template <typename Entry>
+void entry_to_rasentry(const phonebook::PbkFile& file, const std::string& name, Entry& out);
 // Write the fields `in` has (by its dwSize) into the entry, creating it when missing.
-void rasentry_to_entry(const RASENTRYA& in, const std::string& name, phonebook::PbkFile& file);
+template <typename Entry>
+void rasentry_to_entry(const Entry& in, const std::string& name, phonebook::PbkFile& file);
 
 }  // namespace openras::client

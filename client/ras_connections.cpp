@@ -39,23 +39,20 @@ DWORD subscribe(HRASCONN h, DWORD flags, int fd) {
   return request(ipc::MsgType::Subscribe, ipc::encode_body(req), fd);
 }
 
-void fill_ip(RASPPPIPA& out, const ipc::ProjectionReply& p) {
+template <typename PppIp>
+void fill_ip(PppIp& out, const ipc::ProjectionReply& p) {
   out.dwError = p.projection_error;
   copy_field(out.szIpAddress, p.ip_address);
-  if (OPENRAS_HAS_FIELD(RASPPPIPA, out.dwSize, szServerIpAddress)) {
+  if (OPENRAS_HAS_FIELD(PppIp, out.dwSize, szServerIpAddress)) {
     copy_field(out.szServerIpAddress, p.server_ip_address);
   }
-  if (OPENRAS_HAS_FIELD(RASPPPIPA, out.dwSize, dwServerOptions)) {
+  if (OPENRAS_HAS_FIELD(PppIp, out.dwSize, dwServerOptions)) {
     out.dwOptions = 0;
     out.dwServerOptions = 0;
   }
 }
 
-}  // namespace
-
-extern "C" {
-
-DWORD APIENTRY RasHangUpA(HRASCONN h) {
+DWORD hang_up(HRASCONN h) {
   if (!h) return ERROR_INVALID_HANDLE;
   // Notifications stop at RasHangUp, even those already queued on this thread.
   if (auto n = find_notifier(to_handle(h)); n && n->kind != NotifierKind::Sync) {
@@ -64,9 +61,10 @@ DWORD APIENTRY RasHangUpA(HRASCONN h) {
   return handle_call<ipc::DialReply>(ipc::MsgType::HangUp, h, nullptr);
 }
 
-DWORD APIENTRY RasGetConnectStatusA(HRASCONN h, LPRASCONNSTATUSA status) {
+template <typename Status>
+DWORD get_connect_status(HRASCONN h, Status* status) {
   if (!status) return ERROR_INVALID_PARAMETER;
-  if (!size_is_one_of(status->dwSize, kConnStatusSizes)) return ERROR_INVALID_SIZE;
+  if (!size_is_one_of(status->dwSize, kConnStatusSizes<Status>)) return ERROR_INVALID_SIZE;
   if (!h) return ERROR_INVALID_HANDLE;
   ipc::StatusReply reply;
   if (auto error = handle_call(ipc::MsgType::GetStatus, h, &reply)) return error;
@@ -74,10 +72,10 @@ DWORD APIENTRY RasGetConnectStatusA(HRASCONN h, LPRASCONNSTATUSA status) {
   status->dwError = reply.error;
   copy_field(status->szDeviceType, reply.device_type);
   copy_field(status->szDeviceName, reply.device_name);
-  if (OPENRAS_HAS_FIELD(RASCONNSTATUSA, status->dwSize, szPhoneNumber)) {
+  if (OPENRAS_HAS_FIELD(Status, status->dwSize, szPhoneNumber)) {
     copy_field(status->szPhoneNumber, reply.phone_number);
   }
-  if (OPENRAS_HAS_FIELD(RASCONNSTATUSA, status->dwSize, rasconnsubstate)) {
+  if (OPENRAS_HAS_FIELD(Status, status->dwSize, rasconnsubstate)) {
     status->localEndPoint = {};
     status->remoteEndPoint = {};
     status->rasconnsubstate = RASCSS_None;
@@ -85,11 +83,12 @@ DWORD APIENTRY RasGetConnectStatusA(HRASCONN h, LPRASCONNSTATUSA status) {
   return 0;
 }
 
-DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA conns, LPDWORD cb, LPDWORD count) {
+template <typename Conn>
+DWORD enum_connections(Conn* conns, LPDWORD cb, LPDWORD count) {
   if (!cb || !count) return ERROR_INVALID_PARAMETER;
-  DWORD element = sizeof(RASCONNA);
+  DWORD element = sizeof(Conn);
   if (conns) {
-    if (!size_is_one_of(conns->dwSize, kConnSizes)) return ERROR_INVALID_SIZE;
+    if (!size_is_one_of(conns->dwSize, kConnSizes<Conn>)) return ERROR_INVALID_SIZE;
     element = conns->dwSize;
   }
   ipc::EnumReply reply;
@@ -104,20 +103,20 @@ DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA conns, LPDWORD cb, LPDWORD count) 
   auto* base = reinterpret_cast<BYTE*>(conns);
   for (std::size_t i = 0; i < reply.connections.size(); ++i) {
     const auto& info = reply.connections[i];
-    auto* c = reinterpret_cast<RASCONNA*>(base + i * element);
+    auto* c = reinterpret_cast<Conn*>(base + i * element);
     std::memset(c, 0, element);
     c->dwSize = element;
     c->hrasconn = to_hrasconn(info.handle);
     copy_field(c->szEntryName, info.entry_name);
-    if (OPENRAS_HAS_FIELD(RASCONNA, element, szDeviceName)) {
+    if (OPENRAS_HAS_FIELD(Conn, element, szDeviceName)) {
       copy_field(c->szDeviceType, info.device_type);
       copy_field(c->szDeviceName, info.device_name);
     }
-    if (OPENRAS_HAS_FIELD(RASCONNA, element, dwSubEntry)) {
+    if (OPENRAS_HAS_FIELD(Conn, element, dwSubEntry)) {
       copy_field(c->szPhonebook, info.phonebook);
       c->dwSubEntry = info.subentry;
     }
-    if (OPENRAS_HAS_FIELD(RASCONNA, element, luid)) {
+    if (OPENRAS_HAS_FIELD(Conn, element, luid)) {
       c->dwFlags = RASCF_OwnerKnown | (info.owner_uid == geteuid() ? RASCF_OwnerMatch : 0);
     }
   }
@@ -125,25 +124,27 @@ DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA conns, LPDWORD cb, LPDWORD count) 
   return 0;
 }
 
-DWORD APIENTRY RasGetErrorStringA(UINT code, LPSTR buffer, DWORD chars) {
+// The buffer's size is in characters of its own width.
+template <typename Char>
+DWORD get_error_string(UINT code, Char* buffer, DWORD chars) {
   if (!buffer) return ERROR_INVALID_PARAMETER;
   auto info = find_error(code);
   if (!info) return ERROR_INVALID_PARAMETER;
-  if (chars < info->text.size() + 1) return ERROR_INSUFFICIENT_BUFFER;
-  std::memcpy(buffer, info->text.data(), info->text.size());
-  buffer[info->text.size()] = '\0';
+  if (chars < text_length<Char>(info->text) + 1) return ERROR_INSUFFICIENT_BUFFER;
+  copy_text(buffer, chars, info->text);
   return 0;
 }
 
-DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID out, LPDWORD cb) {
+template <typename PppIp, typename PppLcp>
+DWORD get_projection_info(HRASCONN h, RASPROJECTION protocol, LPVOID out, LPDWORD cb) {
   if (!out || !cb) return ERROR_INVALID_PARAMETER;
   DWORD size = *static_cast<DWORD*>(out);
   switch (protocol) {
     case RASP_PppIp:
-      if (!size_is_one_of(size, kPppIpSizes)) return ERROR_INVALID_SIZE;
+      if (!size_is_one_of(size, kPppIpSizes<PppIp>)) return ERROR_INVALID_SIZE;
       break;
     case RASP_PppLcp:
-      if (!size_is_one_of(size, kPppLcpSizes)) return ERROR_INVALID_SIZE;
+      if (!size_is_one_of(size, kPppLcpSizes<PppLcp>)) return ERROR_INVALID_SIZE;
       break;
     case RASP_PppIpv6:
       if (size != sizeof(RASPPPIPV6)) return ERROR_INVALID_SIZE;
@@ -152,6 +153,7 @@ DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID 
     case RASP_PppNbf:
     case RASP_PppIpx:
     case RASP_PppCcp:
+    case RASP_Slip:
       return ERROR_PROTOCOL_NOT_CONFIGURED;
     default:
       return ERROR_INVALID_PARAMETER;
@@ -164,11 +166,11 @@ DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID 
   ipc::ProjectionReply p;
   if (DWORD error = fetch_projection(h, protocol, p)) return error;
   if (protocol == RASP_PppIp) {
-    fill_ip(*static_cast<RASPPPIPA*>(out), p);
+    fill_ip(*static_cast<PppIp*>(out), p);
   } else if (protocol == RASP_PppLcp) {
-    auto* lcp = static_cast<RASPPPLCPA*>(out);
+    auto* lcp = static_cast<PppLcp*>(out);
     std::memset(reinterpret_cast<BYTE*>(lcp) + sizeof(DWORD), 0, size - sizeof(DWORD));
-    if (size == sizeof(RASPPPLCPA)) {
+    if (size == sizeof(PppLcp)) {
       lcp->dwAuthenticationProtocol = p.auth_protocol;
       lcp->dwAuthenticationData = p.auth_data;
       lcp->dwOptions = p.lcp_options;
@@ -185,6 +187,41 @@ DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID 
   }
   *cb = size;
   return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD APIENTRY RasHangUpA(HRASCONN h) {
+  return hang_up(h);
+}
+DWORD APIENTRY RasHangUpW(HRASCONN h) {
+  return hang_up(h);
+}
+DWORD APIENTRY RasGetConnectStatusA(HRASCONN h, LPRASCONNSTATUSA status) {
+  return get_connect_status(h, status);
+}
+DWORD APIENTRY RasGetConnectStatusW(HRASCONN h, LPRASCONNSTATUSW status) {
+  return get_connect_status(h, status);
+}
+DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA conns, LPDWORD cb, LPDWORD count) {
+  return enum_connections(conns, cb, count);
+}
+DWORD APIENTRY RasEnumConnectionsW(LPRASCONNW conns, LPDWORD cb, LPDWORD count) {
+  return enum_connections(conns, cb, count);
+}
+DWORD APIENTRY RasGetErrorStringA(UINT code, LPSTR buffer, DWORD chars) {
+  return get_error_string(code, buffer, chars);
+}
+DWORD APIENTRY RasGetErrorStringW(UINT code, LPWSTR buffer, DWORD chars) {
+  return get_error_string(code, buffer, chars);
+}
+DWORD APIENTRY RasGetProjectionInfoA(HRASCONN h, RASPROJECTION protocol, LPVOID out, LPDWORD cb) {
+  return get_projection_info<RASPPPIPA, RASPPPLCPA>(h, protocol, out, cb);
+}
+DWORD APIENTRY RasGetProjectionInfoW(HRASCONN h, RASPROJECTION protocol, LPVOID out, LPDWORD cb) {
+  return get_projection_info<RASPPPIPW, RASPPPLCPW>(h, protocol, out, cb);
 }
 
 DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN h, PRAS_PROJECTION_INFO info, LPDWORD size) {
@@ -263,6 +300,54 @@ DWORD APIENTRY RasConnectionNotificationA(HRASCONN h, HANDLE event, DWORD flags)
   auto* e = as_event(event);
   if (!e) return ERROR_INVALID_HANDLE;
   return subscribe(h, flags, e->fd);
+}
+DWORD APIENTRY RasConnectionNotificationW(HRASCONN h, HANDLE event, DWORD flags) {
+  return RasConnectionNotificationA(h, event, flags);
+}
+
+// OpenRAS connections have one link (no multilink): subentry 1 is the connection itself.
+DWORD APIENTRY RasGetSubEntryHandleA(HRASCONN h, DWORD subentry, LPHRASCONN out) {
+  if (!out) return ERROR_INVALID_PARAMETER;
+  if (!h) return ERROR_INVALID_HANDLE;
+  RASCONNSTATUSA status{};
+  status.dwSize = sizeof(status);
+  if (DWORD error = RasGetConnectStatusA(h, &status)) return error;
+  if (subentry != 1) return ERROR_NO_MORE_ITEMS;
+  *out = h;
+  return 0;
+}
+DWORD APIENTRY RasGetSubEntryHandleW(HRASCONN h, DWORD subentry, LPHRASCONN out) {
+  return RasGetSubEntryHandleA(h, subentry, out);
+}
+DWORD APIENTRY RasGetLinkStatistics(HRASCONN h, DWORD subentry, RAS_STATS* stats) {
+  if (!stats) return ERROR_INVALID_PARAMETER;
+  if (subentry != 1) return ERROR_INVALID_PARAMETER;
+  return RasGetConnectionStatistics(h, stats);
+}
+DWORD APIENTRY RasClearLinkStatistics(HRASCONN h, DWORD subentry) {
+  if (subentry != 1) return ERROR_INVALID_PARAMETER;
+  return RasClearConnectionStatistics(h);
+}
+// MOBIKE moves exist only for IKEv2 connections, which are not built yet: every connection
+// here is PPP-based, and Windows answers a PPP connection's update request this way.
+DWORD APIENTRY RasUpdateConnection(HRASCONN h, LPRASUPDATECONN update) {
+  if (!update) return ERROR_INVALID_PARAMETER;
+  if (update->dwSize != sizeof(RASUPDATECONN)) return ERROR_INVALID_SIZE;
+  if (!h) return ERROR_INVALID_HANDLE;
+  RASCONNSTATUSA status{};
+  status.dwSize = sizeof(status);
+  if (DWORD error = RasGetConnectStatusA(h, &status)) return error;
+  return ERROR_CANNOT_INITIATE_MOBIKE_UPDATE;
+}
+// An EAP method with a user interface: OpenRAS's EAP (EAP-MSCHAPv2) never asks for one.
+DWORD APIENTRY RasInvokeEapUI(HRASCONN h, DWORD, LPRASDIALEXTENSIONS, HWND) {
+  if (!h) return ERROR_INVALID_HANDLE;
+  return ERROR_INVALID_FUNCTION_FOR_ENTRY;
+}
+// The P-CSCF of an IMS (cellular) connection: there are no IMS connections here.
+DWORD APIENTRY RasGetPCscf(LPWSTR out) {
+  if (!out) return ERROR_INVALID_PARAMETER;
+  return ERROR_NO_CONNECTION;
 }
 
 DWORD APIENTRY RasConnectionNotificationFd(HRASCONN h, DWORD flags, int* out_fd) {

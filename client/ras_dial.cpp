@@ -16,19 +16,21 @@ bool valid_notifier_type(DWORD type) {
   return type == 0 || type == 1 || type == 2 || type == RASNOTIFIER_HWND;
 }
 
-Notifier make_notifier(const RASDIALPARAMSA& params, DWORD type, LPVOID target) {
+template <typename P>
+Notifier make_notifier(const P& params, DWORD type, LPVOID target) {
   Notifier n;
   if (!target) return n;  // synchronous
   n.kind = static_cast<NotifierKind>(type);
   n.target = target;
-  if (params.dwSize >= kDialParamsWithCallbackId) {
+  if (params.dwSize >= kDialParamsWithCallbackId<P>) {
     n.callback_id = params.dwCallbackId;
     n.subentry = params.dwSubEntry;
   }
   return n;
 }
 
-DWORD resume_dial(Channel& channel, HRASCONN h, const RASDIALPARAMSA& params, DWORD type,
+template <typename P>
+DWORD resume_dial(Channel& channel, HRASCONN h, const P& params, DWORD type,
                   LPVOID notifier) {
   ipc::ResumeRequest req;
   req.handle = to_handle(h);
@@ -44,14 +46,15 @@ DWORD resume_dial(Channel& channel, HRASCONN h, const RASDIALPARAMSA& params, DW
   return notifier ? 0 : wait_for_final(req.handle);
 }
 
-}  // namespace
-
-extern "C" {
-
-DWORD APIENTRY RasDialA(LPRASDIALEXTENSIONS ext, LPCSTR phonebook, LPRASDIALPARAMSA params,
-                        DWORD notifier_type, LPVOID notifier, LPHRASCONN out_handle) {
+// RasDialA and RasDialW: P is RASDIALPARAMSA or RASDIALPARAMSW.
+template <typename P, typename Char>
+DWORD dial(LPRASDIALEXTENSIONS ext, const Char* phonebook_arg, P* params, DWORD notifier_type,
+           LPVOID notifier, LPHRASCONN out_handle) {
   if (!params || !out_handle) return ERROR_INVALID_PARAMETER;
-  if (!size_is_one_of(params->dwSize, kDialParamsSizes)) return ERROR_INVALID_SIZE;
+  if (!size_is_one_of(params->dwSize, kDialParamsSizes<P>)) return ERROR_INVALID_SIZE;
+  TextArg phonebook_text = text_arg(phonebook_arg);
+  if (!phonebook_text.ok) return ERROR_INVALID_PARAMETER;
+  const char* phonebook = phonebook_text.c_str();
   if (ext && !size_is_one_of(ext->dwSize, kDialExtensionsSizes)) return ERROR_INVALID_SIZE;
   if (notifier && !valid_notifier_type(notifier_type)) return ERROR_INVALID_PARAMETER;
 
@@ -71,7 +74,7 @@ DWORD APIENTRY RasDialA(LPRASDIALEXTENSIONS ext, LPCSTR phonebook, LPRASDIALPARA
   req.user = field_string(params->szUserName);
   req.password = field_string(params->szPassword);
   req.domain = field_string(params->szDomain);
-  req.subentry = params->dwSize >= kDialParamsWithCallbackId ? params->dwSubEntry : 0;
+  req.subentry = params->dwSize >= kDialParamsWithCallbackId<P> ? params->dwSubEntry : 0;
   req.options = options;
   if (!req.entry_name.empty()) {
     FoundEntry found;
@@ -95,6 +98,20 @@ DWORD APIENTRY RasDialA(LPRASDIALEXTENSIONS ext, LPCSTR phonebook, LPRASDIALPARA
   error = wait_for_final(reply.handle);
   forget_notifier(reply.handle);
   return error;
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD APIENTRY RasDialA(LPRASDIALEXTENSIONS ext, LPCSTR phonebook, LPRASDIALPARAMSA params,
+                        DWORD notifier_type, LPVOID notifier, LPHRASCONN out_handle) {
+  return dial(ext, phonebook, params, notifier_type, notifier, out_handle);
+}
+
+DWORD APIENTRY RasDialW(LPRASDIALEXTENSIONS ext, LPCWSTR phonebook, LPRASDIALPARAMSW params,
+                        DWORD notifier_type, LPVOID notifier, LPHRASCONN out_handle) {
+  return dial(ext, phonebook, params, notifier_type, notifier, out_handle);
 }
 
 DWORD APIENTRY RasDispatchNotifications(DWORD timeout_ms) {

@@ -18,39 +18,48 @@ constexpr std::size_t round4(std::size_t n) {
 #define OPENRAS_LEVEL(type, first_field_of_next_level) \
   round4(offsetof(type, first_field_of_next_level))
 
-inline constexpr std::array kDialParamsSizes = {
-    OPENRAS_LEVEL(RASDIALPARAMSA, dwSubEntry), OPENRAS_LEVEL(RASDIALPARAMSA, dwIfIndex),
-    OPENRAS_LEVEL(RASDIALPARAMSA, szEncPassword), sizeof(RASDIALPARAMSA)};
-inline constexpr std::size_t kDialParamsWithCallbackId = OPENRAS_LEVEL(RASDIALPARAMSA, dwIfIndex);
+// Each table is a template over the A or W form: the same levels, each form's own sizes.
+template <typename P>
+inline constexpr std::array kDialParamsSizes = {OPENRAS_LEVEL(P, dwSubEntry),
+                                                OPENRAS_LEVEL(P, dwIfIndex),
+                                                OPENRAS_LEVEL(P, szEncPassword), sizeof(P)};
+template <typename P>
+inline constexpr std::size_t kDialParamsWithCallbackId = OPENRAS_LEVEL(P, dwIfIndex);
 
 inline constexpr std::array kDialExtensionsSizes = {OPENRAS_LEVEL(RASDIALEXTENSIONS, reserved1),
                                                     OPENRAS_LEVEL(RASDIALEXTENSIONS, fSkipPppAuth),
                                                     sizeof(RASDIALEXTENSIONS)};
 
-inline constexpr std::array kConnStatusSizes = {OPENRAS_LEVEL(RASCONNSTATUSA, szPhoneNumber),
-                                                OPENRAS_LEVEL(RASCONNSTATUSA, localEndPoint),
-                                                sizeof(RASCONNSTATUSA)};
+template <typename S>
+inline constexpr std::array kConnStatusSizes = {OPENRAS_LEVEL(S, szPhoneNumber),
+                                                OPENRAS_LEVEL(S, localEndPoint), sizeof(S)};
 
-inline constexpr std::array kConnSizes = {
-    OPENRAS_LEVEL(RASCONNA, szDeviceType),      OPENRAS_LEVEL(RASCONNA, szPhonebook),
-    OPENRAS_LEVEL(RASCONNA, guidEntry),         OPENRAS_LEVEL(RASCONNA, dwFlags),
-    OPENRAS_LEVEL(RASCONNA, guidCorrelationId), sizeof(RASCONNA)};
+template <typename C>
+inline constexpr std::array kConnSizes = {OPENRAS_LEVEL(C, szDeviceType),
+                                          OPENRAS_LEVEL(C, szPhonebook),
+                                          OPENRAS_LEVEL(C, guidEntry),
+                                          OPENRAS_LEVEL(C, dwFlags),
+                                          OPENRAS_LEVEL(C, guidCorrelationId),
+                                          sizeof(C)};
 
-inline constexpr std::array kEntryNameSizes = {OPENRAS_LEVEL(RASENTRYNAMEA, dwFlags),
-                                               sizeof(RASENTRYNAMEA)};
+template <typename E>
+inline constexpr std::array kEntryNameSizes = {OPENRAS_LEVEL(E, dwFlags), sizeof(E)};
 
-inline constexpr std::array kPppIpSizes = {OPENRAS_LEVEL(RASPPPIPA, szServerIpAddress),
-                                           OPENRAS_LEVEL(RASPPPIPA, dwOptions), sizeof(RASPPPIPA)};
+template <typename P>
+inline constexpr std::array kPppIpSizes = {OPENRAS_LEVEL(P, szServerIpAddress),
+                                           OPENRAS_LEVEL(P, dwOptions), sizeof(P)};
 
-inline constexpr std::array kPppLcpSizes = {OPENRAS_LEVEL(RASPPPLCPA, dwError), sizeof(RASPPPLCPA)};
+template <typename P>
+inline constexpr std::array kPppLcpSizes = {OPENRAS_LEVEL(P, dwError), sizeof(P)};
 
-inline constexpr std::array kEntrySizes = {OPENRAS_LEVEL(RASENTRYA, dwSubEntries),
-                                           OPENRAS_LEVEL(RASENTRYA, dwType),
-                                           OPENRAS_LEVEL(RASENTRYA, dwfOptions2),
-                                           OPENRAS_LEVEL(RASENTRYA, ipv6addrDns),
-                                           OPENRAS_LEVEL(RASENTRYA, ipv6addr),
-                                           OPENRAS_LEVEL(RASENTRYA, szIDi),
-                                           sizeof(RASENTRYA)};
+template <typename E>
+inline constexpr std::array kEntrySizes = {OPENRAS_LEVEL(E, dwSubEntries),
+                                           OPENRAS_LEVEL(E, dwType),
+                                           OPENRAS_LEVEL(E, dwfOptions2),
+                                           OPENRAS_LEVEL(E, ipv6addrDns),
+                                           OPENRAS_LEVEL(E, ipv6addr),
+                                           OPENRAS_LEVEL(E, szIDi),
+                                           sizeof(E)};
 
 #undef OPENRAS_LEVEL
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/text.hpp"
 #include "ras.h"
 
 namespace openras::client {
@@ -16,20 +17,6 @@ inline std::uint32_t to_handle(HRASCONN h) {
 
 inline HRASCONN to_hrasconn(std::uint32_t handle) {
   return reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(handle));
-}
-
-// Copy into a fixed CHAR[N] field, always terminated, truncated to fit.
-template <std::size_t N>
-void copy_field(CHAR (&dest)[N], std::string_view src) {
-  std::size_t n = src.size() < N - 1 ? src.size() : N - 1;
-  std::memcpy(dest, src.data(), n);
-  dest[n] = '\0';
-}
-
-// Read a fixed CHAR[N] field that may lack its terminator.
-template <std::size_t N>
-std::string field_string(const CHAR (&src)[N]) {
-  return std::string(src, strnlen(src, N));
 }
 
 }  // namespace openras::client

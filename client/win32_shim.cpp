@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "client/notify.hpp"
+#include "client/text.hpp"
 #include "client/win32_objects.hpp"
 #include "win32/windows.h"
 
@@ -93,6 +94,11 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES, BOOL bManualReset, BOOL bIniti
   e->fd = fd;
   e->manual_reset = bManualReset != 0;
   return e;
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES attributes, BOOL manual_reset, BOOL initial_state,
+                           LPCWSTR) {
+  return CreateEventA(attributes, manual_reset, initial_state, nullptr);
 }
 
 BOOL WINAPI SetEvent(HANDLE h) {
@@ -286,6 +292,16 @@ BOOL WINAPI GetMessageA(LPMSG msg, HWND h, UINT min, UINT max) {
   }
 }
 
+BOOL WINAPI PostMessageW(HWND h, UINT msg, WPARAM wp, LPARAM lp) {
+  return PostMessageA(h, msg, wp, lp);
+}
+BOOL WINAPI PeekMessageW(LPMSG msg, HWND h, UINT min, UINT max, UINT remove) {
+  return PeekMessageA(msg, h, min, max, remove);
+}
+BOOL WINAPI GetMessageW(LPMSG msg, HWND h, UINT min, UINT max) {
+  return GetMessageA(msg, h, min, max);
+}
+
 VOID WINAPI PostQuitMessage(int code) {
   if (!t_windows.empty()) {
     PostMessageA(reinterpret_cast<HWND>(t_windows.front()), WM_QUIT, static_cast<WPARAM>(code), 0);
@@ -303,6 +319,15 @@ UINT WINAPI RegisterWindowMessageA(LPCSTR name) {
   std::lock_guard lock(mutex);
   auto [it, inserted] = registered.emplace(name, static_cast<UINT>(0xC000 + registered.size()));
   return it->second;
+}
+
+UINT WINAPI RegisterWindowMessageW(LPCWSTR name) {
+  TextArg text = text_arg(name);
+  if (!text.ok) {
+    t_last_error = ERROR_INVALID_PARAMETER;
+    return 0;
+  }
+  return RegisterWindowMessageA(text.c_str());
 }
 
 }  // extern "C"

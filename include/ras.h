@@ -15,6 +15,13 @@ extern "C" {
 #define WINVER 0x0A00
 #endif
 
+/* W structures hold the compiler's wchar_t. With -fshort-wchar it is 16 bits and the W ABI of
+ * librasapi (32-bit characters) would not match: W is then unavailable, said here rather than
+ * at run time. docs/win32-compat.md. */
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ != 4 && defined(UNICODE)
+#error "OpenRAS: the W (UNICODE) RAS API needs a 32-bit wchar_t; build without -fshort-wchar"
+#endif
+
 #define RAS_MaxDeviceType 16
 #define RAS_MaxPhoneNumber 128
 #define RAS_MaxIpAddress 15
@@ -128,20 +135,6 @@ typedef struct _RASTUNNELENDPOINT {
 #define RASTUNNELENDPOINT_IPv4 1
 #define RASTUNNELENDPOINT_IPv6 2
 
-typedef struct tagRASDIALPARAMSA {
-  DWORD dwSize;
-  CHAR szEntryName[RAS_MaxEntryName + 1];
-  CHAR szPhoneNumber[RAS_MaxPhoneNumber + 1];
-  CHAR szCallbackNumber[RAS_MaxCallbackNumber + 1];
-  CHAR szUserName[UNLEN + 1];
-  CHAR szPassword[PWLEN + 1];
-  CHAR szDomain[DNLEN + 1];
-  DWORD dwSubEntry;       /* WINVER >= 0x401 */
-  ULONG_PTR dwCallbackId; /* WINVER >= 0x401 */
-  DWORD dwIfIndex;        /* WINVER >= 0x601 */
-  LPSTR szEncPassword;    /* WINVER >= 0x602 */
-} RASDIALPARAMSA, *LPRASDIALPARAMSA;
-
 typedef struct tagRASEAPINFO {
   DWORD dwSizeofEapInfo;
   BYTE* pbEapInfo;
@@ -180,59 +173,18 @@ typedef struct tagRASDIALEXTENSIONS {
 #define RDEOPT_InvokeAutoTriggerCredentialUI 0x00004000
 #define RDEOPT_EapInfoCryptInCapable 0x00008000
 
-typedef struct tagRASCONNA {
-  DWORD dwSize;
-  HRASCONN hrasconn;
-  CHAR szEntryName[RAS_MaxEntryName + 1];
-  CHAR szDeviceType[RAS_MaxDeviceType + 1]; /* WINVER >= 0x400 */
-  CHAR szDeviceName[RAS_MaxDeviceName + 1]; /* WINVER >= 0x400 */
-  CHAR szPhonebook[MAX_PATH];               /* WINVER >= 0x401 */
-  DWORD dwSubEntry;                         /* WINVER >= 0x401 */
-  GUID guidEntry;                           /* WINVER >= 0x500 */
-  DWORD dwFlags;                            /* WINVER >= 0x501 */
-  LUID luid;                                /* WINVER >= 0x501 */
-  GUID guidCorrelationId;                   /* WINVER >= 0x601 */
-} RASCONNA, *LPRASCONNA;
-
 #define RASCF_AllUsers 0x00000001
 #define RASCF_GlobalCreds 0x00000002
 #define RASCF_OwnerKnown 0x00000004
 #define RASCF_OwnerMatch 0x00000008
-
-typedef struct tagRASCONNSTATUSA {
-  DWORD dwSize;
-  RASCONNSTATE rasconnstate;
-  DWORD dwError;
-  CHAR szDeviceType[RAS_MaxDeviceType + 1];
-  CHAR szDeviceName[RAS_MaxDeviceName + 1];
-  CHAR szPhoneNumber[RAS_MaxPhoneNumber + 1]; /* WINVER >= 0x401 */
-  RASTUNNELENDPOINT localEndPoint;            /* WINVER >= 0x601 */
-  RASTUNNELENDPOINT remoteEndPoint;           /* WINVER >= 0x601 */
-  RASCONNSUBSTATE rasconnsubstate;            /* WINVER >= 0x601 */
-} RASCONNSTATUSA, *LPRASCONNSTATUSA;
-
-typedef struct tagRASENTRYNAMEA {
-  DWORD dwSize;
-  CHAR szEntryName[RAS_MaxEntryName + 1];
-  DWORD dwFlags;                  /* WINVER >= 0x500 */
-  CHAR szPhonebookPath[MAX_PATH + 1]; /* WINVER >= 0x500 */
-} RASENTRYNAMEA, *LPRASENTRYNAMEA;
+#define RASCF_IsEPDG 0x00000010
 
 #define REN_User 0x00000000
 #define REN_AllUsers 0x00000001
 
 typedef enum { RASP_Amb = 0x10000, RASP_PppNbf = 0x803F, RASP_PppIpx = 0x802B,
                RASP_PppIp = 0x8021, RASP_PppCcp = 0x80FD, RASP_PppLcp = 0xC021,
-               RASP_PppIpv6 = 0x8057 } RASPROJECTION, *LPRASPROJECTION;
-
-typedef struct tagRASPPPIPA {
-  DWORD dwSize;
-  DWORD dwError;
-  CHAR szIpAddress[RAS_MaxIpAddress + 1];
-  CHAR szServerIpAddress[RAS_MaxIpAddress + 1]; /* WINVER >= 0x400 */
-  DWORD dwOptions;                              /* WINVER >= 0x500 */
-  DWORD dwServerOptions;                        /* WINVER >= 0x500 */
-} RASPPPIPA, *LPRASPPPIPA;
+               RASP_PppIpv6 = 0x8057, RASP_Slip = 0x20000 } RASPROJECTION, *LPRASPROJECTION;
 
 #define RASIPO_VJ 0x00000001
 
@@ -257,24 +209,97 @@ typedef struct tagRASPPPIPV6 {
 #define RASLCPO_SSHF 0x00000004
 #define RASLCPO_DES_56 0x00000008
 #define RASLCPO_3_DES 0x00000010
+#define RASLCPO_AES_128 0x00000020
+#define RASLCPO_AES_256 0x00000040
+#define RASLCPO_AES_192 0x00000080
+#define RASLCPO_GCM_AES_128 0x00000100
+#define RASLCPO_GCM_AES_192 0x00000200
+#define RASLCPO_GCM_AES_256 0x00000400
 
-typedef struct tagRASPPPLCPA {
+#define RASCCPCA_MPPC 0x00000006
+#define RASCCPCA_STAC 0x00000005
+#define RASCCPO_Compression 0x00000001
+#define RASCCPO_HistoryLess 0x00000002
+#define RASCCPO_Encryption56bit 0x00000010
+#define RASCCPO_Encryption40bit 0x00000020
+#define RASCCPO_Encryption128bit 0x00000040
+
+typedef struct tagRASPPPCCP {
   DWORD dwSize;
-  BOOL fBundled;
   DWORD dwError;
-  DWORD dwAuthenticationProtocol;
-  DWORD dwAuthenticationData;
-  DWORD dwEapTypeId;
-  DWORD dwServerAuthenticationProtocol;
-  DWORD dwServerAuthenticationData;
-  DWORD dwServerEapTypeId;
-  BOOL fMultilink;
-  DWORD dwTerminateReason;
-  DWORD dwServerTerminateReason;
-  CHAR szReplyMessage[RAS_MaxReplyMessage];
+  DWORD dwCompressionAlgorithm;
   DWORD dwOptions;
+  DWORD dwServerCompressionAlgorithm;
   DWORD dwServerOptions;
-} RASPPPLCPA, *LPRASPPPLCPA;
+} RASPPPCCP, *LPRASPPPCCP;
+
+/* RASCTRYINFO has no A and W forms: the country name follows the structure in the caller's
+ * buffer, at dwCountryNameOffset, as CHAR for RasGetCountryInfoA and WCHAR for ...W. */
+typedef struct RASCTRYINFO {
+  DWORD dwSize;
+  DWORD dwCountryID;
+  DWORD dwNextCountryID;
+  DWORD dwCountryCode;
+  DWORD dwCountryNameOffset;
+} RASCTRYINFO, *LPRASCTRYINFO;
+typedef RASCTRYINFO RASCTRYINFOA, RASCTRYINFOW, *LPRASCTRYINFOA, *LPRASCTRYINFOW;
+
+typedef struct tagRASADPARAMS {
+  DWORD dwSize;
+  HWND hwndOwner;
+  DWORD dwFlags;
+  LONG xDlg;
+  LONG yDlg;
+} RASADPARAMS, *LPRASADPARAMS;
+#define RASADFLG_PositionDlg 0x00000001
+
+typedef struct tagRASCOMMSETTINGS {
+  DWORD dwSize;
+  BYTE bParity;
+  BYTE bStop;
+  BYTE bByteSize;
+  BYTE bAlign;
+} RASCOMMSETTINGS;
+typedef DWORD(WINAPI* PFNRASSETCOMMSETTINGS)(HANDLE hPort, RASCOMMSETTINGS* pRasCommSettings,
+                                              PVOID pvReserved);
+typedef struct tagRASCUSTOMSCRIPTEXTENSIONS {
+  DWORD dwSize;
+  PFNRASSETCOMMSETTINGS pfnRasSetCommSettings;
+} RASCUSTOMSCRIPTEXTENSIONS;
+
+typedef DWORD(WINAPI* PFNRASGETBUFFER)(PBYTE* ppBuffer, PDWORD pdwSize);
+typedef DWORD(WINAPI* PFNRASFREEBUFFER)(PBYTE pBufer);
+typedef DWORD(WINAPI* PFNRASSENDBUFFER)(HANDLE hPort, PBYTE pBuffer, DWORD dwSize);
+typedef DWORD(WINAPI* PFNRASRECEIVEBUFFER)(HANDLE hPort, PBYTE pBuffer, PDWORD pdwSize,
+                                           DWORD dwTimeOut, HANDLE hEvent);
+typedef DWORD(WINAPI* PFNRASRETRIEVEBUFFER)(HANDLE hPort, PBYTE pBuffer, PDWORD pdwSize);
+typedef DWORD(WINAPI* RasCustomHangUpFn)(HRASCONN hRasConn);
+typedef DWORD(WINAPI* RasCustomDeleteEntryNotifyFn)(LPCWSTR lpszPhonebook, LPCWSTR lpszEntry,
+                                                    DWORD dwFlags);
+typedef BOOL(WINAPI* ORASADFUNC)(HWND, LPSTR, DWORD, LPDWORD);
+#define RCD_SingleUser 0
+#define RCD_AllUsers 0x00000001
+#define RCD_Eap 0x00000002
+#define RCD_Logon 0x00000004
+
+#define RASEAPF_NonInteractive 0x00000002
+#define RASEAPF_Logon 0x00000004
+#define RASEAPF_Preview 0x00000008
+
+#define RASADP_DisableConnectionQuery 0
+#define RASADP_LoginSessionDisable 1
+#define RASADP_SavedAddressesLimit 2
+#define RASADP_FailedConnectionTimeout 3
+#define RASADP_ConnectionQueryTimeout 4
+
+#define RASNOUSER_SmartCard 0x00000001
+
+#define RASEDM_DialAll 1
+#define RASEDM_DialAsNeeded 2
+#define RASIDS_Disabled 0xffffffff
+#define RASIDS_UseGlobalValue 0
+
+#define NETBIOS_NAME_LEN 16
 
 typedef struct _RAS_STATS {
   DWORD dwSize;
@@ -295,14 +320,6 @@ typedef struct _RAS_STATS {
 } RAS_STATS, *PRAS_STATS;
 
 
-typedef struct tagRASCREDENTIALSA {
-  DWORD dwSize;
-  DWORD dwMask;
-  CHAR szUserName[UNLEN + 1];
-  CHAR szPassword[PWLEN + 1];
-  CHAR szDomain[DNLEN + 1];
-} RASCREDENTIALSA, *LPRASCREDENTIALSA;
-
 #define RASCM_UserName 0x00000001
 #define RASCM_Password 0x00000002
 #define RASCM_Domain 0x00000004
@@ -319,6 +336,29 @@ typedef enum _RASAPIVERSION {
   RASAPIVERSION_601 = 4
 } RASAPIVERSION;
 #define RASAPIVERSION_CURRENT RASAPIVERSION_601
+
+#define RASIKEv2_FLAGS_MOBIKESUPPORTED 0x00000001
+#define RASIKEv2_FLAGS_BEHIND_NAT 0x00000002
+#define RASIKEv2_FLAGS_SERVERBEHIND_NAT 0x00000004
+#define RASIKEv2_AUTH_MACHINECERTIFICATES 1
+#define RASIKEv2_AUTH_EAP 2
+#define RASIKEv2_AUTH_PSK 3
+
+typedef enum _IKEV2_ID_PAYLOAD_TYPE {
+  IKEV2_ID_PAYLOAD_TYPE_INVALID = 0,
+  IKEV2_ID_PAYLOAD_TYPE_IPV4_ADDR = 1,
+  IKEV2_ID_PAYLOAD_TYPE_FQDN = 2,
+  IKEV2_ID_PAYLOAD_TYPE_RFC822_ADDR = 3,
+  IKEV2_ID_PAYLOAD_TYPE_RESERVED1 = 4,
+  IKEV2_ID_PAYLOAD_TYPE_ID_IPV6_ADDR = 5,
+  IKEV2_ID_PAYLOAD_TYPE_RESERVED2 = 6,
+  IKEV2_ID_PAYLOAD_TYPE_RESERVED3 = 7,
+  IKEV2_ID_PAYLOAD_TYPE_RESERVED4 = 8,
+  IKEV2_ID_PAYLOAD_TYPE_DER_ASN1_DN = 9,
+  IKEV2_ID_PAYLOAD_TYPE_DER_ASN1_GN = 10,
+  IKEV2_ID_PAYLOAD_TYPE_KEY_ID = 11,
+  IKEV2_ID_PAYLOAD_TYPE_MAX
+} IKEV2_ID_PAYLOAD_TYPE;
 
 typedef enum _RASPROJECTION_INFO_TYPE {
   PROJECTION_INFO_TYPE_PPP = 1,
@@ -378,6 +418,16 @@ typedef struct _RAS_PROJECTION_INFO {
   };
 } RAS_PROJECTION_INFO, *PRAS_PROJECTION_INFO;
 
+/* RasUpdateConnection (WINVER >= 0x601): a MOBIKE move of an IKEv2 connection. */
+typedef struct tagRASUPDATECONN {
+  RASAPIVERSION version;
+  DWORD dwSize;
+  DWORD dwFlags;
+  DWORD dwIfIndex;
+  RASTUNNELENDPOINT localEndPoint;
+  RASTUNNELENDPOINT remoteEndPoint;
+} RASUPDATECONN, *LPRASUPDATECONN;
+
 #pragma pack(pop)
 
 #include "openras/ras_entry.h"
@@ -390,45 +440,38 @@ typedef struct _RAS_PROJECTION_INFO {
 #define RASCN_ReConnection 0x00000020
 #define RASCN_EPDGPacketArrival 0x00000040
 
-/* ---- Functions (A names are the implementation). ---- */
-DWORD APIENTRY RasDialA(LPRASDIALEXTENSIONS lpRasDialExtensions, LPCSTR lpszPhonebook,
-                        LPRASDIALPARAMSA lpRasDialParams, DWORD dwNotifierType,
-                        LPVOID lpvNotifier, LPHRASCONN lphRasConn);
-DWORD APIENTRY RasHangUpA(HRASCONN hrasconn);
-DWORD APIENTRY RasGetConnectStatusA(HRASCONN hrasconn, LPRASCONNSTATUSA lprasconnstatus);
-DWORD APIENTRY RasEnumConnectionsA(LPRASCONNA lprasconn, LPDWORD lpcb, LPDWORD lpcConnections);
-DWORD APIENTRY RasGetErrorStringA(UINT uErrorValue, LPSTR lpszErrorString, DWORD cBufSize);
-DWORD APIENTRY RasGetProjectionInfoA(HRASCONN hrasconn, RASPROJECTION rasprojection,
-                                     LPVOID lpprojection, LPDWORD lpcb);
+/* ---- The structures and functions that carry text, A (UTF-8) and W (wchar_t) ---- */
+#define OPENRAS_TCHAR CHAR
+#define OPENRAS_AW(x) x##A
+#include "openras/ras_text.inc"
+#undef OPENRAS_TCHAR
+#undef OPENRAS_AW
+#if !defined(__SIZEOF_WCHAR_T__) || __SIZEOF_WCHAR_T__ == 4
+#define OPENRAS_HAS_W_API 1
+#define OPENRAS_TCHAR WCHAR
+#define OPENRAS_AW(x) x##W
+#include "openras/ras_text.inc"
+#undef OPENRAS_TCHAR
+#undef OPENRAS_AW
+#endif
+
+/* ---- Functions without text ---- */
 DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN hrasconn, PRAS_PROJECTION_INFO pRasProjection,
                                       LPDWORD lpdwSize);
 DWORD APIENTRY RasGetConnectionStatistics(HRASCONN hRasConn, RAS_STATS* lpStatistics);
 DWORD APIENTRY RasClearConnectionStatistics(HRASCONN hRasConn);
-DWORD APIENTRY RasConnectionNotificationA(HRASCONN hrasconn, HANDLE hEvent, DWORD dwFlags);
-DWORD APIENTRY RasEnumEntriesA(LPCSTR reserved, LPCSTR lpszPhonebook,
-                               LPRASENTRYNAMEA lprasentryname, LPDWORD lpcb,
-                               LPDWORD lpcEntries);
-DWORD APIENTRY RasGetEntryPropertiesA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
-                                      LPRASENTRYA lpRasEntry, LPDWORD lpdwEntryInfoSize,
-                                      LPBYTE lpbDeviceInfo, LPDWORD lpdwDeviceInfoSize);
-DWORD APIENTRY RasSetEntryPropertiesA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
-                                      LPRASENTRYA lpRasEntry, DWORD dwEntryInfoSize,
-                                      LPBYTE lpbDeviceInfo, DWORD dwDeviceInfoSize);
-DWORD APIENTRY RasValidateEntryNameA(LPCSTR lpszPhonebook, LPCSTR lpszEntry);
-DWORD APIENTRY RasDeleteEntryA(LPCSTR lpszPhonebook, LPCSTR lpszEntry);
-DWORD APIENTRY RasRenameEntryA(LPCSTR lpszPhonebook, LPCSTR lpszOldEntry, LPCSTR lpszNewEntry);
-DWORD APIENTRY RasGetEntryDialParamsA(LPCSTR lpszPhonebook, LPRASDIALPARAMSA lprasdialparams,
-                                      LPBOOL lpfPassword);
-DWORD APIENTRY RasSetEntryDialParamsA(LPCSTR lpszPhonebook, LPRASDIALPARAMSA lprasdialparams,
-                                      BOOL fRemovePassword);
+DWORD APIENTRY RasGetLinkStatistics(HRASCONN hRasConn, DWORD dwSubEntry, RAS_STATS* lpStatistics);
+DWORD APIENTRY RasClearLinkStatistics(HRASCONN hRasConn, DWORD dwSubEntry);
+DWORD APIENTRY RasInvokeEapUI(HRASCONN hRasConn, DWORD dwSubEntry,
+                              LPRASDIALEXTENSIONS lpExtensions, HWND hwnd);
+DWORD APIENTRY RasUpdateConnection(HRASCONN hrasconn, LPRASUPDATECONN lprasupdateconn);
+DWORD APIENTRY RasGetPCscf(LPWSTR lpszPCscf);
+
 /* Saved credentials live in rasmand's store (never in the .pbk). As on Windows since Vista,
- * a saved password is never handed back: szPassword holds OPENRAS_SAVED_PASSWORD instead, and
- * RasDial with that (or an empty password) uses the saved one. */
+ * a saved password or pre-shared key is never handed back: szPassword holds
+ * OPENRAS_SAVED_PASSWORD instead, and RasDial with that (or an empty password) uses the saved
+ * one. */
 #define OPENRAS_SAVED_PASSWORD "********"
-DWORD APIENTRY RasGetCredentialsA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
-                                  LPRASCREDENTIALSA lpCredentials);
-DWORD APIENTRY RasSetCredentialsA(LPCSTR lpszPhonebook, LPCSTR lpszEntry,
-                                  LPRASCREDENTIALSA lpCredentials, BOOL fClearCredentials);
 
 /* ---- OpenRAS extensions (not in Win32). ----
  * Notifications for RasDial run only on the thread that called RasDial, when that thread pumps:
@@ -441,6 +484,65 @@ int APIENTRY RasGetNotificationFd(void);
  * when hrasconn is INVALID_HANDLE_VALUE). Close it with close(2) when done. */
 DWORD APIENTRY RasConnectionNotificationFd(HRASCONN hrasconn, DWORD dwFlags, int* lpFd);
 
+/* The bare names: the W forms when UNICODE is defined, as in the Windows SDK. */
+#ifdef UNICODE
+#define RasDial RasDialW
+#define RasHangUp RasHangUpW
+#define RasGetConnectStatus RasGetConnectStatusW
+#define RasEnumConnections RasEnumConnectionsW
+#define RasGetErrorString RasGetErrorStringW
+#define RasGetProjectionInfo RasGetProjectionInfoW
+#define RasConnectionNotification RasConnectionNotificationW
+#define RasGetSubEntryHandle RasGetSubEntryHandleW
+#define RasEnumEntries RasEnumEntriesW
+#define RasGetEntryProperties RasGetEntryPropertiesW
+#define RasSetEntryProperties RasSetEntryPropertiesW
+#define RasValidateEntryName RasValidateEntryNameW
+#define RasDeleteEntry RasDeleteEntryW
+#define RasRenameEntry RasRenameEntryW
+#define RasGetEntryDialParams RasGetEntryDialParamsW
+#define RasSetEntryDialParams RasSetEntryDialParamsW
+#define RasGetCredentials RasGetCredentialsW
+#define RasSetCredentials RasSetCredentialsW
+#define RasEnumDevices RasEnumDevicesW
+#define RasGetCountryInfo RasGetCountryInfoW
+#define RasGetSubEntryProperties RasGetSubEntryPropertiesW
+#define RasSetSubEntryProperties RasSetSubEntryPropertiesW
+#define RasDeleteSubEntry RasDeleteSubEntryW
+#define RasGetEapUserData RasGetEapUserDataW
+#define RasSetEapUserData RasSetEapUserDataW
+#define RasGetCustomAuthData RasGetCustomAuthDataW
+#define RasSetCustomAuthData RasSetCustomAuthDataW
+#define RasGetEapUserIdentity RasGetEapUserIdentityW
+#define RasFreeEapUserIdentity RasFreeEapUserIdentityW
+#define RasCreatePhonebookEntry RasCreatePhonebookEntryW
+#define RasEditPhonebookEntry RasEditPhonebookEntryW
+#define RasGetAutodialAddress RasGetAutodialAddressW
+#define RasSetAutodialAddress RasSetAutodialAddressW
+#define RasEnumAutodialAddresses RasEnumAutodialAddressesW
+#define RasGetAutodialEnable RasGetAutodialEnableW
+#define RasSetAutodialEnable RasSetAutodialEnableW
+#define RasGetAutodialParam RasGetAutodialParamW
+#define RasSetAutodialParam RasSetAutodialParamW
+typedef RASDIALPARAMSW RASDIALPARAMS, *LPRASDIALPARAMS;
+typedef RASCONNW RASCONN, *LPRASCONN;
+typedef RASCONNSTATUSW RASCONNSTATUS, *LPRASCONNSTATUS;
+typedef RASENTRYNAMEW RASENTRYNAME, *LPRASENTRYNAME;
+typedef RASAMBW RASAMB, *LPRASAMB;
+typedef RASPPPNBFW RASPPPNBF, *LPRASPPPNBF;
+typedef RASPPPIPXW RASPPPIPX, *LPRASPPPIPX;
+typedef RASPPPIPW RASPPPIP, *LPRASPPPIP;
+typedef RASPPPLCPW RASPPPLCP, *LPRASPPPLCP;
+typedef RASSLIPW RASSLIP, *LPRASSLIP;
+typedef RASDEVINFOW RASDEVINFO, *LPRASDEVINFO;
+typedef RASENTRYW RASENTRY, *LPRASENTRY;
+typedef RASSUBENTRYW RASSUBENTRY, *LPRASSUBENTRY;
+typedef RASCREDENTIALSW RASCREDENTIALS, *LPRASCREDENTIALS;
+typedef RASAUTODIALENTRYW RASAUTODIALENTRY, *LPRASAUTODIALENTRY;
+typedef RASEAPUSERIDENTITYW RASEAPUSERIDENTITY, *LPRASEAPUSERIDENTITY;
+typedef RASNOUSERW RASNOUSER, *LPRASNOUSER;
+typedef RASADFUNCW RASADFUNC;
+#else
 #define RasDial RasDialA
 #define RasHangUp RasHangUpA
 #define RasGetConnectStatus RasGetConnectStatusA
@@ -448,6 +550,7 @@ DWORD APIENTRY RasConnectionNotificationFd(HRASCONN hrasconn, DWORD dwFlags, int
 #define RasGetErrorString RasGetErrorStringA
 #define RasGetProjectionInfo RasGetProjectionInfoA
 #define RasConnectionNotification RasConnectionNotificationA
+#define RasGetSubEntryHandle RasGetSubEntryHandleA
 #define RasEnumEntries RasEnumEntriesA
 #define RasGetEntryProperties RasGetEntryPropertiesA
 #define RasSetEntryProperties RasSetEntryPropertiesA
@@ -458,17 +561,69 @@ DWORD APIENTRY RasConnectionNotificationFd(HRASCONN hrasconn, DWORD dwFlags, int
 #define RasSetEntryDialParams RasSetEntryDialParamsA
 #define RasGetCredentials RasGetCredentialsA
 #define RasSetCredentials RasSetCredentialsA
-
+#define RasEnumDevices RasEnumDevicesA
+#define RasGetCountryInfo RasGetCountryInfoA
+#define RasGetSubEntryProperties RasGetSubEntryPropertiesA
+#define RasSetSubEntryProperties RasSetSubEntryPropertiesA
+#define RasDeleteSubEntry RasDeleteSubEntryA
+#define RasGetEapUserData RasGetEapUserDataA
+#define RasSetEapUserData RasSetEapUserDataA
+#define RasGetCustomAuthData RasGetCustomAuthDataA
+#define RasSetCustomAuthData RasSetCustomAuthDataA
+#define RasGetEapUserIdentity RasGetEapUserIdentityA
+#define RasFreeEapUserIdentity RasFreeEapUserIdentityA
+#define RasCreatePhonebookEntry RasCreatePhonebookEntryA
+#define RasEditPhonebookEntry RasEditPhonebookEntryA
+#define RasGetAutodialAddress RasGetAutodialAddressA
+#define RasSetAutodialAddress RasSetAutodialAddressA
+#define RasEnumAutodialAddresses RasEnumAutodialAddressesA
+#define RasGetAutodialEnable RasGetAutodialEnableA
+#define RasSetAutodialEnable RasSetAutodialEnableA
+#define RasGetAutodialParam RasGetAutodialParamA
+#define RasSetAutodialParam RasSetAutodialParamA
 typedef RASDIALPARAMSA RASDIALPARAMS, *LPRASDIALPARAMS;
 typedef RASCONNA RASCONN, *LPRASCONN;
 typedef RASCONNSTATUSA RASCONNSTATUS, *LPRASCONNSTATUS;
 typedef RASENTRYNAMEA RASENTRYNAME, *LPRASENTRYNAME;
-typedef RASENTRYA RASENTRY, *LPRASENTRY;
+typedef RASAMBA RASAMB, *LPRASAMB;
+typedef RASPPPNBFA RASPPPNBF, *LPRASPPPNBF;
+typedef RASPPPIPXA RASPPPIPX, *LPRASPPPIPX;
 typedef RASPPPIPA RASPPPIP, *LPRASPPPIP;
 typedef RASPPPLCPA RASPPPLCP, *LPRASPPPLCP;
+typedef RASSLIPA RASSLIP, *LPRASSLIP;
+typedef RASDEVINFOA RASDEVINFO, *LPRASDEVINFO;
+typedef RASENTRYA RASENTRY, *LPRASENTRY;
+typedef RASSUBENTRYA RASSUBENTRY, *LPRASSUBENTRY;
 typedef RASCREDENTIALSA RASCREDENTIALS, *LPRASCREDENTIALS;
+typedef RASAUTODIALENTRYA RASAUTODIALENTRY, *LPRASAUTODIALENTRY;
+typedef RASEAPUSERIDENTITYA RASEAPUSERIDENTITY, *LPRASEAPUSERIDENTITY;
+typedef RASNOUSERA RASNOUSER, *LPRASNOUSER;
+typedef RASADFUNCA RASADFUNC;
+#endif
 
 #ifdef __cplusplus
+}
+
+/* C++ callers pass a RasDialFunc, RasDialFunc1 or RasDialFunc2 as RasDial's notifier without
+ * a cast, as MSVC accepts; g++ and clang convert no function pointer to LPVOID implicitly.
+ * A template (not three overloads) keeps RasDial(..., 0, NULL, &h) unambiguous. */
+extern "C++" {
+template <typename Result, typename... Params>
+inline DWORD RasDialA(LPRASDIALEXTENSIONS extensions, LPCSTR phonebook, LPRASDIALPARAMSA params,
+                      DWORD notifier_type, Result(WINAPI* notifier)(Params...),
+                      LPHRASCONN handle) {
+  return RasDialA(extensions, phonebook, params, notifier_type,
+                  reinterpret_cast<LPVOID>(notifier), handle);
+}
+#ifdef OPENRAS_HAS_W_API
+template <typename Result, typename... Params>
+inline DWORD RasDialW(LPRASDIALEXTENSIONS extensions, LPCWSTR phonebook, LPRASDIALPARAMSW params,
+                      DWORD notifier_type, Result(WINAPI* notifier)(Params...),
+                      LPHRASCONN handle) {
+  return RasDialW(extensions, phonebook, params, notifier_type,
+                  reinterpret_cast<LPVOID>(notifier), handle);
+}
+#endif
 }
 #endif
 

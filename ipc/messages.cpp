@@ -56,13 +56,13 @@ bool SubscribeRequest::decode(Reader& r) {
 }
 
 void CredentialsRequest::encode(Writer& w) const {
-  for (const auto* s : {&phonebook, &entry, &user, &password, &domain}) w.str(*s);
+  for (const auto* s : {&phonebook, &entry, &user, &password, &domain, &eap_user_data}) w.str(*s);
   w.u32(mask);
   w.u32(clear);
 }
 
 bool CredentialsRequest::decode(Reader& r) {
-  for (auto* s : {&phonebook, &entry, &user, &password, &domain}) {
+  for (auto* s : {&phonebook, &entry, &user, &password, &domain, &eap_user_data}) {
     if (!r.str(*s)) return false;
   }
   return r.u32(mask) && r.u32(clear);
@@ -71,11 +71,12 @@ bool CredentialsRequest::decode(Reader& r) {
 void CredentialsReply::encode(Writer& w) const {
   w.str(user);
   w.str(domain);
+  w.str(eap_user_data);
   w.u32(mask);
 }
 
 bool CredentialsReply::decode(Reader& r) {
-  return r.str(user) && r.str(domain) && r.u32(mask);
+  return r.str(user) && r.str(domain) && r.str(eap_user_data) && r.u32(mask);
 }
 
 void DialReply::encode(Writer& w) const {

@@ -56,12 +56,18 @@ struct SubscribeRequest {
   bool decode(Reader& r);
 };
 
+// RASCM_* bits, and OpenRAS's own for the per-user EAP data (RasSetEapUserData), which lives
+// beside the credentials.
+inline constexpr std::uint32_t kCredentialsEapUserData = 0x80000000u;
+inline constexpr std::size_t kMaxEapUserData = 16 * 1024;
+
 struct CredentialsRequest {  // SetCredentials / GetCredentials
   std::string phonebook;
   std::string entry;
   std::string user;
-  std::string password;
+  std::string password;  // the password, or with RASCM_PreSharedKey the pre-shared key
   std::string domain;
+  std::string eap_user_data;  // with kCredentialsEapUserData
   std::uint32_t mask = 0;  // RASCM_*
   std::uint32_t clear = 0;
   void encode(Writer& w) const;
@@ -71,6 +77,7 @@ struct CredentialsRequest {  // SetCredentials / GetCredentials
 struct CredentialsReply {
   std::string user;
   std::string domain;
+  std::string eap_user_data;
   std::uint32_t mask = 0;  // which fields are saved
   void encode(Writer& w) const;
   bool decode(Reader& r);

@@ -366,7 +366,19 @@ ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session
   SavedCredentials fields;
   fields.user = req.user;
   fields.domain = req.domain;
-  fields.password = req.password;
+  // One secret travels in `password`: the pre-shared key when the mask says so (as Windows
+  // reads szPassword), never both.
+  if (req.mask & RASCM_PreSharedKey) {
+    fields.pre_shared_key = req.password;
+    ok = ok && !(req.mask & RASCM_Password);
+  } else {
+    fields.password = req.password;
+  }
+  fields.eap_user_data = req.eap_user_data;
+  // Field limits in UTF-8 octets: a W caller's 256 characters may take four octets each.
+  constexpr std::size_t kMaxText = 4 * (PWLEN + 1);
+  ok = ok && req.user.size() <= kMaxText && req.domain.size() <= kMaxText &&
+       req.password.size() <= kMaxText && req.eap_user_data.size() <= ipc::kMaxEapUserData;
   wipe(req.password);
   if (!ok) return fail(ERROR_INVALID_PARAMETER);
   if (!credentials_.save(session.peer().uid, req.phonebook, req.entry, fields, req.mask,
@@ -389,7 +401,10 @@ ConnectionManager::Reply ConnectionManager::handle_get_credentials(const Session
     reply.domain = saved->domain;
     reply.mask = (saved->user.empty() ? 0 : RASCM_UserName) |
                  (saved->domain.empty() ? 0 : RASCM_Domain) |
-                 (saved->password ? RASCM_Password : 0);
+                 (saved->password ? RASCM_Password : 0) |
+                 (saved->pre_shared_key ? RASCM_PreSharedKey : 0) |
+                 (saved->eap_user_data.empty() ? 0 : ipc::kCredentialsEapUserData);
+    reply.eap_user_data = saved->eap_user_data;
   }
   return ok(reply);
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ipc/messages.hpp"
 #include "ras.h"
 
 namespace openras::manager {
@@ -48,6 +49,7 @@ std::string unescape(const std::string& v) {
 
 SavedCredentials::~SavedCredentials() {
   if (password) wipe(*password);
+  if (pre_shared_key) wipe(*pre_shared_key);
 }
 
 void wipe(std::string& secret) {
@@ -98,6 +100,8 @@ std::optional<SavedCredentials> CredentialStore::load(std::uint32_t uid,
     if (key == "user") c.user = value;
     if (key == "domain") c.domain = value;
     if (key == "password") c.password = value;
+    if (key == "psk") c.pre_shared_key = value;
+    if (key == "eap") c.eap_user_data = value;
     wipe(line);
     wipe(value);
   }
@@ -125,12 +129,24 @@ bool CredentialStore::save(std::uint32_t uid, const std::string& phonebook,
       merged.password = fields.password.value_or("");
     }
   }
-  if (merged.user.empty() && merged.domain.empty() && !merged.password) {
+  if (mask & RASCM_PreSharedKey) {
+    if (clear) {
+      if (merged.pre_shared_key) wipe(*merged.pre_shared_key);
+      merged.pre_shared_key.reset();
+    } else {
+      merged.pre_shared_key = fields.pre_shared_key.value_or("");
+    }
+  }
+  if (mask & ipc::kCredentialsEapUserData) merged.eap_user_data = clear ? "" : fields.eap_user_data;
+  if (merged.user.empty() && merged.domain.empty() && !merged.password &&
+      !merged.pre_shared_key && merged.eap_user_data.empty()) {
     fs::remove(path, ec);
     return true;
   }
   std::string text = "user=" + escape(merged.user) + "\ndomain=" + escape(merged.domain) + "\n";
   if (merged.password) text += "password=" + escape(*merged.password) + "\n";
+  if (merged.pre_shared_key) text += "psk=" + escape(*merged.pre_shared_key) + "\n";
+  if (!merged.eap_user_data.empty()) text += "eap=" + escape(merged.eap_user_data) + "\n";
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {

@@ -14,6 +14,8 @@ struct SavedCredentials {
   std::string user;
   std::string domain;
   std::optional<std::string> password;
+  std::optional<std::string> pre_shared_key;  // RASCM_PreSharedKey: for the entry's IPsec/IKE
+  std::string eap_user_data;                  // RasSetEapUserData's octets
   ~SavedCredentials();
 };
 

@@ -31,7 +31,14 @@ bool split_key_line(std::string_view line, std::string_view& key, std::string_vi
 }
 
 bool is_valid_entry_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxEntryName || name.front() == '.') return false;
+  // The limit is in characters (as Windows counts them), not in UTF-8 octets.
+  auto characters = std::count_if(name.begin(), name.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (name.empty() || characters > static_cast<std::ptrdiff_t>(kMaxEntryName) ||
+      name.front() == '.') {
+    return false;
+  }
   if (name.find_first_not_of(" \t") == std::string_view::npos) return false;
   return std::none_of(name.begin(), name.end(), [](char c) {
     return c == '[' || c == ']' || static_cast<unsigned char>(c) < 0x20;

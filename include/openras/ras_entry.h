@@ -1,81 +1,15 @@
-/* RASENTRY, the phonebook entry structure, and the constants of its fields. Part of ras.h:
- * include <ras.h>, which includes this after the types it uses. */
+/* The constants of RASENTRY's fields (the structure itself is in ras_text.inc). Part of ras.h:
+ * include <ras.h>, which includes this. */
 #ifndef OPENRAS_RAS_ENTRY_H
 #define OPENRAS_RAS_ENTRY_H
 
-#pragma pack(push, 4)
 
-typedef struct tagRASENTRYA {
-  DWORD dwSize;
-  DWORD dwfOptions;
-  DWORD dwCountryID;
-  DWORD dwCountryCode;
-  CHAR szAreaCode[RAS_MaxAreaCode + 1];
-  CHAR szLocalPhoneNumber[RAS_MaxPhoneNumber + 1];
-  DWORD dwAlternateOffset;
-  RASIPADDR ipaddr;
-  RASIPADDR ipaddrDns;
-  RASIPADDR ipaddrDnsAlt;
-  RASIPADDR ipaddrWins;
-  RASIPADDR ipaddrWinsAlt;
-  DWORD dwFrameSize;
-  DWORD dwfNetProtocols;
-  DWORD dwFramingProtocol;
-  CHAR szScript[MAX_PATH];
-  CHAR szAutodialDll[MAX_PATH];
-  CHAR szAutodialFunc[MAX_PATH];
-  CHAR szDeviceType[RAS_MaxDeviceType + 1];
-  CHAR szDeviceName[RAS_MaxDeviceName + 1];
-  CHAR szX25PadType[RAS_MaxPadType + 1];
-  CHAR szX25Address[RAS_MaxX25Address + 1];
-  CHAR szX25Facilities[RAS_MaxFacilities + 1];
-  CHAR szX25UserData[RAS_MaxUserData + 1];
-  DWORD dwChannels;
-  DWORD dwReserved1;
-  DWORD dwReserved2;
-  /* WINVER >= 0x401 */
-  DWORD dwSubEntries;
-  DWORD dwDialMode;
-  DWORD dwDialExtraPercent;
-  DWORD dwDialExtraSampleSeconds;
-  DWORD dwHangUpExtraPercent;
-  DWORD dwHangUpExtraSampleSeconds;
-  DWORD dwIdleDisconnectSeconds;
-  /* WINVER >= 0x500 */
-  DWORD dwType;
-  DWORD dwEncryptionType;
-  DWORD dwCustomAuthKey;
-  GUID guidId;
-  CHAR szCustomDialDll[MAX_PATH];
-  DWORD dwVpnStrategy;
-  /* WINVER >= 0x501 */
-  DWORD dwfOptions2;
-  DWORD dwfOptions3;
-  CHAR szDnsSuffix[RAS_MaxDnsSuffix];
-  DWORD dwTcpWindowSize;
-  CHAR szPrerequisitePbk[MAX_PATH];
-  CHAR szPrerequisiteEntry[RAS_MaxEntryName + 1];
-  DWORD dwRedialCount;
-  DWORD dwRedialPause;
-  /* WINVER >= 0x600 */
-  RASIPV6ADDR ipv6addrDns;
-  RASIPV6ADDR ipv6addrDnsAlt;
-  DWORD dwIPv4InterfaceMetric;
-  DWORD dwIPv6InterfaceMetric;
-  /* WINVER >= 0x601 */
-  RASIPV6ADDR ipv6addr;
-  DWORD dwIPv6PrefixLength;
-  DWORD dwNetworkOutageTime;
-  /* WINVER >= 0xA00 */
-  CHAR szIDi[RAS_MaxIDSize + 1];
-  CHAR szIDr[RAS_MaxIDSize + 1];
-  BOOL fIsImsConfig;
-  DWORD IdiType;
-  DWORD IdrType;
-  BOOL fDisableIKEv2Fragmentation;
-} RASENTRYA, *LPRASENTRYA;
-
-#pragma pack(pop)
+/* Device type names are TCHAR strings, as the SDK's TEXT("modem"). */
+#ifdef UNICODE
+#define OPENRAS_TEXT(s) L##s
+#else
+#define OPENRAS_TEXT(s) s
+#endif
 
 /* RASENTRY dwfOptions */
 #define RASEO_UseCountryAndAreaCodes 0x00000001
@@ -110,6 +44,40 @@ typedef struct tagRASENTRYA {
 #define RASEO_RequireW95MSCHAP 0x40000000
 #define RASEO_CustomScript 0x80000000
 
+/* RASENTRY dwfOptions2 */
+#define RASEO2_SecureFileAndPrint 0x00000001
+#define RASEO2_SecureClientForMSNet 0x00000002
+#define RASEO2_DontNegotiateMultilink 0x00000004
+#define RASEO2_DontUseRasCredentials 0x00000008
+#define RASEO2_UsePreSharedKey 0x00000010
+#define RASEO2_Internet 0x00000020
+#define RASEO2_DisableNbtOverIP 0x00000040
+#define RASEO2_UseGlobalDeviceSettings 0x00000080
+#define RASEO2_ReconnectIfDropped 0x00000100
+#define RASEO2_SharePhoneNumbers 0x00000200
+#define RASEO2_SecureRoutingCompartment 0x00000400
+#define RASEO2_UseTypicalSettings 0x00000800
+#define RASEO2_IPv6SpecificNameServers 0x00001000
+#define RASEO2_IPv6RemoteDefaultGateway 0x00002000
+#define RASEO2_RegisterIpWithDNS 0x00004000
+#define RASEO2_UseDNSSuffixForRegistration 0x00008000
+#define RASEO2_IPv4ExplicitMetric 0x00010000
+#define RASEO2_IPv6ExplicitMetric 0x00020000
+#define RASEO2_DisableIKENameEkuCheck 0x00040000
+#define RASEO2_DisableClassBasedStaticRoute 0x00080000
+#define RASEO2_SpecificIPv6Addr 0x00100000
+#define RASEO2_DisableMobility 0x00200000
+#define RASEO2_RequireMachineCertificates 0x00400000
+#define RASEO2_UsePreSharedKeyForIkev2Initiator 0x00800000
+#define RASEO2_UsePreSharedKeyForIkev2Responder 0x01000000
+#define RASEO2_CacheCredentials 0x02000000
+#define RASEO2_AutoTriggerCapable 0x04000000
+#define RASEO2_IsThirdPartyProfile 0x08000000
+#define RASEO2_AuthTypeIsOtp 0x10000000
+#define RASEO2_IsAlwaysOn 0x20000000
+#define RASEO2_IsPrivateNetwork 0x40000000
+#define RASEO2_PlumbIKEv2TSAsRoutes 0x80000000
+
 #define RASNP_NetBEUI 0x00000001
 #define RASNP_Ipx 0x00000002
 #define RASNP_Ip 0x00000004
@@ -119,20 +87,20 @@ typedef struct tagRASENTRYA {
 #define RASFP_Slip 0x00000002
 #define RASFP_Ras 0x00000004
 
-#define RASDT_Modem "modem"
-#define RASDT_Isdn "isdn"
-#define RASDT_X25 "x25"
-#define RASDT_Vpn "vpn"
-#define RASDT_Pad "pad"
-#define RASDT_Generic "GENERIC"
-#define RASDT_Serial "SERIAL"
-#define RASDT_FrameRelay "FRAMERELAY"
-#define RASDT_Atm "ATM"
-#define RASDT_Sonet "SONET"
-#define RASDT_SW56 "SW56"
-#define RASDT_Irda "IRDA"
-#define RASDT_Parallel "PARALLEL"
-#define RASDT_PPPoE "PPPoE"
+#define RASDT_Modem OPENRAS_TEXT("modem")
+#define RASDT_Isdn OPENRAS_TEXT("isdn")
+#define RASDT_X25 OPENRAS_TEXT("x25")
+#define RASDT_Vpn OPENRAS_TEXT("vpn")
+#define RASDT_Pad OPENRAS_TEXT("pad")
+#define RASDT_Generic OPENRAS_TEXT("GENERIC")
+#define RASDT_Serial OPENRAS_TEXT("SERIAL")
+#define RASDT_FrameRelay OPENRAS_TEXT("FRAMERELAY")
+#define RASDT_Atm OPENRAS_TEXT("ATM")
+#define RASDT_Sonet OPENRAS_TEXT("SONET")
+#define RASDT_SW56 OPENRAS_TEXT("SW56")
+#define RASDT_Irda OPENRAS_TEXT("IRDA")
+#define RASDT_Parallel OPENRAS_TEXT("PARALLEL")
+#define RASDT_PPPoE OPENRAS_TEXT("PPPoE")
 
 #define RASET_Phone 1
 #define RASET_Vpn 2

@@ -44,7 +44,7 @@ TEST_F(ApiTest, RasDialValidatesItsArguments) {
 
 TEST_F(ApiTest, EveryHistoricalDialParamsSizeIsAccepted) {
   add_entry("E", kFullScript, 1);
-  for (auto size : client::kDialParamsSizes) {
+  for (auto size : client::kDialParamsSizes<RASDIALPARAMSA>) {
     auto params = params_for("E");
     params.dwSize = static_cast<DWORD>(size);
     HRASCONN h = nullptr;
@@ -52,7 +52,7 @@ TEST_F(ApiTest, EveryHistoricalDialParamsSizeIsAccepted) {
     EXPECT_EQ(RasHangUpA(h), 0u);
     EXPECT_TRUE(wait_until_gone(h));
   }
-  EXPECT_EQ(client::kDialParamsSizes.front(), 1052u);  // the NT4 layout: strings only, padded
+  EXPECT_EQ(client::kDialParamsSizes<RASDIALPARAMSA>.front(), 1052u);  // the NT4 layout: strings only, padded
 }
 
 TEST_F(ApiTest, UnknownEntryAndMissingPhonebook) {
@@ -89,7 +89,7 @@ TEST_F(ApiTest, StatusValidatesSizeAndHandle) {
             static_cast<DWORD>(ERROR_INVALID_SIZE));
   EXPECT_EQ(RasGetConnectStatusA(reinterpret_cast<HRASCONN>(1), nullptr),
             static_cast<DWORD>(ERROR_INVALID_PARAMETER));
-  for (auto size : client::kConnStatusSizes) {
+  for (auto size : client::kConnStatusSizes<RASCONNSTATUSA>) {
     st.dwSize = static_cast<DWORD>(size);
     EXPECT_EQ(RasGetConnectStatusA(reinterpret_cast<HRASCONN>(12345), &st),
               static_cast<DWORD>(ERROR_INVALID_HANDLE));
@@ -129,13 +129,13 @@ TEST_F(ApiTest, EnumConnectionsSizingDance) {
   EXPECT_TRUE(conns[0].dwFlags & RASCF_OwnerMatch);
 
   // An older, smaller RASCONN layout is filled at its own stride.
-  std::vector<BYTE> old(2 * client::kConnSizes[1]);
+  std::vector<BYTE> old(2 * client::kConnSizes<RASCONNA>[1]);
   auto* first = reinterpret_cast<RASCONNA*>(old.data());
-  first->dwSize = static_cast<DWORD>(client::kConnSizes[1]);
+  first->dwSize = static_cast<DWORD>(client::kConnSizes<RASCONNA>[1]);
   cb = static_cast<DWORD>(old.size());
   ASSERT_EQ(RasEnumConnectionsA(first, &cb, &count), 0u);
-  auto* second = reinterpret_cast<RASCONNA*>(old.data() + client::kConnSizes[1]);
-  EXPECT_EQ(second->dwSize, client::kConnSizes[1]);
+  auto* second = reinterpret_cast<RASCONNA*>(old.data() + client::kConnSizes<RASCONNA>[1]);
+  EXPECT_EQ(second->dwSize, client::kConnSizes<RASCONNA>[1]);
   EXPECT_TRUE(second->hrasconn == a || second->hrasconn == b);
   RasHangUpA(a);
   RasHangUpA(b);

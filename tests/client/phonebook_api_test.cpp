@@ -89,7 +89,7 @@ TEST_F(PhonebookApiTest, SizesAndMissingEntries) {
   cb = sizeof(e);
   EXPECT_EQ(RasGetEntryPropertiesA(phonebook().c_str(), "x", &e, &cb, nullptr, nullptr),
             static_cast<DWORD>(ERROR_INVALID_SIZE));
-  for (auto size : client::kEntrySizes) {
+  for (auto size : client::kEntrySizes<RASENTRYA>) {
     e.dwSize = static_cast<DWORD>(size);
     cb = sizeof(e);
     EXPECT_EQ(RasGetEntryPropertiesA(phonebook().c_str(), "x", &e, &cb, nullptr, nullptr),

@@ -34,9 +34,14 @@ std::string sample(const std::string& name) {
 
 using ProgramsTest = DaemonTest;
 
+// Each sample is built twice from one source: ANSI and UNICODE (the W API, wmain, _tprintf).
+const char* const kForms[] = {"", "_w"};
+
 TEST_F(ProgramsTest, SdkStyleAsyncSamplePrintsEveryState) {
   add_entry("Demo", kFullScript, 3);
-  Output r = run(sample("async_dial") + " Demo " + phonebook());
+  for (const char* form : kForms) {
+  SCOPED_TRACE(form);
+  Output r = run(sample(std::string("async_dial") + form) + " Demo " + phonebook());
   EXPECT_EQ(r.status, 0) << r.out;
   std::size_t last = 0;
   for (const char* line :
@@ -47,18 +52,36 @@ TEST_F(ProgramsTest, SdkStyleAsyncSamplePrintsEveryState) {
     ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << r.out;
     last = at;
   }
+  EXPECT_NE(r.out.find("Dialing Demo asynchronously"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(ProgramsTest, UnicodeSampleDialsAnEntryNamedInManyScripts) {
+  const std::string name = "Büro Москва 東京";
+  add_entry(name, kFullScript, 3);
+  Output r = run("LC_ALL=C.UTF-8 " + sample("async_dial_w") + " '" + name + "' " + phonebook());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("Dialing " + name + " asynchronously"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RASCS_Connected = 8192"), std::string::npos) << r.out;
+  r = run("LC_ALL=C.UTF-8 " + sample("enum_status_w") + " " + phonebook());
+  EXPECT_NE(r.out.find("entry: " + name + "\n"), std::string::npos) << r.out;
 }
 
 TEST_F(ProgramsTest, SdkStyleAsyncSampleReportsTheError) {
   add_entry("Busy", "OpenPort,PortOpened,ConnectDevice!676", 3);
-  Output r = run(sample("async_dial") + " Busy " + phonebook());
-  EXPECT_EQ(r.status, 676 & 0xff);
-  EXPECT_NE(r.out.find("Error: 676 - The phone line is busy."), std::string::npos) << r.out;
+  for (const char* form : kForms) {
+    SCOPED_TRACE(form);
+    Output r = run(sample(std::string("async_dial") + form) + " Busy " + phonebook());
+    EXPECT_EQ(r.status, 676 & 0xff);
+    EXPECT_NE(r.out.find("Error: 676 - The phone line is busy."), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(ProgramsTest, SdkStyleSyncSampleReadsStatusProjectionAndStatistics) {
   add_entry("Demo", kFullScript, 1);
-  Output r = run(sample("sync_dial") + " Demo " + phonebook());
+  for (const char* form : kForms) {
+  SCOPED_TRACE(form);
+  Output r = run(sample(std::string("sync_dial") + form) + " Demo " + phonebook());
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("status=0 state=8192 device=OpenRAS scripted test link"), std::string::npos)
       << r.out;
@@ -66,6 +89,7 @@ TEST_F(ProgramsTest, SdkStyleSyncSampleReadsStatusProjectionAndStatistics) {
   EXPECT_NE(r.out.find("statistics=0"), std::string::npos);
   EXPECT_NE(r.out.find("hangup=0"), std::string::npos);
   EXPECT_NE(r.out.find("released=yes"), std::string::npos);
+  }
 }
 
 TEST_F(ProgramsTest, SdkStyleEnumSampleListsEntriesAndConnections) {
@@ -74,10 +98,13 @@ TEST_F(ProgramsTest, SdkStyleEnumSampleListsEntriesAndConnections) {
   auto params = params_for("Two");
   HRASCONN h = nullptr;
   ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h), 0u);
-  Output r = run(sample("enum_status") + " " + phonebook());
-  EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.out.find("entry: One\nentry: Two\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("connection: Two\n"), std::string::npos) << r.out;
+  for (const char* form : kForms) {
+    SCOPED_TRACE(form);
+    Output r = run(sample(std::string("enum_status") + form) + " " + phonebook());
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("entry: One\nentry: Two\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("connection: Two\n"), std::string::npos) << r.out;
+  }
   RasHangUpA(h);
 }
 

@@ -1,3 +1,4 @@
+#include <type_traits>
 #include "common/ras_errors.hpp"
 
 #include <gtest/gtest.h>
@@ -73,7 +74,9 @@ TEST(RasStates, NumbersFollowTheHeadersNotTheDocPage) {
 
 TEST(RasAbi, LayoutsMatchWindowsOnThisAbi) {
   EXPECT_EQ(sizeof(DWORD), 4u);
-  EXPECT_EQ(sizeof(WCHAR), 2u);
+  // WCHAR is the compiler's wchar_t (L"..." and wcs* work on it); 32-bit here.
+  EXPECT_TRUE((std::is_same_v<WCHAR, wchar_t>));
+  EXPECT_EQ(offsetof(RASDIALPARAMSW, szPhoneNumber), 4u + 257u * sizeof(wchar_t));
   // pack(4): the 8-byte ULONG_PTR sits at a 4-byte boundary.
   EXPECT_EQ(offsetof(RASDIALPARAMSA, dwSubEntry), 1052u);
   EXPECT_EQ(offsetof(RASDIALPARAMSA, dwCallbackId), 1056u);

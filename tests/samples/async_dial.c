@@ -1,6 +1,6 @@
 /* A Win32 console program in the shape of the Windows SDK's asynchronous RasDial sample:
  * dial with a RasDialFunc, wait on an event the callback sets, print each state, hang up.
- * It is compiled unchanged against include/ and include/win32/.
+ * It is compiled unchanged against include/ and include/win32/, twice: ANSI and UNICODE.
  * Usage: async_dial ENTRY PHONEBOOK */
 #include <windows.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@ VOID WINAPI RasDialFunc(UINT unMsg, RASCONNSTATE rasconnstate, DWORD dwError)
     }
     if (dwError) {
         RasGetErrorString((UINT)dwError, szRasString, 256);
-        printf("Error: %lu - %s\n", (unsigned long)dwError, szRasString);
+        _tprintf(TEXT("Error: %lu - %s\n"), (unsigned long)dwError, szRasString);
         gFinalError = dwError;
         SetEvent(gEvent_handle);
         return;
@@ -75,7 +75,7 @@ int __cdecl _tmain(int argc, TCHAR** argv)
     }
 
     dwStart = GetTickCount();
-    printf("Dialing %s asynchronously...\n", lpRasDialParams->szEntryName);
+    _tprintf(TEXT("Dialing %s asynchronously...\n"), lpRasDialParams->szEntryName);
     nRet = RasDial(NULL, argv[2], lpRasDialParams, 0, &RasDialFunc, &hRasConn);
     if (nRet) {
         printf("RasDial failed: Error = %lu\n", (unsigned long)nRet);

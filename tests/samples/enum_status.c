@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <ras.h>
 #include <raserror.h>
+#include <tchar.h>
 
-int __cdecl main(int argc, char** argv)
+int __cdecl _tmain(int argc, TCHAR** argv)
 {
     DWORD dwCb = 0, dwEntries = 0, dwConnections = 0, dwRet, i;
     LPRASENTRYNAME lpRasEntryName = NULL;
@@ -21,7 +22,7 @@ int __cdecl main(int argc, char** argv)
         dwRet = RasEnumEntries(NULL, argv[1], lpRasEntryName, &dwCb, &dwEntries);
         if (dwRet == ERROR_SUCCESS) {
             printf("The following RAS entry names were found:\n");
-            for (i = 0; i < dwEntries; i++) printf("entry: %s\n", lpRasEntryName[i].szEntryName);
+            for (i = 0; i < dwEntries; i++) _tprintf(TEXT("entry: %s\n"), lpRasEntryName[i].szEntryName);
         }
         HeapFree(GetProcessHeap(), 0, lpRasEntryName);
     }
@@ -34,7 +35,7 @@ int __cdecl main(int argc, char** argv)
         lpRasConn[0].dwSize = sizeof(RASCONN);
         dwRet = RasEnumConnections(lpRasConn, &dwCb, &dwConnections);
         if (dwRet == ERROR_SUCCESS) {
-            for (i = 0; i < dwConnections; i++) printf("connection: %s\n", lpRasConn[i].szEntryName);
+            for (i = 0; i < dwConnections; i++) _tprintf(TEXT("connection: %s\n"), lpRasConn[i].szEntryName);
         }
         HeapFree(GetProcessHeap(), 0, lpRasConn);
     } else if (dwConnections == 0) {

@@ -9,7 +9,7 @@
 #include <tchar.h>
 #include <strsafe.h>
 
-int __cdecl main(int argc, char** argv)
+int __cdecl _tmain(int argc, TCHAR** argv)
 {
     RASDIALPARAMS params;
     RASCONNSTATUS status;
@@ -28,7 +28,7 @@ int __cdecl main(int argc, char** argv)
     dwRet = RasDial(NULL, argv[2], &params, 0, NULL, &hRasConn);
     if (dwRet != ERROR_SUCCESS) {
         RasGetErrorString(dwRet, szError, 512);
-        printf("RasDial failed: %lu %s\n", (unsigned long)dwRet, szError);
+        _tprintf(TEXT("RasDial failed: %lu %s\n"), (unsigned long)dwRet, szError);
         if (hRasConn) RasHangUp(hRasConn);
         return (int)dwRet;
     }
@@ -36,15 +36,15 @@ int __cdecl main(int argc, char** argv)
     ZeroMemory(&status, sizeof(status));
     status.dwSize = sizeof(RASCONNSTATUS);
     dwRet = RasGetConnectStatus(hRasConn, &status);
-    printf("status=%lu state=%d device=%s\n", (unsigned long)dwRet, status.rasconnstate,
-           status.szDeviceName);
+    _tprintf(TEXT("status=%lu state=%d device=%s\n"), (unsigned long)dwRet, status.rasconnstate,
+             status.szDeviceName);
 
     ZeroMemory(&ip, sizeof(ip));
     ip.dwSize = sizeof(RASPPPIP);
     cb = sizeof(ip);
     dwRet = RasGetProjectionInfo(hRasConn, RASP_PppIp, &ip, &cb);
-    printf("projection=%lu ip=%s server=%s\n", (unsigned long)dwRet, ip.szIpAddress,
-           ip.szServerIpAddress);
+    _tprintf(TEXT("projection=%lu ip=%s server=%s\n"), (unsigned long)dwRet, ip.szIpAddress,
+             ip.szServerIpAddress);
 
     ZeroMemory(&stats, sizeof(stats));
     stats.dwSize = sizeof(RAS_STATS);

@@ -1,0 +1,2 @@
+/* Ras.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <ras.h>

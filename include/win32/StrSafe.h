@@ -1,0 +1,2 @@
+/* StrSafe.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <strsafe.h>

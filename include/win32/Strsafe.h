@@ -1,0 +1,2 @@
+/* Strsafe.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <strsafe.h>

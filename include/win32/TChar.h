@@ -1,0 +1,2 @@
+/* TChar.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <tchar.h>

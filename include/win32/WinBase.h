@@ -1,0 +1,2 @@
+/* WinBase.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <winbase.h>

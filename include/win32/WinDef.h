@@ -1,0 +1,2 @@
+/* WinDef.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <windef.h>

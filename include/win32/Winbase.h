@@ -1,0 +1,2 @@
+/* Winbase.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <winbase.h>

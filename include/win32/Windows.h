@@ -1,0 +1,2 @@
+/* Windows.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <windows.h>

@@ -1,0 +1,2 @@
+/* Winerror.h as Windows programs spell it (Linux file names are case-sensitive). */
+#include <winerror.h>
