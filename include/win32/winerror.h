@@ -1,10 +1,12 @@
 /* winerror.h subset: the Win32 error codes RAS programs compare against, with Windows'
- * values, and the HRESULT helpers. The RAS codes themselves are in raserror.h. */
+ * values, and the HRESULT helpers. The RAS codes, and the common codes RAS functions return, are in
+ * raserror.h. */
 #ifndef OPENRAS_WIN32_WINERROR_H
 #define OPENRAS_WIN32_WINERROR_H
 
 #include "openras/wintypes.h"
 #include "raserror.h"
+#include "strsafe.h" /* S_OK, SUCCEEDED, FAILED */
 
 #ifndef NO_ERROR
 #define NO_ERROR 0L
@@ -14,12 +16,6 @@
 #endif
 #ifndef ERROR_TOO_MANY_OPEN_FILES
 #define ERROR_TOO_MANY_OPEN_FILES 4
-#endif
-#ifndef ERROR_INVALID_DATA
-#define ERROR_INVALID_DATA 13
-#endif
-#ifndef ERROR_OUTOFMEMORY
-#define ERROR_OUTOFMEMORY 14
 #endif
 #ifndef ERROR_NO_MORE_FILES
 #define ERROR_NO_MORE_FILES 18
@@ -39,9 +35,6 @@
 #ifndef ERROR_HANDLE_EOF
 #define ERROR_HANDLE_EOF 38
 #endif
-#ifndef ERROR_NOT_SUPPORTED
-#define ERROR_NOT_SUPPORTED 50
-#endif
 #ifndef ERROR_BAD_NETPATH
 #define ERROR_BAD_NETPATH 53
 #endif
@@ -56,9 +49,6 @@
 #endif
 #ifndef ERROR_BUSY_DRIVE
 #define ERROR_BUSY_DRIVE 142
-#endif
-#ifndef ERROR_CALL_NOT_IMPLEMENTED
-#define ERROR_CALL_NOT_IMPLEMENTED 120
 #endif
 #ifndef ERROR_SEM_TIMEOUT
 #define ERROR_SEM_TIMEOUT 121
@@ -87,14 +77,8 @@
 #ifndef ERROR_FILENAME_EXCED_RANGE
 #define ERROR_FILENAME_EXCED_RANGE 206
 #endif
-#ifndef ERROR_MORE_DATA
-#define ERROR_MORE_DATA 234
-#endif
 #ifndef ERROR_WAIT_TIMEOUT
 #define ERROR_WAIT_TIMEOUT 258
-#endif
-#ifndef ERROR_NO_MORE_ITEMS
-#define ERROR_NO_MORE_ITEMS 259
 #endif
 #ifndef ERROR_INVALID_ADDRESS
 #define ERROR_INVALID_ADDRESS 487
@@ -111,9 +95,6 @@
 #ifndef ERROR_NOACCESS
 #define ERROR_NOACCESS 998
 #endif
-#ifndef ERROR_INVALID_FLAGS
-#define ERROR_INVALID_FLAGS 1004
-#endif
 #ifndef ERROR_SERVICE_DOES_NOT_EXIST
 #define ERROR_SERVICE_DOES_NOT_EXIST 1060
 #endif
@@ -122,9 +103,6 @@
 #endif
 #ifndef ERROR_INVALID_WINDOW_HANDLE
 #define ERROR_INVALID_WINDOW_HANDLE 1400
-#endif
-#ifndef ERROR_NOT_FOUND
-#define ERROR_NOT_FOUND 1168
 #endif
 #ifndef ERROR_NO_SUCH_USER
 #define ERROR_NO_SUCH_USER 1317
@@ -204,9 +182,6 @@
 #define ERROR_IPSEC_IKE_POLICY_MATCH 13868
 #endif
 
-#ifndef S_OK
-#define S_OK ((HRESULT)0L)
-#endif
 #ifndef S_FALSE
 #define S_FALSE ((HRESULT)1L)
 #endif
@@ -220,12 +195,6 @@
 #define E_FAIL ((HRESULT)0x80004005L)
 #define E_ACCESSDENIED ((HRESULT)0x80070005L)
 #define FACILITY_WIN32 7
-#ifndef SUCCEEDED
-#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
-#endif
-#ifndef FAILED
-#define FAILED(hr) (((HRESULT)(hr)) < 0)
-#endif
 #define HRESULT_CODE(hr) ((hr) & 0xFFFF)
 #define HRESULT_FACILITY(hr) (((hr) >> 16) & 0x1fff)
 #define HRESULT_FROM_WIN32(x)                     \
