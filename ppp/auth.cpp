@@ -75,14 +75,12 @@ void AuthClient::start(AuthMethod method, TimePoint now) {
 }
 
 void AuthClient::send_pap(TimePoint now) {
-  // Sized once and filled in place (GCC 12 at -O3 misjudged the growing inserts' bounds).
-  const std::size_t user_len = std::min<std::size_t>(user_.size(), 255);
-  const std::size_t pw_len = std::min<std::size_t>(password_.size(), 255);
-  Bytes data(2 + user_len + pw_len);
-  data[0] = static_cast<std::uint8_t>(user_len);
-  std::copy_n(user_.begin(), user_len, data.begin() + 1);
-  data[1 + user_len] = static_cast<std::uint8_t>(pw_len);
-  std::copy_n(password_.begin(), pw_len, data.begin() + 2 + static_cast<std::ptrdiff_t>(user_len));
+  Bytes data;
+  data.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(user_.size(), 255)));
+  data.insert(data.end(), user_.begin(), user_.begin() + data[0]);
+  std::uint8_t pw_len = static_cast<std::uint8_t>(std::min<std::size_t>(password_.size(), 255));
+  data.push_back(pw_len);
+  data.insert(data.end(), password_.begin(), password_.begin() + pw_len);
   send(kProtoPap, kPapRequest, ++id_, data);
   std::fill(data.begin(), data.end(), 0);
   --requests_left_;
