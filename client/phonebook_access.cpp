@@ -42,8 +42,19 @@ std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& 
   return 0;
 }
 
+std::uint32_t read_entry(const char* path, const std::string& name, phonebook::PbkFile& out) {
+  FoundEntry found;
+  if (auto err = find_entry(path, name, found)) return err;
+  out = phonebook::PbkFile::parse(found.text);
+  return 0;
+}
+
 std::string edit_target(const char* path) {
   return path && *path ? std::string(path) : phonebook::writable_default_phonebook();
+}
+
+std::uint32_t load_for_edit(const char* path, phonebook::LoadedPhonebook& book) {
+  return phonebook::load_phonebook(edit_target(path), false, book);
 }
 
 }  // namespace openras::client

@@ -26,7 +26,12 @@ std::uint32_t locate_entry(const std::vector<phonebook::LoadedPhonebook>& books,
 // ERROR_CANNOT_FIND_PHONEBOOK_ENTRY / ERROR_CORRUPT_PHONEBOOK / ERROR_CANNOT_OPEN_PHONEBOOK.
 std::uint32_t find_entry(const char* path, const std::string& name, FoundEntry& out);
 
+// The entry's own section, parsed, to read its keys under `name`; errors as find_entry.
+std::uint32_t read_entry(const char* path, const std::string& name, phonebook::PbkFile& out);
+
 // The single file an edit goes to: `path`, or the writable default.
 std::string edit_target(const char* path);
+// Loads that file (a missing file is an empty phonebook).
+std::uint32_t load_for_edit(const char* path, phonebook::LoadedPhonebook& book);
 
 }  // namespace openras::client

@@ -180,12 +180,9 @@ DWORD get_eap_user_identity(const Char* phonebook_arg, const Char* entry_arg, DW
   *out = nullptr;
   TextArg phonebook = text_arg(phonebook_arg), entry = text_arg(entry_arg);
   if (!phonebook.ok || !entry.ok || !entry.present) return ERROR_INVALID_PARAMETER;
-  FoundEntry found;
-  if (auto error = find_entry(phonebook.c_str(), entry.value, found)) return error;
-  auto file = phonebook::PbkFile::parse(found.text);
-  auto names = file.entry_names();
-  const std::string name = names.empty() ? entry.value : names.front();
-  auto restrictions = file.get(name, "AuthRestrictions");
+  phonebook::PbkFile file;
+  if (auto error = read_entry(phonebook.c_str(), entry.value, file)) return error;
+  auto restrictions = file.get(entry.value, "AuthRestrictions");
   const bool uses_eap = restrictions && (std::strtoul(restrictions->c_str(), nullptr, 10) & 0x80);
   if (!uses_eap) return ERROR_INVALID_FUNCTION_FOR_ENTRY;
   ipc::CredentialsReply reply;

@@ -142,12 +142,10 @@ DWORD get_subentry(const TextArg& book_arg, const TextArg& entry, DWORD index, S
     return ERROR_BUFFER_TOO_SMALL;
   }
   if (out->dwSize != sizeof(SubEntry)) return ERROR_INVALID_SIZE;
-  FoundEntry found;
-  if (auto error = find_entry(book_arg.c_str(), entry.value, found)) return error;
+  phonebook::PbkFile file;
+  if (auto error = read_entry(book_arg.c_str(), entry.value, file)) return error;
   if (index != 1) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
-  auto file = phonebook::PbkFile::parse(found.text);
-  auto names = file.entry_names();
-  const std::string name = names.empty() ? entry.value : names.front();
+  const std::string& name = entry.value;
   using phonebook::Scope;
   std::memset(reinterpret_cast<BYTE*>(out) + sizeof(DWORD), 0, sizeof(SubEntry) - sizeof(DWORD));
   copy_field(out->szDeviceType, file.get(name, "DEVICE", Scope::Device).value_or(""));
@@ -163,9 +161,7 @@ DWORD set_subentry(const TextArg& book_arg, const TextArg& entry, DWORD index,
   if (!book_arg.ok || !entry.ok || !entry.present || !in) return ERROR_INVALID_PARAMETER;
   if (in->dwSize != sizeof(SubEntry) || in_size < sizeof(SubEntry)) return ERROR_INVALID_SIZE;
   phonebook::LoadedPhonebook book;
-  if (auto error = phonebook::load_phonebook(edit_target(book_arg.c_str()), false, book)) {
-    return error;
-  }
+  if (auto error = load_for_edit(book_arg.c_str(), book)) return error;
   if (!book.file.has_entry(entry.value)) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
   // A second link would make a multilink bundle, which OpenRAS does not build.
   if (index != 1) return ERROR_NOT_SUPPORTED;
@@ -193,12 +189,9 @@ constexpr DWORD kMaxCustomAuthData = 16 * 1024;
 DWORD get_custom_auth_data(const TextArg& book_arg, const TextArg& entry, BYTE* data,
                            DWORD* size) {
   if (!book_arg.ok || !entry.ok || !entry.present || !size) return ERROR_INVALID_PARAMETER;
-  FoundEntry found;
-  if (auto error = find_entry(book_arg.c_str(), entry.value, found)) return error;
-  auto file = phonebook::PbkFile::parse(found.text);
-  auto names = file.entry_names();
-  std::string hex = file.get(names.empty() ? entry.value : names.front(), kCustomAuthKey)
-                        .value_or("");
+  phonebook::PbkFile file;
+  if (auto error = read_entry(book_arg.c_str(), entry.value, file)) return error;
+  std::string hex = file.get(entry.value, kCustomAuthKey).value_or("");
   std::vector<BYTE> bytes;
   for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
     unsigned value = 0;
@@ -220,9 +213,7 @@ DWORD set_custom_auth_data(const TextArg& book_arg, const TextArg& entry, const 
   if (!book_arg.ok || !entry.ok || !entry.present) return ERROR_INVALID_PARAMETER;
   if ((size && !data) || size > kMaxCustomAuthData) return ERROR_INVALID_PARAMETER;
   phonebook::LoadedPhonebook book;
-  if (auto error = phonebook::load_phonebook(edit_target(book_arg.c_str()), false, book)) {
-    return error;
-  }
+  if (auto error = load_for_edit(book_arg.c_str(), book)) return error;
   if (!book.file.has_entry(entry.value)) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
   std::string hex;
   char two[3];

@@ -13,11 +13,6 @@ using namespace openras::client;
 
 namespace {
 
-// Load the one file an edit goes to (a missing file is an empty phonebook).
-DWORD load_for_edit(const char* path, phonebook::LoadedPhonebook& book) {
-  return phonebook::load_phonebook(edit_target(path), false, book);
-}
-
 template <typename Name>
 DWORD enum_entries(const char* path, Name* names, LPDWORD cb, LPDWORD count) {
   if (!cb || !count) return ERROR_INVALID_PARAMETER;
