@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 
+#include "client/daemon_socket.hpp"
 #include "client/daemon_spawn.hpp"
 #include "client/notify.hpp"
 #include "common/paths.hpp"
@@ -18,21 +21,30 @@ namespace {
 
 thread_local std::unique_ptr<Channel> t_channel;
 
-int connect_socket(const std::string& path) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) {
-    ::close(fd);
-    return -1;
+// A daemon that does not answer a request in this time is treated as gone (frozen, or out of
+// descriptors): the call fails instead of hanging its caller. Every request is answered at
+// once when the daemon is well, a dial included (it reports its progress later).
+int reply_timeout_ms() {
+  static const int value = [] {
+    const char* env = std::getenv("OPENRAS_REPLY_TIMEOUT_MS");
+    int ms = env ? std::atoi(env) : 0;
+    return ms > 0 ? ms : 30'000;
+  }();
+  return value;
+}
+
+// Waits for `events` on fd until `deadline`; false on timeout.
+bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, events, 0};
+    int n = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (n > 0) return true;
+    if (n == 0) return false;
+    if (errno != EINTR) return true;  // let the read or write report the error
   }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 }  // namespace
@@ -48,17 +60,18 @@ Channel* Channel::existing() {
 Channel* Channel::for_this_thread(std::uint32_t& error) {
   if (t_channel && !t_channel->broken()) return t_channel.get();
   std::string path = default_socket_path();
-  int fd = connect_socket(path);
-  if (fd < 0 && spawn_daemon(path)) {
-    for (int i = 0; i < 500 && fd < 0; ++i) {
+  DaemonSocket socket = connect_daemon_socket(path);
+  if (socket.fd < 0 && socket.absent && spawn_daemon(path)) {
+    for (int i = 0; i < 500 && socket.fd < 0 && socket.error != ERROR_ACCESS_DENIED; ++i) {
       ::usleep(10 * 1000);
-      fd = connect_socket(path);
+      socket = connect_daemon_socket(path);
     }
   }
-  if (fd < 0) {
-    error = ERROR_RASMAN_CANNOT_INITIALIZE;
+  if (socket.fd < 0) {
+    error = socket.error ? socket.error : ERROR_RASMAN_CANNOT_INITIALIZE;
     return nullptr;
   }
+  int fd = socket.fd;
   // A broken channel's queued events are still delivered by the new one's owner thread.
   auto fresh = std::make_unique<Channel>(fd);
   if (t_channel) {
@@ -80,6 +93,7 @@ Channel::~Channel() {
 }
 
 bool Channel::send_all(std::span<const std::byte> frame, int pass_fd) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(reply_timeout_ms());
   std::size_t sent = 0;
   while (sent < frame.size()) {
     iovec iov{const_cast<std::byte*>(frame.data() + sent), frame.size() - sent};
@@ -96,9 +110,10 @@ bool Channel::send_all(std::span<const std::byte> frame, int pass_fd) {
       c->cmsg_len = CMSG_LEN(sizeof(int));
       std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
     }
-    ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+    ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_for(fd_, POLLOUT, deadline)) continue;
       broken_ = true;
       return false;
     }
@@ -114,6 +129,7 @@ std::uint32_t Channel::call(ipc::MsgType type, std::span<const std::byte> body,
   std::uint32_t id = next_request_++;
   if (next_request_ == 0) next_request_ = 1;
   if (!send_all(ipc::make_frame(type, id, body), pass_fd)) return ERROR_RASMAN_SERVICE_STOPPED;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(reply_timeout_ms());
   for (;;) {
     for (auto it = replies_.begin(); it != replies_.end(); ++it) {
       if (it->first != id) continue;
@@ -126,7 +142,11 @@ std::uint32_t Channel::call(ipc::MsgType type, std::span<const std::byte> body,
       replies_.erase(it);
       return error;
     }
-    if (!read_some(true)) return ERROR_RASMAN_SERVICE_STOPPED;
+    if (!wait_for(fd_, POLLIN, deadline)) {
+      broken_ = true;  // a late reply would answer the wrong request
+      return ERROR_RASMAN_CANNOT_INITIALIZE;
+    }
+    if (!read_some(false)) return ERROR_RASMAN_SERVICE_STOPPED;
   }
 }
 

@@ -13,6 +13,7 @@
 #include "manager/hooks.hpp"
 #include "manager/interface.hpp"
 #include "manager/log.hpp"
+#include "manager/serial_port.hpp"
 #include "manager/tun_offload.hpp"
 
 namespace openras::manager {
@@ -53,9 +54,12 @@ Connection* ConnectionManager::find(std::uint32_t handle) {
 void ConnectionManager::open_port(Connection& c, const dial::PortRequest& request) {
   if (request.kind == dial::PortRequest::Kind::Tty) {
     std::uint32_t error = 0;
-    c.port = open_tty_port(io_, request, error);
+    PortCaller caller{c.owner_peer.uid, c.owner_peer.groups};
+    caller.gids.push_back(c.owner_peer.gid);
+    c.port = open_tty_port(io_, request, caller, error);
     if (!c.port) {
-      log_line("port", "conn=%u cannot open %s", c.handle, request.device.c_str());
+      log_line("port", "conn=%u cannot open %s for uid %u: %s", c.handle, request.device.c_str(),
+               c.owner_peer.uid, std::string(error_name(error)).c_str());
       c.machine->port_failed(error, Clock::now());
       return;
     }

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
+#include "manager/client_event.hpp"
 #include "manager/log.hpp"
 #include "phonebook/entry.hpp"
 #include "ras.h"
@@ -346,6 +348,8 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   if (!req.decode(r) || !r.at_end() || fds.size() != 1) return fail(ERROR_INVALID_PARAMETER);
   if (req.flags == 0) return fail(ERROR_INVALID_PARAMETER);
   if (req.handle != 0 && !find_visible(session, req.handle)) return fail(ERROR_INVALID_HANDLE);
+  // Only an eventfd, made non-blocking: the daemon must never block writing to it.
+  if (!adopt_client_event(fds.front())) return fail(ERROR_INVALID_PARAMETER);
   Subscription sub;
   sub.session_id = session.id();
   sub.handle = req.handle;
@@ -399,11 +403,10 @@ ConnectionManager::Reply ConnectionManager::handle_get_credentials(const Session
   if (auto saved = credentials_.load(session.peer().uid, req.phonebook, req.entry)) {
     reply.user = saved->user;
     reply.domain = saved->domain;
-    reply.mask = (saved->user.empty() ? 0 : RASCM_UserName) |
-                 (saved->domain.empty() ? 0 : RASCM_Domain) |
-                 (saved->password ? RASCM_Password : 0) |
-                 (saved->pre_shared_key ? RASCM_PreSharedKey : 0) |
-                 (saved->eap_user_data.empty() ? 0 : ipc::kCredentialsEapUserData);
+    reply.mask =
+        (saved->user.empty() ? 0 : RASCM_UserName) | (saved->domain.empty() ? 0 : RASCM_Domain) |
+        (saved->password ? RASCM_Password : 0) | (saved->pre_shared_key ? RASCM_PreSharedKey : 0) |
+        (saved->eap_user_data.empty() ? 0 : ipc::kCredentialsEapUserData);
     reply.eap_user_data = saved->eap_user_data;
   }
   return ok(reply);
@@ -484,14 +487,19 @@ void ConnectionManager::arm_timer(Connection& c) {
 void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
   const Connection* c = find(handle);
   std::uint32_t owner = c ? c->owner_peer.uid : 0;
+  std::vector<int> failed;
   for (const auto& sub : subscriptions_) {
     if (!(sub.flags & flag)) continue;
     bool matches =
         sub.handle == handle || (sub.handle == 0 && (sub.sees_everything || sub.uid == owner));
-    if (!matches) continue;
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(sub.fd, &one, sizeof(one));
+    if (matches && !signal_client_event(sub.fd)) failed.push_back(sub.fd);
   }
+  if (failed.empty()) return;
+  log_line("notify", "dropping %zu notification(s) whose event could not be signalled",
+           failed.size());
+  drop_subscriptions([&](const Subscription& s) {
+    return std::find(failed.begin(), failed.end(), s.fd) != failed.end();
+  });
 }
 
 void ConnectionManager::drop_subscriptions(const std::function<bool(const Subscription&)>& which) {

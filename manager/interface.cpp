@@ -20,6 +20,8 @@ constexpr unsigned kDefaultRouteMetric = 50;
 
 // With a virtio-net header and TCP segmentation offload where the kernel has them: the
 // kernel then hands over TCP super-packets, one read for up to 64 KB (see tun_offload.hpp).
+// Only a new interface: IFF_TUN_EXCL makes TUNSETIFF fail on a name that exists (an
+// administrator's persistent TUN, another connection's), and the dial takes a fresh rasN.
 int open_tun(const std::string& wanted, std::string& name, bool& vnet_header) {
   for (bool vnet : {true, false}) {
     int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -27,7 +29,8 @@ int open_tun(const std::string& wanted, std::string& name, bool& vnet_header) {
     for (const std::string& pattern : {wanted, std::string("ras%d")}) {
       if (pattern.empty()) continue;
       ifreq ifr{};
-      ifr.ifr_flags = static_cast<short>(IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0));
+      ifr.ifr_flags =
+          static_cast<short>(IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL | (vnet ? IFF_VNET_HDR : 0));
       std::strncpy(ifr.ifr_name, pattern.c_str(), IFNAMSIZ - 1);
       if (::ioctl(fd, TUNSETIFF, &ifr) != 0) continue;
       if (vnet && ::ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0) {

@@ -26,9 +26,12 @@ class LinePort {
   virtual void close() = 0;
 };
 
-// A tty opened for a dial (raw, the entry's speed); nullptr and a Win32 code when it fails.
+struct PortCaller;
+
+// A tty opened for a dial (raw, the entry's speed) if `caller` could open it; nullptr and a
+// Win32 code when it fails.
 std::unique_ptr<LinePort> open_tty_port(asio::io_context& io, const dial::PortRequest& request,
-                                        std::uint32_t& error);
+                                        const PortCaller& caller, std::uint32_t& error);
 
 // An asynchronous network open in progress; cancel() abandons it (its callback never runs).
 class PortOpening {

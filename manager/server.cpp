@@ -32,6 +32,15 @@ Server::Start Server::listen(const std::string& socket_path) {
     // is then checked against SO_PEERCRED); a per-user directory stays private.
     ::chmod(dir.c_str(), geteuid() == 0 && dir == "/run/openras" ? 0755 : 0700);
   }
+  // A directory someone else made (or can write to) could swap the socket under us: clients
+  // would refuse it anyway (client/daemon_socket.hpp), so refuse to serve there.
+  struct stat st {};
+  if (!dir.empty() && (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+                       st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
+    log_line("server", "refusing %s: not a directory of this user, or writable by others",
+             dir.c_str());
+    return Start::Failed;
+  }
   std::string lock_path = socket_path + ".lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd_ < 0) {

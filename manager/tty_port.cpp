@@ -7,7 +7,7 @@ namespace {
 
 class TtyPort final : public LinePort {
  public:
-  TtyPort(asio::io_context& io, int fd) : stream_(io, fd) {}
+  TtyPort(asio::io_context& io, int fd, const termios& saved) : stream_(io, fd), saved_(saved) {}
   ~TtyPort() override { close(); }
 
   void async_read(asio::mutable_buffer buffer, Handler handler) override {
@@ -20,24 +20,25 @@ class TtyPort final : public LinePort {
     if (!stream_.is_open()) return;
     std::error_code ignored;
     stream_.cancel(ignored);
-    close_serial_port(stream_.release());  // drops DTR: a modem hangs up
+    close_serial_port(stream_.release(), saved_);  // drops DTR: a modem hangs up
   }
 
  private:
   asio::posix::stream_descriptor stream_;
+  termios saved_;
 };
 
 }  // namespace
 
 std::unique_ptr<LinePort> open_tty_port(asio::io_context& io, const dial::PortRequest& request,
-                                        std::uint32_t& error) {
-  OpenedPort opened = open_serial_port(request);
+                                        const PortCaller& caller, std::uint32_t& error) {
+  OpenedPort opened = open_serial_port(request, caller);
   if (opened.fd < 0) {
     error = opened.error;
     return nullptr;
   }
   error = 0;
-  return std::make_unique<TtyPort>(io, opened.fd);
+  return std::make_unique<TtyPort>(io, opened.fd, opened.saved);
 }
 
 }  // namespace openras::manager

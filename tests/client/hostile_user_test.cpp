@@ -1,0 +1,254 @@
+// What a hostile local user tried against the root daemon and against other users (issue 18):
+// descriptors that would make rasmand block, and a fake daemon waiting for someone's password.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "../support/test_users.hpp"
+#include "daemon_fixture.hpp"
+#include "ipc/messages.hpp"
+
+namespace openras::testing {
+namespace {
+
+// A frame with one descriptor riding along, as a client would send Subscribe.
+void send_with_fd(int sock, const std::vector<std::byte>& frame, int fd) {
+  iovec iov{const_cast<std::byte*>(frame.data()), frame.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  ASSERT_EQ(sendmsg(sock, &msg, MSG_NOSIGNAL), static_cast<ssize_t>(frame.size()));
+}
+
+long read_reply_error(int sock) {
+  std::byte header[ipc::kHeaderSize];
+  if (recv(sock, header, sizeof(header), MSG_WAITALL) != static_cast<ssize_t>(sizeof(header))) {
+    return -1;
+  }
+  auto h = ipc::decode_header(header);
+  std::vector<std::byte> body(h.body_size);
+  if (recv(sock, body.data(), body.size(), MSG_WAITALL) != static_cast<ssize_t>(body.size())) {
+    return -1;
+  }
+  ipc::Reader r(body);
+  std::uint32_t error = 0;
+  return r.u32(error) ? static_cast<long>(error) : -1;
+}
+
+class HostileUserTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    // A daemon that froze would otherwise hang the test until ctest kills it.
+    setenv("OPENRAS_REPLY_TIMEOUT_MS", "5000", 1);
+    DaemonTest::SetUp();
+  }
+
+  int raw_connect() {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, socket_path().c_str());
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    return fd;
+  }
+
+  long subscribe_with(int sock, int fd, std::uint32_t flags) {
+    send_with_fd(sock,
+                 ipc::make_frame(ipc::MsgType::Subscribe, 7,
+                                 ipc::encode_body(ipc::SubscribeRequest{0, flags})),
+                 fd);
+    return read_reply_error(sock);
+  }
+
+  // A dial to Connected and its hang-up: both notifications fire for every subscriber.
+  void dial_and_hang_up(const std::string& entry) {
+    add_entry(entry, kFullScript, 1);
+    auto params = params_for(entry);
+    HRASCONN h = nullptr;
+    ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h), 0u);
+    ASSERT_EQ(RasHangUpA(h), 0u);
+    ASSERT_TRUE(wait_until_gone(h));
+  }
+};
+
+TEST_F(HostileUserTest, SubscribeTakesOnlyAnEventfd) {
+  int sock = raw_connect();
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  EXPECT_EQ(subscribe_with(sock, pipefd[1], RASCN_Connection), ERROR_INVALID_PARAMETER);
+  int null_fd = open("/dev/null", O_WRONLY);
+  EXPECT_EQ(subscribe_with(sock, null_fd, RASCN_Connection), ERROR_INVALID_PARAMETER);
+  int event = eventfd(0, 0);
+  EXPECT_EQ(subscribe_with(sock, event, RASCN_Connection), 0);
+  // The daemon made it non-blocking (the file description is shared with us).
+  EXPECT_TRUE(fcntl(event, F_GETFL) & O_NONBLOCK);
+  for (int fd : {pipefd[0], pipefd[1], null_fd, event, sock}) close(fd);
+  dial_and_hang_up("AfterRefusals");
+}
+
+TEST_F(HostileUserTest, AFullBlockingEventfdDoesNotFreezeTheDaemon) {
+  int sock = raw_connect();
+  int event = eventfd(0, 0);  // blocking, as the attacker passed it
+  std::uint64_t almost_full = 0xfffffffffffffffeULL;
+  ASSERT_EQ(write(event, &almost_full, sizeof(almost_full)), 8);
+  ASSERT_EQ(subscribe_with(sock, event, RASCN_Connection | RASCN_Disconnection), 0);
+  // Connected then Disconnected each signal it; the daemon must go on serving at once.
+  dial_and_hang_up("First");
+  dial_and_hang_up("Second");
+  std::uint64_t value = 0;
+  ASSERT_EQ(read(event, &value, sizeof(value)), 8);
+  EXPECT_EQ(value, almost_full) << "nothing could have been added to a full counter";
+  close(event);
+  close(sock);
+}
+
+TEST_F(HostileUserTest, AnEventfdSwitchedBackToBlockingDoesNotFreezeTheDaemon) {
+  int sock = raw_connect();
+  int event = eventfd(0, 0);
+  std::uint64_t almost_full = 0xfffffffffffffffeULL;
+  ASSERT_EQ(write(event, &almost_full, sizeof(almost_full)), 8);
+  ASSERT_EQ(subscribe_with(sock, event, RASCN_Connection | RASCN_Disconnection), 0);
+  // The attacker keeps clearing O_NONBLOCK on the shared file description.
+  std::atomic<bool> stop{false};
+  std::thread flipper([&] {
+    while (!stop) fcntl(event, F_SETFL, 0);
+  });
+  for (int i = 0; i < 5; ++i) dial_and_hang_up("Round" + std::to_string(i));
+  stop = true;
+  flipper.join();
+  close(event);
+  close(sock);
+}
+
+// Issue 18 #2: a user who creates another user's per-user socket directory first, and
+// listens there, must receive nothing from that user's RasDial.
+class SocketTrustTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to act as other users";
+    victim_ = ensure_user("openras-test-dave");
+    attacker_ = ensure_user("openras-test-eve");
+    if (!victim_ || !attacker_) GTEST_SKIP() << "cannot create test users";
+    DaemonTest::SetUp();
+    chmod(dir().c_str(), 0755);
+    add_entry("Office", kFullScript, 1);
+    chmod(phonebook().c_str(), 0644);
+  }
+
+  // The attacker's listener on `path` (bound by whoever the caller is, listening as the
+  // attacker): returns the pid of the process that counts the bytes it receives into `out`.
+  pid_t start_fake_daemon(const std::string& path, int out) {
+    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, path.c_str());
+    EXPECT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    chmod(path.c_str(), 0666);
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (setgid(attacker_->gid) != 0 || setuid(attacker_->uid) != 0) _exit(1);
+      listen(listener, 8);
+      std::uint32_t received = 0;
+      for (int i = 0; i < 15; ++i) {  // 1.5 s of patience
+        pollfd p{listener, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0) continue;
+        int c = accept(listener, nullptr, nullptr);
+        char buf[4096];
+        for (int j = 0; j < 10; ++j) {
+          pollfd q{c, POLLIN, 0};
+          if (poll(&q, 1, 50) <= 0) continue;
+          ssize_t n = recv(c, buf, sizeof(buf), 0);
+          if (n <= 0) break;
+          received += static_cast<std::uint32_t>(n);
+        }
+        close(c);
+      }
+      [[maybe_unused]] auto n = write(out, &received, sizeof(received));
+      _exit(0);
+    }
+    close(listener);
+    return pid;
+  }
+
+  static std::uint32_t bytes_received(pid_t pid, int in) {
+    std::uint32_t received = 0xFFFFFFFF;
+    [[maybe_unused]] auto n = read(in, &received, sizeof(received));
+    waitpid(pid, nullptr, 0);
+    return received;
+  }
+
+  DWORD dial_as_victim(const std::function<void()>& environment) {
+    std::string pbk = phonebook();
+    return static_cast<DWORD>(run_as(*victim_, std::nullopt, [&] {
+      environment();
+      setenv("OPENRAS_NO_SPAWN", "1", 1);
+      auto params = params_for("Office", "secret-password");
+      HRASCONN h = nullptr;
+      DWORD rc = RasDialA(nullptr, pbk.c_str(), &params, 0, nullptr, &h);
+      return rc > 255 ? 255 : static_cast<int>(rc);  // an exit status carries 8 bits
+    }));
+  }
+
+  std::optional<TestUser> victim_, attacker_;
+};
+
+TEST_F(SocketTrustTest, ADirectoryPlantedInTmpByAnotherUserIsRefused) {
+  std::string planted = "/tmp/openras-" + std::to_string(victim_->uid);
+  std::filesystem::remove_all(planted);
+  ASSERT_TRUE(std::filesystem::create_directory(planted));
+  ASSERT_EQ(chown(planted.c_str(), attacker_->uid, attacker_->gid), 0);
+  chmod(planted.c_str(), 0777);
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  pid_t fake = start_fake_daemon(planted + "/rasmand.sock", pipefd[1]);
+  ASSERT_EQ(lchown((planted + "/rasmand.sock").c_str(), attacker_->uid, attacker_->gid), 0);
+  DWORD rc = dial_as_victim([] {
+    unsetenv("OPENRAS_SOCKET");
+    unsetenv("XDG_RUNTIME_DIR");
+  });
+  EXPECT_EQ(rc, static_cast<DWORD>(ERROR_ACCESS_DENIED));
+  EXPECT_EQ(bytes_received(fake, pipefd[0]), 0u) << "the planted daemon heard the dial";
+  std::filesystem::remove_all(planted);
+  close(pipefd[0]);
+  close(pipefd[1]);
+}
+
+TEST_F(SocketTrustTest, ADaemonRunningAsAnotherUserIsRefusedBeforeAByteIsSent) {
+  // A root-owned directory and socket file, but the process listening is the attacker's:
+  // only SO_PEERCRED tells.
+  std::string path = dir() + "/fake.sock";
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  pid_t fake = start_fake_daemon(path, pipefd[1]);
+  DWORD rc = dial_as_victim([&] { setenv("OPENRAS_SOCKET", path.c_str(), 1); });
+  EXPECT_EQ(rc, static_cast<DWORD>(ERROR_ACCESS_DENIED));
+  EXPECT_EQ(bytes_received(fake, pipefd[0]), 0u) << "the impostor heard the dial";
+  close(pipefd[0]);
+  close(pipefd[1]);
+}
+
+TEST_F(SocketTrustTest, TheRealDaemonIsStillTrusted) {
+  // The same user, the daemon as root: the checks let the dial through.
+  std::string path = socket_path();
+  EXPECT_EQ(dial_as_victim([&] { setenv("OPENRAS_SOCKET", path.c_str(), 1); }), 0u);
+}
+
+}  // namespace
+}  // namespace openras::testing
