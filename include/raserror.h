@@ -340,5 +340,8 @@
 #ifndef ERROR_TIMEOUT
 #define ERROR_TIMEOUT 1460
 #endif
+#ifndef ERROR_NOT_ENOUGH_QUOTA
+#define ERROR_NOT_ENOUGH_QUOTA 1816
+#endif
 
 #endif /* OPENRAS_RASERROR_H */

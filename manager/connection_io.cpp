@@ -99,6 +99,7 @@ void ConnectionManager::read_port(Connection& c) {
   if (!c.port) return;
   // The handler keeps the port alive: a TLS stream must outlive every operation on it, even
   // one cancelled because the connection let go of its port.
+  if (!c.port_buffer) c.port_buffer = std::make_shared<Connection::PortBuffer>();
   auto buffer = c.port_buffer;
   c.port->async_read(asio::buffer(*buffer), [this, handle = c.handle, keep = c.port, buffer](
                                                 const std::error_code& ec, std::size_t n) {
@@ -252,7 +253,9 @@ void ConnectionManager::write_tun(Connection& c) {
   c.tun_writing = true;
   // With the virtio-net header, each queued write carries its own (see flush_output).
   c.tun->async_write_some(asio::buffer(c.tun_out.front()),
-                          [this, handle = c.handle](const std::error_code&, std::size_t) {
+                          [this, handle = c.handle](const std::error_code& ec, std::size_t) {
+                            // Aborted: the TUN was closed, and release_io emptied the queue.
+                            if (ec == asio::error::operation_aborted) return;
                             Connection* c = find(handle);
                             if (!c) return;
                             c->tun_writing = false;
@@ -305,6 +308,15 @@ void ConnectionManager::release_io(Connection& c) {
     }
     log_line("net", "conn=%u %s removed", c.handle, c.ifname.c_str());
   }
+  // What the data path grew: a released connection waits for RasHangUp with nothing of it.
+  c.port_buffer.reset();
+  c.port_pending = {};
+  c.port_sending.reset();
+  c.port_out = {};
+  c.tun_out = {};
+  c.tun_writing = false;
+  c.tun_buffer = {};
+  c.tun_segment = {};
 }
 
 }  // namespace openras::manager

@@ -33,7 +33,7 @@ ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions option
     : io_(io),
       options_(std::move(options)),
       dns_(options_.dns_mode, options_.resolv_conf),
-      credentials_(options_.state_dir),
+      credentials_(options_.state_dir, options_.limits.saved_credentials),
       tls_context_(asio::ssl::context::tls_client) {
   // The system trust store (SSL_CERT_FILE / SSL_CERT_DIR point it elsewhere, as for any
   // OpenSSL program); nothing older than TLS 1.2.
@@ -142,9 +142,12 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
     entry = std::move(*parsed.entry);
   }
 
+  const std::uint32_t uid = session->peer().uid;
+  std::size_t held = 0;
   for (auto& [handle, c] : connections_) {
+    if (c->owner_peer.uid == uid) ++held;
     if (c->hung_up || c->entry_name != entry.name || c->phonebook != req.phonebook ||
-        c->owner_peer.uid != session->peer().uid) {
+        c->owner_peer.uid != uid) {
       continue;
     }
     if (c->state == RASCS_Connected && c->error == 0) {
@@ -156,6 +159,11 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
       return ok(ipc::DialReply{c->handle});
     }
     if (!is_final_state(c->state, c->error)) return fail(ERROR_DIAL_ALREADY_IN_PROGRESS);
+  }
+
+  if (uid != 0 && held >= options_.limits.connections) {
+    log_line("limits", "uid=%u holds %zu connections: dial refused", uid, held);
+    return fail(ERROR_NOT_ENOUGH_QUOTA);
   }
 
   if (req.password.empty() || req.password == OPENRAS_SAVED_PASSWORD) {
@@ -350,6 +358,13 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   if (req.handle != 0 && !find_visible(session, req.handle)) return fail(ERROR_INVALID_HANDLE);
   // Only an eventfd, made non-blocking: the daemon must never block writing to it.
   if (!adopt_client_event(fds.front())) return fail(ERROR_INVALID_PARAMETER);
+  const std::uint32_t uid = session.peer().uid;
+  if (uid != 0 && static_cast<std::size_t>(std::count_if(
+                      subscriptions_.begin(), subscriptions_.end(), [uid](const Subscription& s) {
+                        return s.uid == uid;
+                      })) >= options_.limits.subscriptions) {
+    return fail(ERROR_NOT_ENOUGH_QUOTA);
+  }
   Subscription sub;
   sub.session_id = session.id();
   sub.handle = req.handle;
@@ -385,9 +400,9 @@ ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session
        req.password.size() <= kMaxText && req.eap_user_data.size() <= ipc::kMaxEapUserData;
   wipe(req.password);
   if (!ok) return fail(ERROR_INVALID_PARAMETER);
-  if (!credentials_.save(session.peer().uid, req.phonebook, req.entry, fields, req.mask,
-                         req.clear != 0)) {
-    return fail(ERROR_CANNOT_WRITE_PHONEBOOK);
+  if (std::uint32_t error = credentials_.save(session.peer().uid, req.phonebook, req.entry, fields,
+                                              req.mask, req.clear != 0)) {
+    return fail(error);
   }
   log_line("credentials", "uid=%u saved for \"%s\" (fields 0x%x%s)", session.peer().uid,
            req.entry.c_str(), req.mask, req.clear ? ", cleared" : "");
@@ -521,8 +536,24 @@ void ConnectionManager::erase(std::uint32_t handle) {
   }
 }
 
+bool ConnectionManager::session_opened(const Session& session) {
+  const std::uint32_t uid = session.peer().uid;
+  std::size_t& held = sessions_by_uid_[uid];
+  if (uid != 0 && held >= options_.limits.sessions) {
+    log_line("limits", "uid=%u pid=%u holds %zu sessions: refused", uid, session.peer().pid, held);
+    if (held == 0) sessions_by_uid_.erase(uid);
+    return false;
+  }
+  ++held;
+  ++live_sessions_;
+  return true;
+}
+
 void ConnectionManager::on_session_closed(Session& session) {
   if (live_sessions_ > 0) --live_sessions_;
+  if (auto it = sessions_by_uid_.find(session.peer().uid); it != sessions_by_uid_.end()) {
+    if (--it->second == 0) sessions_by_uid_.erase(it);
+  }
   const std::uint64_t id = session.id();
   std::vector<std::uint32_t> abandoned;
   for (auto& [handle, c] : connections_) {

@@ -66,15 +66,25 @@ struct Connection {
   bool tun_writing = false;
   // What one read of the port delivers: for TLS, as many records as have arrived, so that a
   // download burst is one pump (measured: 250-259 -> 261-274 MB/s, 1 SSTP call, 16 -> 64 KB).
-  // Shared with the read in flight, which may complete after the connection is gone.
+  // Shared with the read in flight, which may complete after the connection is gone. Made
+  // when the port opens and let go with it: a failed dial kept until RasHangUp holds no 64 KB.
   using PortBuffer = std::array<std::uint8_t, 65536>;
-  std::shared_ptr<PortBuffer> port_buffer = std::make_shared<PortBuffer>();
+  std::shared_ptr<PortBuffer> port_buffer;
   // A read from the TUN: with the virtio-net header, a super-packet of up to 64 KB.
   bool tun_vnet = false;
   std::vector<std::uint8_t> tun_buffer;
   std::vector<std::uint8_t> tun_segment;  // one segment of a super-packet, as it is cut
   std::uint64_t tun_malformed = 0;
   offload::Coalescer tun_coalescer;  // received segments merged for the TUN
+};
+
+// What one user other than root may hold at once, so that no user can fill the daemon's
+// descriptors, memory or disk (docs/security.md). Root is not limited.
+struct UserLimits {
+  std::size_t sessions = 64;       // open client sockets
+  std::size_t connections = 32;    // connections and dials, failed ones not yet hung up included
+  std::size_t subscriptions = 64;  // RasConnectionNotification events
+  std::size_t saved_credentials = 128;  // entries with saved credentials
 };
 
 struct ManagerOptions {
@@ -85,6 +95,7 @@ struct ManagerOptions {
   std::optional<std::uint32_t> admin_group;
   std::string state_dir = CredentialStore::default_state_dir();  // saved credentials
   bool verbose = false;  // a packet trace line per PPP frame (secrets redacted)
+  UserLimits limits;
 };
 
 struct Subscription {
@@ -110,7 +121,9 @@ class ConnectionManager final : public RequestHandler {
   void shutdown(std::function<void()> done);
   std::size_t connection_count() const { return connections_.size(); }
   std::size_t session_count() const { return live_sessions_; }
-  void session_opened() { ++live_sessions_; }
+  // A new client; false when its user already holds as many sessions as allowed (the caller
+  // then drops it without starting it).
+  bool session_opened(const Session& session);
 
  private:
   using Reply = std::vector<std::byte>;
@@ -156,6 +169,7 @@ class ConnectionManager final : public RequestHandler {
   std::vector<Subscription> subscriptions_;
   std::uint32_t last_handle_;
   std::size_t live_sessions_ = 0;
+  std::map<std::uint32_t, std::size_t> sessions_by_uid_;
   std::function<void()> on_all_released_;
   std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
   asio::ssl::context tls_context_;

@@ -57,7 +57,8 @@ void wipe(std::string& secret) {
   secret.clear();
 }
 
-CredentialStore::CredentialStore(std::string state_dir) : dir_(std::move(state_dir)) {}
+CredentialStore::CredentialStore(std::string state_dir, std::size_t max_entries_per_user)
+    : dir_(std::move(state_dir)), max_entries_per_user_(max_entries_per_user) {}
 
 std::string CredentialStore::default_state_dir() {
   if (geteuid() == 0) return "/var/lib/openras";
@@ -108,13 +109,22 @@ std::optional<SavedCredentials> CredentialStore::load(std::uint32_t uid,
   return c;
 }
 
-bool CredentialStore::save(std::uint32_t uid, const std::string& phonebook,
-                           const std::string& entry, const SavedCredentials& fields,
-                           std::uint32_t mask, bool clear) {
+std::uint32_t CredentialStore::save(std::uint32_t uid, const std::string& phonebook,
+                                    const std::string& entry, const SavedCredentials& fields,
+                                    std::uint32_t mask, bool clear) {
   namespace fs = std::filesystem;
   std::string path = path_for(uid, phonebook, entry);
   std::error_code ec;
   fs::path dir = fs::path(path).parent_path();
+  if (uid != 0 && !clear && !fs::exists(path, ec)) {
+    // A new entry: a user may not fill root's disk with saved credentials.
+    std::size_t held = 0;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      ++held;
+    }
+    if (held >= max_entries_per_user_) return ERROR_NOT_ENOUGH_QUOTA;
+  }
   fs::create_directories(dir, ec);
   ::chmod(dir.parent_path().c_str(), 0700);
   ::chmod(dir.c_str(), 0700);
@@ -138,10 +148,10 @@ bool CredentialStore::save(std::uint32_t uid, const std::string& phonebook,
     }
   }
   if (mask & ipc::kCredentialsEapUserData) merged.eap_user_data = clear ? "" : fields.eap_user_data;
-  if (merged.user.empty() && merged.domain.empty() && !merged.password &&
-      !merged.pre_shared_key && merged.eap_user_data.empty()) {
+  if (merged.user.empty() && merged.domain.empty() && !merged.password && !merged.pre_shared_key &&
+      merged.eap_user_data.empty()) {
     fs::remove(path, ec);
-    return true;
+    return 0;
   }
   std::string text = "user=" + escape(merged.user) + "\ndomain=" + escape(merged.domain) + "\n";
   if (merged.password) text += "password=" + escape(*merged.password) + "\n";
@@ -151,12 +161,16 @@ bool CredentialStore::save(std::uint32_t uid, const std::string& phonebook,
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
     wipe(text);
-    return false;
+    return ERROR_CANNOT_WRITE_PHONEBOOK;
   }
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);
   wipe(text);
-  return ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return ERROR_CANNOT_WRITE_PHONEBOOK;
+  }
+  return 0;
 }
 
 }  // namespace openras::manager

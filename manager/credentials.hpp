@@ -4,6 +4,7 @@
 // what it is; only the dial reads it back. Secrets are wiped from memory after use.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,10 +22,12 @@ struct SavedCredentials {
 
 class CredentialStore {
  public:
-  explicit CredentialStore(std::string state_dir);
-  // RASCM_* mask says which fields to write (or, with clear, to forget).
-  bool save(std::uint32_t uid, const std::string& phonebook, const std::string& entry,
-            const SavedCredentials& fields, std::uint32_t mask, bool clear);
+  // `max_entries_per_user`: how many entries one user other than root may keep saved.
+  explicit CredentialStore(std::string state_dir, std::size_t max_entries_per_user = 128);
+  // RASCM_* mask says which fields to write (or, with clear, to forget). 0, or the Win32 code:
+  // ERROR_NOT_ENOUGH_QUOTA past the user's limit, ERROR_CANNOT_WRITE_PHONEBOOK on I/O failure.
+  std::uint32_t save(std::uint32_t uid, const std::string& phonebook, const std::string& entry,
+                     const SavedCredentials& fields, std::uint32_t mask, bool clear);
   std::optional<SavedCredentials> load(std::uint32_t uid, const std::string& phonebook,
                                        const std::string& entry) const;
   static std::string default_state_dir();
@@ -33,6 +36,7 @@ class CredentialStore {
   std::string path_for(std::uint32_t uid, const std::string& phonebook,
                        const std::string& entry) const;
   std::string dir_;
+  std::size_t max_entries_per_user_;
 };
 
 void wipe(std::string& secret);

@@ -1,6 +1,7 @@
 // rasmand: the OpenRAS connection manager daemon. It owns every connection; clients reach it
 // on a Unix socket (see common/paths.hpp for which one).
 #include <grp.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -38,11 +39,26 @@ int main(int argc, char** argv) {
   app.add_option("--admin-group", admin_group,
                  "members of this group see and hang up every connection (root always does)");
   app.add_option("--state-dir", options.state_dir, "where saved credentials are kept");
+  app.add_option("--max-sessions-per-user", options.limits.sessions,
+                 "client sockets one user other than root may hold open");
+  app.add_option("--max-connections-per-user", options.limits.connections,
+                 "connections one user other than root may hold, failed dials included");
+  app.add_option("--max-notifications-per-user", options.limits.subscriptions,
+                 "RasConnectionNotification events one user other than root may register");
+  app.add_option("--max-saved-credentials-per-user", options.limits.saved_credentials,
+                 "entries one user other than root may keep credentials for");
   app.add_option("--hooks-dir", options.hooks_dir,
                  "where ip-up.d and ip-down.d live (pppd-style scripts)");
   CLI11_PARSE(app, argc, argv);
 
   std::signal(SIGPIPE, SIG_IGN);
+  // Every connection holds a port, a TUN and timers, every client a socket: the default 1,024
+  // descriptors run out long before the connections do, so take what the system allows.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   openras::manager::set_log_quiet(quiet);
   // Under systemd, JOURNAL_STREAM says stderr already goes to the journal: then speak its
   // native protocol, which keeps the topic as a field.

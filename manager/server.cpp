@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,11 +15,16 @@
 namespace openras::manager {
 
 Server::Server(asio::io_context& io, ConnectionManager& manager)
-    : io_(io), manager_(manager), acceptor_(io) {}
+    : io_(io),
+      manager_(manager),
+      acceptor_(io),
+      accept_pause_(io),
+      spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
 
 Server::~Server() {
   stop();
   if (lock_fd_ >= 0) ::close(lock_fd_);
+  if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
 Server::Start Server::listen(const std::string& socket_path) {
@@ -96,15 +102,34 @@ void Server::stop() {
 void Server::accept_next() {
   acceptor_.async_accept(
       [this](const std::error_code& ec, asio::local::stream_protocol::socket socket) {
+        if (ec == asio::error::operation_aborted) return;
+        if (ec == asio::error::no_descriptors || ec.value() == ENFILE) {
+          shed_and_pause();
+          return;
+        }
         if (ec) {
-          if (ec != asio::error::operation_aborted) accept_next();
+          accept_next();
           return;
         }
         auto session = std::make_shared<Session>(std::move(socket), manager_, next_session_id_++);
-        manager_.session_opened();
-        session->start();
+        // Refused: the session is dropped unstarted, and its socket closes with it.
+        if (manager_.session_opened(*session)) session->start();
         accept_next();
       });
+}
+
+void Server::shed_and_pause() {
+  log_line("server", "out of descriptors: refusing a client");
+  if (spare_fd_ >= 0) {
+    ::close(spare_fd_);
+    int shed = ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (shed >= 0) ::close(shed);
+    spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  accept_pause_.expires_after(std::chrono::milliseconds(100));
+  accept_pause_.async_wait([this](const std::error_code& ec) {
+    if (!ec && acceptor_.is_open()) accept_next();
+  });
 }
 
 }  // namespace openras::manager

@@ -23,12 +23,17 @@ class Server {
 
  private:
   void accept_next();
+  // Out of descriptors: shed the newest client with the spare one and pause accepting briefly,
+  // instead of spinning on a connection that can never be accepted.
+  void shed_and_pause();
 
   asio::io_context& io_;
   ConnectionManager& manager_;
   asio::local::stream_protocol::acceptor acceptor_;
   std::string socket_path_;
+  asio::steady_timer accept_pause_;
   int lock_fd_ = -1;
+  int spare_fd_ = -1;  // kept open so that a client can be accepted and closed at EMFILE
   std::uint64_t next_session_id_ = 1;
 };
 

@@ -11,11 +11,13 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "../support/test_users.hpp"
 #include "daemon_fixture.hpp"
 #include "ipc/messages.hpp"
+#include "win32/windows.h"
 
 namespace openras::testing {
 namespace {
@@ -248,6 +250,167 @@ TEST_F(SocketTrustTest, TheRealDaemonIsStillTrusted) {
   // The same user, the daemon as root: the checks let the dial through.
   std::string path = socket_path();
   EXPECT_EQ(dial_as_victim([&] { setenv("OPENRAS_SOCKET", path.c_str(), 1); }), 0u);
+}
+
+// Issue 18 #5: what one user may hold at once, with small limits so the test reaches them.
+class UserLimitsTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+    user_ = ensure_user("openras-test-dave");
+    if (!user_) GTEST_SKIP() << "cannot create the test user";
+    setenv("OPENRAS_REPLY_TIMEOUT_MS", "5000", 1);
+    DaemonTest::SetUp();
+    chmod(dir().c_str(), 0755);
+    restart_daemon({"--quiet", "--max-sessions-per-user", "4", "--max-connections-per-user", "3",
+                    "--max-notifications-per-user", "2", "--max-saved-credentials-per-user", "2"});
+  }
+
+  // True when a fresh connection to the daemon answers a Ping.
+  bool session_answers(int* keep = nullptr) const {
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, socket_path().c_str());
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      close(fd);
+      return false;
+    }
+    auto frame = ipc::make_frame(ipc::MsgType::Ping, 1, {});
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    bool ok =
+        send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size()) &&
+        read_reply_error(fd) == 0;
+    if (keep && ok) {
+      *keep = fd;
+    } else {
+      close(fd);
+    }
+    return ok;
+  }
+
+  std::optional<TestUser> user_;
+};
+
+TEST_F(UserLimitsTest, SessionsPastTheLimitAreClosedAndRootIsNotLimited) {
+  EXPECT_EQ(run_as(*user_, std::nullopt,
+                   [&] {
+                     std::vector<int> held(4, -1);
+                     for (int& fd : held) {
+                       if (!session_answers(&fd)) return 1;
+                     }
+                     if (session_answers()) return 2;  // the fifth
+                     close(held.back());
+                     usleep(100 * 1000);
+                     return session_answers() ? 0 : 3;  // room again
+                   }),
+            0);
+  std::vector<int> root_sessions(8, -1);
+  for (int& fd : root_sessions) EXPECT_TRUE(session_answers(&fd));
+  for (int fd : root_sessions) close(fd);
+}
+
+TEST_F(UserLimitsTest, HeldDialsNotificationsAndSavedCredentialsHaveLimits) {
+  add_entry("Fails", "OpenPort,ConnectDevice!678", 1);
+  for (int i = 0; i < 4; ++i) add_entry("Saved" + std::to_string(i), kFullScript, 1);
+  chmod(phonebook().c_str(), 0644);
+  std::string pbk = phonebook();
+  EXPECT_EQ(
+      run_as(*user_, std::nullopt,
+             [&] {
+               // Failed dials stay held until RasHangUp (the Win32 contract).
+               std::vector<HRASCONN> held;
+               for (int i = 0; i < 3; ++i) {
+                 auto p = params_for("Fails");
+                 HRASCONN h = nullptr;
+                 if (RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h) != ERROR_NO_ANSWER) {
+                   return 10 + i;
+                 }
+                 held.push_back(h);
+               }
+               auto p = params_for("Fails");
+               HRASCONN h = nullptr;
+               if (RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h) != ERROR_NOT_ENOUGH_QUOTA) {
+                 return 20;
+               }
+               RasHangUpA(held.front());
+               if (!wait_until_gone(held.front())) return 21;
+               h = nullptr;
+               if (RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h) != ERROR_NO_ANSWER) {
+                 return 22;
+               }
+               // Notifications.
+               auto all = reinterpret_cast<HRASCONN>(INVALID_HANDLE_VALUE);
+               HANDLE events[3];
+               for (HANDLE& e : events) e = CreateEventA(nullptr, FALSE, FALSE, nullptr);
+               if (RasConnectionNotificationA(all, events[0], RASCN_Connection) != 0 ||
+                   RasConnectionNotificationA(all, events[1], RASCN_Connection) != 0) {
+                 return 30;
+               }
+               if (RasConnectionNotificationA(all, events[2], RASCN_Connection) !=
+                   ERROR_NOT_ENOUGH_QUOTA) {
+                 return 31;
+               }
+               // Saved credentials: two entries, then no third; the two stay writable.
+               RASCREDENTIALSA cred{};
+               cred.dwSize = sizeof(cred);
+               cred.dwMask = RASCM_UserName | RASCM_Password;
+               std::snprintf(cred.szUserName, sizeof(cred.szUserName), "dave");
+               std::snprintf(cred.szPassword, sizeof(cred.szPassword), "pw");
+               if (RasSetCredentialsA(pbk.c_str(), "Saved0", &cred, FALSE) != 0 ||
+                   RasSetCredentialsA(pbk.c_str(), "Saved1", &cred, FALSE) != 0) {
+                 return 40;
+               }
+               if (RasSetCredentialsA(pbk.c_str(), "Saved2", &cred, FALSE) !=
+                   ERROR_NOT_ENOUGH_QUOTA) {
+                 return 41;
+               }
+               if (RasSetCredentialsA(pbk.c_str(), "Saved1", &cred, FALSE) != 0) return 42;
+               if (RasSetCredentialsA(pbk.c_str(), "Saved1", &cred, TRUE) != 0) return 43;
+               if (RasSetCredentialsA(pbk.c_str(), "Saved2", &cred, FALSE) != 0) return 44;
+               return 0;
+             }),
+      0);
+}
+
+// The daemon's own descriptors run out (here: a limit lowered under it): it sheds the newest
+// client instead of spinning on accept, and serves again once descriptors come back.
+TEST_F(UserLimitsTest, OutOfDescriptorsTheDaemonShedsClientsWithoutSpinning) {
+  std::string limit = "prlimit --pid " + std::to_string(daemon_pid()) + " --nofile=48:48";
+  ASSERT_EQ(std::system(limit.c_str()), 0);
+  std::vector<int> flood;
+  for (int i = 0; i < 80; ++i) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, socket_path().c_str());
+    connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    flood.push_back(fd);
+  }
+  auto cpu_ticks = [&] {
+    std::ifstream stat("/proc/" + std::to_string(daemon_pid()) + "/stat");
+    std::string field;
+    long ticks = 0;
+    for (int i = 1; i <= 15 && stat >> field; ++i) {
+      if (i == 14 || i == 15) ticks += std::stol(field);  // utime, stime
+    }
+    return ticks;
+  };
+  usleep(200 * 1000);
+  long before = cpu_ticks();
+  usleep(1000 * 1000);
+  long used = cpu_ticks() - before;
+  EXPECT_LT(used, sysconf(_SC_CLK_TCK) / 4) << "the daemon spun on accept";
+  for (int fd : flood) close(fd);
+  usleep(300 * 1000);
+  EXPECT_TRUE(session_answers());
+  add_entry("AfterTheFlood", kFullScript, 1);
+  auto params = params_for("AfterTheFlood");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &params, 0, nullptr, &h), 0u);
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_until_gone(h));
 }
 
 }  // namespace
