@@ -192,8 +192,23 @@ void ConnectionManager::unpin_route_to_server(Connection& c) {
   host_routes_.erase(it);
 }
 
-void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequest& request) {
+void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequest& asked) {
   c.network_configured = true;
+  // The administrator's policy for connections of users who are not root or admins: without
+  // it they may not take the system's default route (the tunnel gets its network's route)
+  // or its name servers (the tunnel's go unused).
+  dial::NetworkRequest request = asked;
+  const bool privileged = sees_everything(c.owner_peer);
+  if (!privileged && request.default_route && !options_.policy.users_default_route) {
+    log_line("net", "conn=%u uid=%u may not take the default route: network route only", c.handle,
+             c.owner_peer.uid);
+    request.default_route = false;
+  }
+  if (!privileged && !options_.policy.users_dns && (request.dns1 || request.dns2)) {
+    log_line("net", "conn=%u uid=%u may not set name servers: the tunnel's are not used", c.handle,
+             c.owner_peer.uid);
+    request.dns1 = request.dns2 = 0;
+  }
   // Before the default route moves into the tunnel: the tunnel's own packets must keep going
   // to the server the way they went so far.
   if (request.default_route) pin_route_to_server(c);

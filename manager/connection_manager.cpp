@@ -11,6 +11,7 @@
 #include "manager/client_event.hpp"
 #include "manager/log.hpp"
 #include "phonebook/entry.hpp"
+#include "phonebook/pbk_file.hpp"
 #include "ras.h"
 
 namespace openras::manager {
@@ -25,6 +26,11 @@ std::vector<std::byte> ok(const Body& body) {
 
 std::vector<std::byte> fail(std::uint32_t error) {
   return ipc::encode_reply<ipc::DialReply>(error, nullptr);
+}
+
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 }  // namespace
@@ -140,6 +146,13 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
       return fail(parsed.error);
     }
     entry = std::move(*parsed.entry);
+  }
+  // Names reach root's hook scripts (LINKNAME, DEVICE, arguments) and logs: whatever a client
+  // sends, no control characters.
+  if ((!req.entry_text.empty() && !phonebook::is_valid_entry_name(entry.name)) ||
+      has_control_character(entry.device_name) || has_control_character(req.phonebook) ||
+      has_control_character(req.phone_number)) {
+    return fail(ERROR_INVALID_NAME);
   }
 
   const std::uint32_t uid = session->peer().uid;

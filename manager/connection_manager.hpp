@@ -87,6 +87,14 @@ struct UserLimits {
   std::size_t saved_credentials = 128;  // entries with saved credentials
 };
 
+// What connections of users who are neither root nor in the admin group may change on the
+// host. Windows lets every user dial a VPN that takes the default route and DNS; an
+// administrator may forbid either (docs/security.md).
+struct UserPolicy {
+  bool users_default_route = true;
+  bool users_dns = true;
+};
+
 struct ManagerOptions {
   DnsMode dns_mode = DnsMode::Auto;
   std::string resolv_conf = "/etc/resolv.conf";
@@ -96,6 +104,7 @@ struct ManagerOptions {
   std::string state_dir = CredentialStore::default_state_dir();  // saved credentials
   bool verbose = false;  // a packet trace line per PPP frame (secrets redacted)
   UserLimits limits;
+  UserPolicy policy;
 };
 
 struct Subscription {

@@ -46,6 +46,8 @@ int run_hooks(const std::string& hooks_dir, const char* which, const HookInfo& i
     // Detach twice so the manager never waits on a script; the scripts run one after another.
     setsid();
     if (fork() != 0) _exit(0);
+    // The scripts get no descriptor of the daemon's (sockets, TUNs, ports, the lock).
+    close_range(3, ~0u, 0);
     for (const auto& [k, v] : env) {
       if (v.empty()) {
         unsetenv(k.c_str());

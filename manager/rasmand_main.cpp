@@ -47,6 +47,12 @@ int main(int argc, char** argv) {
                  "RasConnectionNotification events one user other than root may register");
   app.add_option("--max-saved-credentials-per-user", options.limits.saved_credentials,
                  "entries one user other than root may keep credentials for");
+  app.add_option("--allow-users-default-route", options.policy.users_default_route,
+                 "whether connections of users other than root and admins may take the default "
+                 "route (true/false; default true, as Windows)");
+  app.add_option("--allow-users-dns", options.policy.users_dns,
+                 "whether connections of users other than root and admins may set the name "
+                 "servers (true/false; default true, as Windows)");
   app.add_option("--hooks-dir", options.hooks_dir,
                  "where ip-up.d and ip-down.d live (pppd-style scripts)");
   CLI11_PARSE(app, argc, argv);

@@ -41,7 +41,7 @@ bool is_valid_entry_name(std::string_view name) {
   }
   if (name.find_first_not_of(" \t") == std::string_view::npos) return false;
   return std::none_of(name.begin(), name.end(), [](char c) {
-    return c == '[' || c == ']' || static_cast<unsigned char>(c) < 0x20;
+    return c == '[' || c == ']' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
 }
 

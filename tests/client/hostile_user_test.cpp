@@ -139,6 +139,36 @@ TEST_F(HostileUserTest, AnEventfdSwitchedBackToBlockingDoesNotFreezeTheDaemon) {
   close(sock);
 }
 
+// Issue 18 #6: entry names and device names reach root's hook scripts and logs; control
+// characters (a terminal escape, a newline in a log line) are refused by the daemon itself.
+TEST_F(HostileUserTest, ControlCharactersInNamesAreRefused) {
+  // Straight to the daemon: our own library would not send such an entry, a hostile client
+  // would.
+  auto section = [](const std::string& name, const std::string& device) {
+    return "[" + name + "]\r\nEncoding=1\r\nType=3\r\nOpenRasTestScript=" + kFullScript +
+           "\r\nMEDIA=serial\r\nPort=COM1\r\nDevice=" + device + "\r\nDEVICE=openras-test\r\n";
+  };
+  int sock = raw_connect();
+  std::uint32_t id = 1;
+  for (auto [name, device] : {std::pair<std::string, std::string>{"Bell\x07"
+                                                                  "Entry",
+                                                                  "Test"},
+                              {"Del\x7f", "Test"},
+                              {"EscapeDevice", "evil\x1b]0;owned\x07"}}) {
+    ipc::DialRequest req;
+    req.entry_name = name;
+    req.phonebook = phonebook();
+    req.entry_text = section(name, device);
+    auto frame = ipc::make_frame(ipc::MsgType::Dial, id++, ipc::encode_body(req));
+    ASSERT_EQ(send(sock, frame.data(), frame.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(frame.size()));
+    EXPECT_EQ(read_reply_error(sock), ERROR_INVALID_NAME) << name;
+  }
+  close(sock);
+  EXPECT_TRUE(connections().empty());
+  dial_and_hang_up("Plain");
+}
+
 // Issue 18 #2: a user who creates another user's per-user socket directory first, and
 // listens there, must receive nothing from that user's RasDial.
 class SocketTrustTest : public DaemonTest {

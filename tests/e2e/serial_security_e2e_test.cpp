@@ -152,5 +152,37 @@ TEST_F(SerialSecurityE2E, AnExistingInterfaceNamedLikeTheEntryIsNeitherTakenNorC
   EXPECT_EQ(run_in_netns(netns_, "ip -o addr show dev Slirp").find("inet "), std::string::npos);
 }
 
+TEST_F(SerialSecurityE2E, AnAdministratorCanKeepUsersOffTheDefaultRouteAndDns) {
+  start_daemon({"--quiet", "--allow-users-default-route", "false", "--allow-users-dns", "false"},
+               "/dev/null");
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  std::string line = std::filesystem::canonical(peer.pty_path()).string();
+  ASSERT_EQ(chown(line.c_str(), user_->uid, user_->gid), 0);
+  ASSERT_EQ(dial_as_user(line), 0u);
+  std::string r = routes();
+  EXPECT_EQ(r.find("default"), std::string::npos)
+      << "a user's tunnel took the default route: " << r;
+  EXPECT_NE(r.find("10.0.0.0/8 dev Slirp"), std::string::npos) << r;
+  EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n") << "a user's tunnel set the name servers";
+  RASCONNA conns[2]{};
+  conns[0].dwSize = sizeof(RASCONNA);
+  DWORD cb = sizeof(conns), count = 0;
+  ASSERT_EQ(RasEnumConnectionsA(conns, &cb, &count), 0u);
+  ASSERT_EQ(count, 1u);
+  RasHangUpA(conns[0].hrasconn);
+  ASSERT_TRUE(wait_until_gone(conns[0].hrasconn));
+  // Root's own dial is not bound by the policy.
+  SlirpPeer second;
+  ASSERT_TRUE(second.started());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook_with(second.pty_path()).c_str(), &p, 0, nullptr, &h), 0u);
+  EXPECT_NE(routes().find("default dev Slirp"), std::string::npos) << routes();
+  EXPECT_NE(slurp(resolv_).find("nameserver 127.0.0.1"), std::string::npos);
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
 }  // namespace
 }  // namespace openras::testing
