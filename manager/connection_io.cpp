@@ -171,7 +171,9 @@ void ConnectionManager::pin_route_to_server(Connection& c) {
     netlink::Path path;
     // A server on this host, or one we cannot route to anyway, needs nothing.
     if (netlink::route_to(server, path) != 0 || path.local || path.ifindex == 0) return;
+    journal_.route_added(server, path);  // before the change: a crash may come next
     int err = netlink::add_host_route(server, path, 0);
+    if (err) journal_.route_removed(server);  // not made, or someone else's
     if (err && err != EEXIST) {
       log_line("net", "conn=%u cannot keep a route to %s: %s", c.handle,
                ipv4_string(server).c_str(), std::strerror(err));
@@ -188,7 +190,10 @@ void ConnectionManager::unpin_route_to_server(Connection& c) {
   auto it = host_routes_.find(c.pinned_route_to);
   c.pinned_route_to = 0;
   if (it == host_routes_.end() || --it->second.users > 0) return;
-  if (it->second.ours) netlink::delete_host_route(it->first, it->second.via, 0);
+  if (it->second.ours) {
+    netlink::delete_host_route(it->first, it->second.via, 0);
+    journal_.route_removed(it->first);
+  }
   host_routes_.erase(it);
 }
 
@@ -226,11 +231,16 @@ void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequ
   for (std::uint32_t dns : {request.dns1, request.dns2}) {
     if (dns) servers.push_back(ipv4_string(dns));
   }
+  if (!servers.empty() && dns_.writes_file()) {
+    journal_.resolv_block_added(c.handle, dns_.resolv_conf());
+  }
   dns_.apply(c.handle, c.ifname, servers);
   log_line("net", "conn=%u %s up, mtu %u, %s route", c.handle, c.ifname.c_str(), request.mtu,
            request.default_route ? "default" : "network");
   c.machine->network_ready(0, Clock::now());
-  run_hooks(options_.hooks_dir, "ip-up", hook_info(c));
+  HookInfo up = hook_info(c);
+  journal_.link_up(c.handle, up);
+  run_hooks(options_.hooks_dir, "ip-up", up);
   read_tun(c);
 }
 
@@ -316,7 +326,9 @@ void ConnectionManager::release_io(Connection& c) {
     c.tun->close(ignored);  // the interface, its address and its routes go with it
     c.tun.reset();
     dns_.remove(c.handle, c.ifname);
+    journal_.resolv_block_removed(c.handle);
     run_hooks(options_.hooks_dir, "ip-down", hook_info(c));
+    journal_.link_down(c.handle);
     if (c.tun_malformed) {
       log_line("net", "conn=%u %s: %llu TUN reads could not be cut and were dropped", c.handle,
                c.ifname.c_str(), static_cast<unsigned long long>(c.tun_malformed));

@@ -17,6 +17,7 @@
 #include "ipc/messages.hpp"
 #include "manager/credentials.hpp"
 #include "manager/dns.hpp"
+#include "manager/host_journal.hpp"
 #include "manager/line_port.hpp"
 #include "manager/netlink.hpp"
 #include "manager/session.hpp"
@@ -126,6 +127,9 @@ class ConnectionManager final : public RequestHandler {
                   std::span<const std::byte> body, std::vector<int>& fds) override;
   void on_session_closed(Session& session) override;
 
+  // Undoes what a previous instance left on the host (its journal in the state directory):
+  // host routes, resolv.conf blocks, ip-down scripts that never ran. Call once, at start.
+  void recover_host_state();
   // Hang up everything (daemon shutdown); `done` runs once every port is released.
   void shutdown(std::function<void()> done);
   std::size_t connection_count() const { return connections_.size(); }
@@ -174,6 +178,7 @@ class ConnectionManager final : public RequestHandler {
   ManagerOptions options_;
   DnsManager dns_;
   CredentialStore credentials_;
+  HostJournal journal_;
   std::map<std::uint32_t, std::unique_ptr<Connection>> connections_;
   std::vector<Subscription> subscriptions_;
   std::uint32_t last_handle_;

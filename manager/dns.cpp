@@ -92,9 +92,13 @@ void DnsManager::remove(std::uint32_t handle, const std::string& ifname) {
     run({"resolvectl", "revert", ifname});  // the link is going away anyway
     return;
   }
-  std::string text = read_file(resolv_conf_);
+  remove_resolv_block(resolv_conf_, handle);
+}
+
+void remove_resolv_block(const std::string& resolv_conf, std::uint32_t handle) {
+  std::string text = read_file(resolv_conf);
   std::string rest = without_block(text, handle);
-  if (rest != text) write_file(resolv_conf_, rest);
+  if (rest != text) write_file(resolv_conf, rest);
 }
 
 }  // namespace openras::manager

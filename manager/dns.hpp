@@ -18,11 +18,18 @@ class DnsManager {
   void apply(std::uint32_t handle, const std::string& ifname,
              const std::vector<std::string>& servers);
   void remove(std::uint32_t handle, const std::string& ifname);
+  // Whether apply() writes a block into resolv.conf (rather than telling systemd-resolved,
+  // whose per-link settings go with the link), and into which file.
+  bool writes_file() const { return mode_ != DnsMode::None && !use_resolved(); }
+  const std::string& resolv_conf() const { return resolv_conf_; }
 
  private:
   bool use_resolved() const;
   DnsMode mode_;
   std::string resolv_conf_;
 };
+
+// Takes connection `handle`'s block out of `resolv_conf` (a previous instance's leftover).
+void remove_resolv_block(const std::string& resolv_conf, std::uint32_t handle);
 
 }  // namespace openras::manager

@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
     case openras::manager::Server::Start::Listening:
       break;
   }
+  // Only the instance that holds the socket's lock cleans up after a previous one.
+  manager.recover_host_state();
   openras::manager::log_line("server", "listening on %s (pid %d)",
                              activated ? "the socket systemd passed" : socket_path.c_str(),
                              static_cast<int>(getpid()));

@@ -296,6 +296,31 @@ TEST_F(SstpE2E, DefaultRoutesOfTwoConnectionsStack) {
   EXPECT_EQ(route("10.201.0.2"), "");
 }
 
+// rasmand dies with the tunnel up: the host route it pinned to the server and its resolv.conf
+// block would outlive it; the next instance removes both (its journal says they were ours).
+TEST_F(SstpE2E, AfterACrashTheNextInstanceRemovesTheServersHostRouteAndDns) {
+  ASSERT_TRUE(peer_->start_server());
+  auto route = [&] { return run_in_netns(peer_->client_netns(), "ip route show 10.201.0.2"); };
+  const std::string resolv_before = slurp(resolv_);
+  ASSERT_EQ(route(), "");
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  ASSERT_NE(route().find("dev v0"), std::string::npos) << "no host route pinned";
+  ASSERT_NE(slurp(resolv_), resolv_before);
+  kill_and_restart_rasmand();
+  RASCONNA conns[2]{};
+  conns[0].dwSize = sizeof(RASCONNA);
+  DWORD cb = sizeof(conns), count = 0;
+  ASSERT_EQ(RasEnumConnectionsA(conns, &cb, &count), 0u);  // served: recovery is done
+  EXPECT_EQ(route(), "") << "the pinned host route outlived its daemon";
+  EXPECT_EQ(slurp(resolv_), resolv_before);
+  EXPECT_TRUE(interface_gone()) << links();
+  // The route that was there before the dial (the namespace's own) is untouched.
+  EXPECT_NE(run_in_netns(peer_->client_netns(), "ip route get 10.201.0.2").find("dev v0"),
+            std::string::npos);
+}
+
 TEST_F(SstpE2E, ServerKilledMidDialIsVpnDisconnect) {
   ASSERT_TRUE(peer_->start_server({"--hostile", "silent"}));  // never acknowledges the call
   g_last.clear();

@@ -65,6 +65,19 @@ class VpnDialFixture : public ::testing::Test {
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
 
+  // SIGKILL, as a crash would end it, then a new instance on the same socket and state.
+  void kill_and_restart_rasmand(const std::vector<std::string>& extra = {}) {
+    client::reset_this_thread_channel();
+    kill(daemon_, SIGKILL);
+    waitpid(daemon_, nullptr, 0);
+    std::filesystem::remove(socket_);
+    std::vector<std::string> options = {"--log", "stderr"};
+    options.insert(options.end(), extra.begin(), extra.end());
+    daemon_ = spawn_rasmand_in_netns(client_ns_, OPENRAS_RASMAND_PATH, socket_, resolv_, dir_,
+                                     dir_ + "/rasmand-restarted.log", options);
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) usleep(2000);
+  }
+
   // A phonebook with entry `name` of the given VpnStrategy/Device dialing `server`.
   std::string phonebook(const std::string& name, const std::string& strategy_and_device,
                         const std::string& server, const std::string& extra = "") {
