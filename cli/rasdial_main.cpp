@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,9 +33,15 @@ std::string error_text(DWORD code) {
   return "Unknown error " + std::to_string(code) + ".";
 }
 
+// Names come from phonebooks and other users' connections: text that is not UTF-8 is written
+// with U+FFFD in its place rather than ending the program.
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void emit(const nlohmann::json& j, const std::string& text, bool always = false) {
   if (g_args->json) {
-    std::cout << j.dump() << std::endl;
+    std::cout << dump(j) << std::endl;
   } else if (!g_args->quiet || always) {
     std::cout << text << std::endl;
   }
@@ -51,7 +58,8 @@ void WINAPI on_state(HRASCONN, UINT, RASCONNSTATE state, DWORD error, DWORD exte
   }
 }
 
-std::string prompt_password() {
+// nullopt when input ends before a line: an empty password is never assumed.
+std::optional<std::string> prompt_password() {
   std::cerr << "Password: " << std::flush;
   termios old{};
   bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
@@ -61,9 +69,10 @@ std::string prompt_password() {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   }
   std::string password;
-  std::getline(std::cin, password);
+  bool got = static_cast<bool>(std::getline(std::cin, password));
   if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
   std::cerr << std::endl;
+  if (!got) return std::nullopt;
   return password;
 }
 
@@ -114,8 +123,7 @@ int list_connections() {
                       {"device_name", c.szDeviceName},
                       {"phonebook", c.szPhonebook}});
     }
-    std::cout << nlohmann::json{{"event", "connections"}, {"connections", list}}.dump()
-              << std::endl;
+    std::cout << dump(nlohmann::json{{"event", "connections"}, {"connections", list}}) << std::endl;
     return 0;
   }
   if (conns.empty()) {
@@ -171,6 +179,7 @@ int show_status() {
     stats.dwSize = sizeof(stats);
     RasGetConnectionStatistics(c.hrasconn, &stats);
     const char* auth = lcp.dwAuthenticationProtocol == RASLCPAP_PAP     ? "PAP"
+                       : lcp.dwAuthenticationProtocol == RASLCPAP_EAP   ? "EAP"
                        : lcp.dwAuthenticationProtocol != RASLCPAP_CHAP  ? "none"
                        : lcp.dwAuthenticationData == RASLCPAD_CHAP_MSV2 ? "MS-CHAPv2"
                                                                         : "CHAP-MD5";
@@ -195,8 +204,10 @@ int show_status() {
          << ", server " << ip.szServerIpAddress << ", authentication " << auth << "\n  sent "
          << stats.dwBytesXmited << " bytes in " << stats.dwFramesXmited << " frames, received "
          << stats.dwBytesRcved << " bytes in " << stats.dwFramesRcved << " frames, "
-         << stats.dwCrcErr << " CRC errors\n  " << stats.dwBps << " bps, connected "
-         << stats.dwConnectDuration / 1000.0 << " s";
+         << stats.dwCrcErr << " CRC errors\n  ";
+    // A VPN link has no line speed (Windows shows none either); a serial line does.
+    if (stats.dwBps) text << stats.dwBps << " bps, ";
+    text << "connected " << stats.dwConnectDuration / 1000.0 << " s";
     emit(j, text.str(), true);
   }
   return 0;
@@ -233,7 +244,11 @@ int dial() {
   copy(params.szDomain, g_args->domain);
   if (g_args->user) copy(params.szUserName, *g_args->user);
   if (g_args->password) {
-    copy(params.szPassword, *g_args->password == "*" ? prompt_password() : *g_args->password);
+    std::optional<std::string> password = *g_args->password;
+    if (*password == "*") password = prompt_password();
+    if (!password) return finish(ERROR_CANCELLED, "");
+    copy(params.szPassword, *password);
+    std::fill(password->begin(), password->end(), '\0');
   }
   if (!g_args->json && !g_args->quiet)
     std::cout << "Connecting to " << g_args->entry << "..." << std::endl;

@@ -47,6 +47,11 @@ bool is_valid_entry_name(std::string_view name) {
 
 PbkFile PbkFile::parse(std::string_view text) {
   PbkFile file;
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text.starts_with(kBom)) {
+    text.remove_prefix(kBom.size());
+    file.byte_order_mark_ = true;
+  }
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);
@@ -74,6 +79,8 @@ PbkFile PbkFile::parse(std::string_view text) {
 void PbkFile::reindex() {
   sections_.clear();
   diagnostics_.clear();
+  index_.clear();
+  broken_.clear();
   for (std::size_t i = 0; i < lines_.size(); ++i) {
     std::string_view t = lines_[i].text;
     std::string current = sections_.empty() ? "" : sections_.back().name;
@@ -83,7 +90,7 @@ void PbkFile::reindex() {
         continue;
       }
       std::string name(t.substr(1, t.size() - 2));
-      if (find(name)) {
+      if (!index_.emplace(name, sections_.size()).second) {
         diagnostics_.push_back({i + 1, name, "duplicate entry name '" + name + "'"});
       }
       if (!sections_.empty()) sections_.back().end = i;
@@ -99,10 +106,11 @@ void PbkFile::reindex() {
     }
   }
   if (!sections_.empty()) sections_.back().end = lines_.size();
+  for (const auto& d : diagnostics_) broken_.insert(d.entry);
 }
 
 std::string PbkFile::serialize() const {
-  std::string out;
+  std::string out = byte_order_mark_ ? "\xEF\xBB\xBF" : "";
   for (const auto& line : lines_) {
     out += line.text;
     out += line.eol;
@@ -112,8 +120,9 @@ std::string PbkFile::serialize() const {
 
 std::vector<std::string> PbkFile::entry_names() const {
   std::vector<std::string> names;
-  for (const auto& s : sections_) {
-    if (std::find(names.begin(), names.end(), s.name) == names.end()) names.push_back(s.name);
+  for (std::size_t i = 0; i < sections_.size(); ++i) {
+    // A duplicate is listed once, where it first appears.
+    if (index_.find(sections_[i].name)->second == i) names.push_back(sections_[i].name);
   }
   return names;
 }
@@ -123,15 +132,12 @@ bool PbkFile::has_entry(std::string_view name) const {
 }
 
 bool PbkFile::entry_is_broken(std::string_view name) const {
-  return std::any_of(diagnostics_.begin(), diagnostics_.end(),
-                     [&](const Diagnostic& d) { return d.entry == name; });
+  return broken_.find(name) != broken_.end();
 }
 
 const PbkFile::Section* PbkFile::find(std::string_view name) const {
-  for (const auto& s : sections_) {
-    if (s.name == name) return &s;
-  }
-  return nullptr;
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &sections_[it->second];
 }
 
 std::vector<PbkFile::KeyLine> PbkFile::key_lines(const Section& s) const {

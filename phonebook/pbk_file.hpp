@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +74,11 @@ class PbkFile {
   std::vector<Line> lines_;
   std::vector<Section> sections_;
   std::vector<Diagnostic> diagnostics_;
+  // Lookups by name, built by reindex: loading and listing stay linear in the file's size
+  // (tens of thousands of entries).
+  std::map<std::string, std::size_t, std::less<>> index_;  // name -> its first section
+  std::set<std::string, std::less<>> broken_;              // entries with a diagnostic
+  bool byte_order_mark_ = false;  // a UTF-8 BOM (Windows writes one), kept on save
 };
 
 // Split "Key=Value" (the first '='); false for lines that are not key lines.

@@ -1,8 +1,11 @@
 #include "phonebook/store.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -38,18 +41,46 @@ std::string system_phonebook_path() {
 
 std::uint32_t load_phonebook(const std::string& path, bool must_exist, LoadedPhonebook& out) {
   out.path = path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // O_NONBLOCK: a FIFO must not hang the caller in open(); only a regular file is read, and
+  // only up to a bound (/dev/zero would otherwise be read until memory runs out).
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     if (!must_exist && errno == ENOENT) {
       out.file = PbkFile::parse("");
       return 0;
     }
     return ERROR_CANNOT_OPEN_PHONEBOOK;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return ERROR_CANNOT_LOAD_PHONEBOOK;
-  out.file = PbkFile::parse(text.str());
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return ERROR_CANNOT_OPEN_PHONEBOOK;
+  }
+  if (st.st_size > static_cast<off_t>(kMaxPhonebookBytes)) {
+    ::close(fd);
+    return ERROR_CANNOT_LOAD_PHONEBOOK;
+  }
+  std::string text;
+  text.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(std::min(kMaxPhonebookBytes + 1, text.size() * 2 + 4096));
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return ERROR_CANNOT_LOAD_PHONEBOOK;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+    if (got > kMaxPhonebookBytes) {  // it grew while we read
+      ::close(fd);
+      return ERROR_CANNOT_LOAD_PHONEBOOK;
+    }
+  }
+  ::close(fd);
+  text.resize(got);
+  out.file = PbkFile::parse(text);
   return 0;
 }
 

@@ -21,8 +21,11 @@ struct LoadedPhonebook {
   bool all_users = false;
 };
 
-// ERROR_CANNOT_OPEN_PHONEBOOK when an explicitly named file cannot be read. A default phonebook
-// that does not exist yet is an empty phonebook.
+// Past this a phonebook is refused (ERROR_CANNOT_LOAD_PHONEBOOK): about 40,000 typical entries.
+inline constexpr std::size_t kMaxPhonebookBytes = 64u * 1024 * 1024;
+
+// ERROR_CANNOT_OPEN_PHONEBOOK when an explicitly named file cannot be read or is not a regular
+// file (a FIFO, a device). A default phonebook that does not exist yet is an empty phonebook.
 std::uint32_t load_phonebook(const std::string& path, bool must_exist, LoadedPhonebook& out);
 // The phonebooks a NULL lpszPhonebook means, per-user first.
 std::vector<LoadedPhonebook> load_default_phonebooks();

@@ -1,4 +1,5 @@
 // Whole programs against a real rasmand: the Win32 samples compiled unchanged, and rasdial.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -40,19 +41,19 @@ const char* const kForms[] = {"", "_w"};
 TEST_F(ProgramsTest, SdkStyleAsyncSamplePrintsEveryState) {
   add_entry("Demo", kFullScript, 3);
   for (const char* form : kForms) {
-  SCOPED_TRACE(form);
-  Output r = run(sample(std::string("async_dial") + form) + " Demo " + phonebook());
-  EXPECT_EQ(r.status, 0) << r.out;
-  std::size_t last = 0;
-  for (const char* line :
-       {"RasDial returned at once", "RASCS_OpenPort = 0", "RASCS_PortOpened = 1",
-        "RASCS_ConnectDevice = 2", "RASCS_Authenticate = 5", "RASCS_Projected = 18",
-        "RASCS_Connected = 8192", "final error 0", "Calling RasHangUp"}) {
-    auto at = r.out.find(line, last);
-    ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << r.out;
-    last = at;
-  }
-  EXPECT_NE(r.out.find("Dialing Demo asynchronously"), std::string::npos) << r.out;
+    SCOPED_TRACE(form);
+    Output r = run(sample(std::string("async_dial") + form) + " Demo " + phonebook());
+    EXPECT_EQ(r.status, 0) << r.out;
+    std::size_t last = 0;
+    for (const char* line :
+         {"RasDial returned at once", "RASCS_OpenPort = 0", "RASCS_PortOpened = 1",
+          "RASCS_ConnectDevice = 2", "RASCS_Authenticate = 5", "RASCS_Projected = 18",
+          "RASCS_Connected = 8192", "final error 0", "Calling RasHangUp"}) {
+      auto at = r.out.find(line, last);
+      ASSERT_NE(at, std::string::npos) << "missing or out of order: " << line << "\n" << r.out;
+      last = at;
+    }
+    EXPECT_NE(r.out.find("Dialing Demo asynchronously"), std::string::npos) << r.out;
   }
 }
 
@@ -80,15 +81,17 @@ TEST_F(ProgramsTest, SdkStyleAsyncSampleReportsTheError) {
 TEST_F(ProgramsTest, SdkStyleSyncSampleReadsStatusProjectionAndStatistics) {
   add_entry("Demo", kFullScript, 1);
   for (const char* form : kForms) {
-  SCOPED_TRACE(form);
-  Output r = run(sample(std::string("sync_dial") + form) + " Demo " + phonebook());
-  EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("status=0 state=8192 device=OpenRAS scripted test link"), std::string::npos)
-      << r.out;
-  EXPECT_NE(r.out.find("projection=0 ip=10.254.0.2 server=10.254.0.1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("statistics=0"), std::string::npos);
-  EXPECT_NE(r.out.find("hangup=0"), std::string::npos);
-  EXPECT_NE(r.out.find("released=yes"), std::string::npos);
+    SCOPED_TRACE(form);
+    Output r = run(sample(std::string("sync_dial") + form) + " Demo " + phonebook());
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("status=0 state=8192 device=OpenRAS scripted test link"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("projection=0 ip=10.254.0.2 server=10.254.0.1"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("statistics=0"), std::string::npos);
+    EXPECT_NE(r.out.find("hangup=0"), std::string::npos);
+    EXPECT_NE(r.out.find("released=yes"), std::string::npos);
   }
 }
 
@@ -143,6 +146,41 @@ TEST_F(ProgramsTest, RasdialJsonAndExitCodes) {
   EXPECT_EQ(r.status, ERROR_CANNOT_FIND_PHONEBOOK_ENTRY & 0xff);
   r = run(rasdial + " /NOSUCHSWITCH");
   EXPECT_EQ(r.status, ERROR_INVALID_PARAMETER);
+}
+
+// Issue 18: what rasdial met from real users' input.
+TEST_F(ProgramsTest, RasdialRefusesAPasswordPromptThatMeetsTheEndOfInput) {
+  add_entry("Office", kFullScript, 1);
+  Output r = run(std::string(OPENRAS_RASDIAL_PATH) + " Office alice '*' /PHONEBOOK:" + phonebook() +
+                 " </dev/null");
+  EXPECT_EQ(r.status, ERROR_CANCELLED & 0xff) << r.out;
+  EXPECT_TRUE(connections().empty()) << "it dialed with an empty password";
+}
+
+TEST_F(ProgramsTest, RasdialJsonSurvivesNamesThatAreNotUtf8) {
+  add_entry("Caf\xe9", kFullScript, 1);  // Latin-1, as an old phonebook would hold it
+  std::string rasdial = OPENRAS_RASDIAL_PATH;
+  Output r = run(rasdial + " 'Caf\xe9' alice pw /PHONEBOOK:" + phonebook() + " --json");
+  EXPECT_EQ(r.status, 0) << r.out;
+  r = run(rasdial + " --json");
+  EXPECT_EQ(r.status, 0) << r.out;
+  auto listed = nlohmann::json::parse(r.out);
+  ASSERT_EQ(listed["connections"].size(), 1u);
+  EXPECT_EQ(listed["connections"][0]["entry"], "Caf\xef\xbf\xbd");  // U+FFFD
+  r = run(rasdial + " 'Caf\xe9' --status --json");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NO_THROW(nlohmann::json::parse(r.out));
+  run(rasdial + " /DISCONNECT");
+}
+
+TEST_F(ProgramsTest, RasdialTakesOnlyARegularFileAsAPhonebook) {
+  std::string rasdial = OPENRAS_RASDIAL_PATH;
+  Output r = run(rasdial + " Office /PHONEBOOK:/dev/zero");
+  EXPECT_EQ(r.status, ERROR_CANNOT_OPEN_PHONEBOOK & 0xff) << r.out;
+  std::string fifo = dir() + "/fifo.pbk";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  r = run(rasdial + " Office /PHONEBOOK:" + fifo);  // nobody writes: it must not wait
+  EXPECT_EQ(r.status, ERROR_CANNOT_OPEN_PHONEBOOK & 0xff) << r.out;
 }
 
 }  // namespace
