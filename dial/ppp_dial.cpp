@@ -56,8 +56,10 @@ ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParam
   c.ipv4 = !(excluded & 0x4);
   c.ipv6 = !(excluded & 0x8);
   c.paused_retry = params.options & RDEOPT_PausedStates;
-  c.echo_interval = std::chrono::seconds(entry.key_u32("OpenRasLcpEchoSeconds", 30));
-  c.echo_max_failures = static_cast<int>(entry.key_u32("OpenRasLcpEchoFailures", 5));
+  // A dead link is found within interval x (failures + 1): 40 s by default, where users
+  // expect well under a minute (pppd has no default; NetworkManager's 30 x 5 took 3 minutes).
+  c.echo_interval = std::chrono::seconds(entry.key_u32("OpenRasLcpEchoSeconds", 10));
+  c.echo_max_failures = static_cast<int>(entry.key_u32("OpenRasLcpEchoFailures", 3));
   carrier.configure(c);
   return c;
 }

@@ -13,6 +13,43 @@ std::uint32_t parse_u32(std::string_view s, std::uint32_t fallback) {
   return (ec == std::errc() && p == s.data() + s.size()) ? v : fallback;
 }
 
+// Numeric keys and the values that make sense for them: a value outside (or not a number) is
+// a broken entry, found when it is read rather than as a strange failure mid-dial.
+struct KeyRange {
+  std::string_view key;
+  std::uint32_t min;
+  std::uint32_t max;
+};
+constexpr KeyRange kKeyRanges[] = {
+    {"Type", 1, 5},
+    {"VpnStrategy", 0, 14},
+    {"RedialAttempts", 0, 999'999'999},
+    {"RedialSeconds", 0, 86'400},
+    {"RedialOnLinkFailure", 0, 1},
+    {"IdleDisconnectSeconds", 0, 0xFFFF'FFFF},
+    {"OpenRasLcpEchoSeconds", 1, 3'600},
+    {"OpenRasLcpEchoFailures", 1, 100},
+    {"OpenRasSstpHelloSeconds", 1, 3'600},
+    {"OpenRasSstpNegotiationSeconds", 1, 600},
+    {"OpenRasModemConnectSeconds", 1, 600},
+    {"OpenRasRedialMs", 0, 86'400'000},
+};
+
+// "" when every ranged key of `e` is in range, else what is wrong.
+std::string out_of_range_key(const Entry& e) {
+  for (const auto& range : kKeyRanges) {
+    auto value = e.key(range.key);
+    if (!value || value->empty()) continue;
+    std::uint32_t v = 0;
+    auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), v);
+    if (ec != std::errc() || p != value->data() + value->size() || v < range.min || v > range.max) {
+      return std::string(range.key) + "=" + *value + " is not a number from " +
+             std::to_string(range.min) + " to " + std::to_string(range.max);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::string> Entry::key(std::string_view k) const {
@@ -55,6 +92,11 @@ EntryParse entry_from_pbk(const PbkFile& file, std::string_view name) {
     if (!split_key_line(line, k, v)) continue;
     if (k == "MEDIA" || k == "DEVICE" || k == "NETCOMPONENTS") in_entry_scope = false;
     if (in_entry_scope) e.keys.emplace(std::string(k), std::string(v));
+  }
+  if (std::string wrong = out_of_range_key(e); !wrong.empty()) {
+    out.error = ERROR_CORRUPT_PHONEBOOK;
+    out.detail = std::move(wrong);
+    return out;
   }
   e.type = e.key_u32("Type", 1);
   e.vpn_strategy = e.key_u32("VpnStrategy", 0);

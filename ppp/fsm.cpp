@@ -69,9 +69,13 @@ void Fsm::zero_restart(TimePoint now) {
   deadline_ = now + config_.restart_timer;
 }
 
-void Fsm::send_configure_request(TimePoint now) {
-  last_request_ = handler_.build_request();
-  request_id_ = next_id();
+void Fsm::send_configure_request(TimePoint now, bool retransmission) {
+  Bytes request = handler_.build_request();
+  // RFC 1661 5.1: a retransmission of unchanged options may keep its Identifier, so a slow
+  // peer's Ack of the first copy still counts (a new Identifier made it be thrown away, and
+  // the dial waited another restart period).
+  if (!retransmission || request != last_request_) request_id_ = next_id();
+  last_request_ = std::move(request);
   send(kConfigureRequest, request_id_, last_request_);
   --restart_count_;
   deadline_ = now + config_.restart_timer;
@@ -198,7 +202,8 @@ void Fsm::on_timer(TimePoint now) {
     case FsmState::AckRcvd:
     case FsmState::AckSent:
       if (more) {
-        send_configure_request(now);
+        // In AckRcvd the last request was answered: the next one is new, not a retransmission.
+        send_configure_request(now, state_ != FsmState::AckRcvd);
         if (state_ == FsmState::AckRcvd) set_state(FsmState::ReqSent);
       } else {
         set_state(FsmState::Stopped);

@@ -113,7 +113,7 @@ class Fsm {
   void set_state(FsmState s) { state_ = s; }
   void init_restart(int count, TimePoint now);
   void zero_restart(TimePoint now);
-  void send_configure_request(TimePoint now);
+  void send_configure_request(TimePoint now, bool retransmission = false);
   void send_terminate_request(TimePoint now);
   void finish(FinishReason reason);
   void on_configure_request(std::uint8_t id, ByteView options, TimePoint now);

@@ -394,8 +394,11 @@ void Session::on_timer(TimePoint now) {
   if (phase_ == Phase::Authenticate) check_auth(now);
   if (echo_deadline_ && now >= *echo_deadline_ && lcp_.fsm().state() == FsmState::Opened) {
     if (echo_outstanding_ >= config_.echo_max_failures) {
+      // The peer stopped answering: a Terminate-Request as a courtesy, then down at once;
+      // waiting out the terminate retransmissions of a dead peer only delays the report.
       fail(ERROR_LINK_FAILURE, now);
       echo_deadline_.reset();
+      lower_down(now);
     } else {
       ++echo_outstanding_;
       lcp_.send_echo_request();

@@ -116,6 +116,37 @@ TEST_F(SerialE2E, PeerKilledAfterConnectIsPortDisconnectedAndCleansUp) {
   CloseHandle(dropped);
 }
 
+// A peer that freezes after connect (no hang-up, no carrier drop): LCP echoes find it, in
+// the entry's time (1 s x 2 failures here; 10 s x 3 by default) rather than minutes.
+TEST_F(SerialE2E, AFrozenPeerIsALinkFailureFoundByLcpEcho) {
+  SlirpPeer peer;
+  ASSERT_TRUE(peer.started());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr,
+                     phonebook_with(peer.pty_path(), "serial",
+                                    "OpenRasLcpEchoSeconds=1\r\nOpenRasLcpEchoFailures=2\r\n")
+                         .c_str(),
+                     &p, 0, nullptr, &h),
+            0u);
+  peer.freeze();
+  auto frozen_at = std::chrono::steady_clock::now();
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    usleep(10 * 1000);
+  }
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_LINK_FAILURE));
+  std::printf("link failure reported %.1f s after the peer froze\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - frozen_at).count());
+  EXPECT_TRUE(interface_gone());
+  RasHangUpA(h);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
 struct KillOnPortOpened {
   static inline SlirpPeer* peer = nullptr;
   static inline DWORD final_error = 0;

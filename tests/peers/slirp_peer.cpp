@@ -101,7 +101,12 @@ int SlirpPeer::open_line() const {
   return fd;
 }
 
+void SlirpPeer::freeze() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
 void SlirpPeer::stop() {
+  if (pid_ > 0) kill(pid_, SIGCONT);  // a frozen relay ends as quickly as a running one
   if (http_pid_ > 0) {
     kill(http_pid_, SIGTERM);
     waitpid(http_pid_, nullptr, 0);

@@ -37,6 +37,8 @@ class SlirpPeer {
   // Opens the pty raw, non-blocking; -1 on failure.
   int open_line() const;
   void stop();
+  // The line goes silent both ways (the relay is stopped), as a frozen or unplugged peer.
+  void freeze();
 
  private:
   std::string dir_;

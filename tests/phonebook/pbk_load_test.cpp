@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "phonebook/entry.hpp"
 #include "phonebook/pbk_file.hpp"
 #include "phonebook/store.hpp"
 #include "raserror.h"
@@ -40,6 +41,23 @@ TEST(PbkLoad, TensOfThousandsOfEntriesWithDuplicates) {
   EXPECT_EQ(file.get("Entry 7", "Type", Scope::Entry), "2");
   EXPECT_TRUE(file.entry_is_broken("Entry 7"));
   EXPECT_FALSE(file.entry_is_broken("Entry 8"));
+}
+
+TEST(PbkLoad, ValuesOutOfRangeMakeTheEntryCorruptWhenItIsRead) {
+  for (const char* bad :
+       {"OpenRasSstpHelloSeconds=0", "OpenRasLcpEchoSeconds=ten", "VpnStrategy=15", "Type=0",
+        "RedialSeconds=-1", "OpenRasLcpEchoFailures=4294967296"}) {
+    PbkFile file =
+        PbkFile::parse(std::string("[Vpn]\r\n") + bad + "\r\nMEDIA=rastapi\r\nPort=VPN2-0\r\n");
+    auto parsed = entry_from_pbk(file, "Vpn");
+    EXPECT_FALSE(parsed.entry) << bad;
+    EXPECT_EQ(parsed.error, static_cast<std::uint32_t>(ERROR_CORRUPT_PHONEBOOK)) << bad;
+    std::string key(bad, std::string_view(bad).find('='));
+    EXPECT_NE(parsed.detail.find(key), std::string::npos) << parsed.detail;
+  }
+  PbkFile fine =
+      PbkFile::parse("[Vpn]\r\nType=2\r\nOpenRasSstpHelloSeconds=1\r\nVpnStrategy=14\r\n");
+  EXPECT_TRUE(entry_from_pbk(fine, "Vpn").entry);
 }
 
 class PbkLoadFiles : public ::testing::Test {

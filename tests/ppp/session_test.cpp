@@ -294,8 +294,51 @@ TEST(Session, EchoKeepaliveDetectsADeadLink) {
   p.start();
   ASSERT_TRUE(p.run_until_up());
   p.filter = [](Bytes&, bool to_server) { return !to_server; };  // the line goes dead
+  const TimePoint dead_at = p.now;
   p.run([&] { return p.client_finished(); });
   EXPECT_EQ(p.client_error(), static_cast<std::uint32_t>(ERROR_LINK_FAILURE));
+  // Found within interval x (failures + 1), with no terminate handshake to wait out.
+  EXPECT_LE(p.now - dead_at, std::chrono::seconds(41));
+}
+
+// The Identifiers of the LCP Configure-Requests in a line frame (HDLC escapes undone).
+std::vector<std::uint8_t> lcp_request_ids(const Bytes& frame) {
+  Bytes plain;
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    if (frame[i] == 0x7d && i + 1 < frame.size()) {
+      plain.push_back(frame[++i] ^ 0x20);
+    } else {
+      plain.push_back(frame[i]);
+    }
+  }
+  std::vector<std::uint8_t> ids;
+  for (std::size_t i = 0; i + 3 < plain.size(); ++i) {
+    if (plain[i] == 0xc0 && plain[i + 1] == 0x21 && plain[i + 2] == 0x01)
+      ids.push_back(plain[i + 3]);
+  }
+  return ids;
+}
+
+// A slow peer: the retransmitted Configure-Request keeps its Identifier (RFC 1661 5.1), so an
+// Ack of the first copy that arrives after the retransmission still opens the layer.
+TEST(Session, ARetransmittedConfigureRequestKeepsItsIdentifier) {
+  Pair p(client_config(), server_config({}));
+  std::vector<std::uint8_t> ids;
+  p.filter = [&](Bytes& frame, bool to_server) {
+    if (to_server) {
+      auto found = lcp_request_ids(frame);
+      ids.insert(ids.end(), found.begin(), found.end());
+    }
+    return !to_server;  // the server hears nothing yet
+  };
+  p.start();
+  p.run([&] { return ids.size() >= 3; });
+  ASSERT_GE(ids.size(), 3u);
+  EXPECT_EQ(ids[0], ids[1]);
+  EXPECT_EQ(ids[1], ids[2]);
+  // The line recovers: the peer now hears the retransmissions and the link comes up.
+  p.filter = [](Bytes&, bool) { return true; };
+  EXPECT_TRUE(p.run_until_up());
 }
 
 }  // namespace
