@@ -84,8 +84,7 @@ TEST_F(WideApiTest, AnEntryNamedWithTwoHundredFiftySixNonAsciiCharactersRoundTri
   RASENTRYW back{};
   back.dwSize = sizeof(back);
   DWORD size = sizeof(back);
-  ASSERT_EQ(RasGetEntryPropertiesW(book.c_str(), name.c_str(), &back, &size, nullptr, nullptr),
-            0u);
+  ASSERT_EQ(RasGetEntryPropertiesW(book.c_str(), name.c_str(), &back, &size, nullptr, nullptr), 0u);
   EXPECT_EQ(std::wstring(back.szLocalPhoneNumber), L"vpn.пример.example");
   EXPECT_EQ(std::wstring(back.szDeviceName), L"WAN Miniport (SSTP)");
   EXPECT_EQ(std::wstring(back.szIDr), L"сервер");
@@ -95,9 +94,9 @@ TEST_F(WideApiTest, AnEntryNamedWithTwoHundredFiftySixNonAsciiCharactersRoundTri
 
   // One character more is no valid name.
   std::wstring too_long = name + L"x";
-  EXPECT_EQ(RasSetEntryPropertiesW(book.c_str(), too_long.c_str(), &entry, sizeof(entry), nullptr,
-                                   0),
-            static_cast<DWORD>(ERROR_INVALID_NAME));
+  EXPECT_EQ(
+      RasSetEntryPropertiesW(book.c_str(), too_long.c_str(), &entry, sizeof(entry), nullptr, 0),
+      static_cast<DWORD>(ERROR_INVALID_NAME));
   EXPECT_EQ(RasValidateEntryNameW(book.c_str(), too_long.c_str()),
             static_cast<DWORD>(ERROR_INVALID_NAME));
   EXPECT_EQ(RasValidateEntryNameW(book.c_str(), name.c_str()),
@@ -176,8 +175,8 @@ TEST_F(WideApiTest, EapUserDataAndCustomAuthDataRoundTripWithTheSizingDance) {
   std::vector<BYTE> back(size);
   ASSERT_EQ(RasGetEapUserDataW(nullptr, wide(phonebook()).c_str(), L"Eap", back.data(), &size), 0u);
   EXPECT_EQ(back, blob);
-  EXPECT_EQ(RasGetEapUserDataA(reinterpret_cast<HANDLE>(1), phonebook().c_str(), "Eap",
-                               back.data(), &size),
+  EXPECT_EQ(RasGetEapUserDataA(reinterpret_cast<HANDLE>(1), phonebook().c_str(), "Eap", back.data(),
+                               &size),
             static_cast<DWORD>(ERROR_INVALID_HANDLE));
 
   std::vector<BYTE> auth = {0xDE, 0xAD, 0xBE, 0xEF};
@@ -202,12 +201,12 @@ TEST_F(WideApiTest, EapUserIdentityComesFromTheSavedCredentials) {
   add_entry("Plain", kFullScript);
   LPRASEAPUSERIDENTITYW identity = nullptr;
   const std::wstring book = wide(phonebook());
-  EXPECT_EQ(RasGetEapUserIdentityW(book.c_str(), L"Plain", RASEAPF_NonInteractive, nullptr,
-                                   &identity),
-            static_cast<DWORD>(ERROR_INVALID_FUNCTION_FOR_ENTRY));
-  EXPECT_EQ(RasGetEapUserIdentityW(book.c_str(), L"Eap", RASEAPF_NonInteractive, nullptr,
-                                   &identity),
-            static_cast<DWORD>(ERROR_INTERACTIVE_MODE));
+  EXPECT_EQ(
+      RasGetEapUserIdentityW(book.c_str(), L"Plain", RASEAPF_NonInteractive, nullptr, &identity),
+      static_cast<DWORD>(ERROR_INVALID_FUNCTION_FOR_ENTRY));
+  EXPECT_EQ(
+      RasGetEapUserIdentityW(book.c_str(), L"Eap", RASEAPF_NonInteractive, nullptr, &identity),
+      static_cast<DWORD>(ERROR_INTERACTIVE_MODE));
   RASCREDENTIALSW creds{};
   creds.dwSize = sizeof(creds);
   creds.dwMask = RASCM_UserName | RASCM_Password | RASCM_Domain;
@@ -215,9 +214,8 @@ TEST_F(WideApiTest, EapUserIdentityComesFromTheSavedCredentials) {
   wcscpy(creds.szPassword, L"secret");
   wcscpy(creds.szDomain, L"CORP");
   ASSERT_EQ(RasSetCredentialsW(book.c_str(), L"Eap", &creds, FALSE), 0u);
-  ASSERT_EQ(RasGetEapUserIdentityW(book.c_str(), L"Eap", RASEAPF_NonInteractive, nullptr,
-                                   &identity),
-            0u);
+  ASSERT_EQ(
+      RasGetEapUserIdentityW(book.c_str(), L"Eap", RASEAPF_NonInteractive, nullptr, &identity), 0u);
   ASSERT_NE(identity, nullptr);
   EXPECT_EQ(std::wstring(identity->szUserName), L"CORP\\алиса");
   RasFreeEapUserIdentityW(identity);
@@ -231,9 +229,9 @@ TEST_F(WideApiTest, EnumDevicesFollowsWindowsSizingRules) {
   EXPECT_EQ(RasEnumDevicesA(nullptr, nullptr, &count), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(RasEnumDevicesA(nullptr, &cb, nullptr), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
   std::vector<RASDEVINFOW> devices(count);
-  for (DWORD bad : {0u, static_cast<DWORD>(sizeof(RASDEVINFOW) - 1),
-                    static_cast<DWORD>(sizeof(RASDEVINFOW) + 1),
-                    static_cast<DWORD>(sizeof(RASDEVINFOA))}) {
+  for (DWORD bad :
+       {0u, static_cast<DWORD>(sizeof(RASDEVINFOW) - 1),
+        static_cast<DWORD>(sizeof(RASDEVINFOW) + 1), static_cast<DWORD>(sizeof(RASDEVINFOA))}) {
     devices[0].dwSize = bad;
     DWORD big = count * sizeof(RASDEVINFOW);
     EXPECT_EQ(RasEnumDevicesW(devices.data(), &big, &count), static_cast<DWORD>(ERROR_INVALID_SIZE))
@@ -311,7 +309,8 @@ TEST_F(WideApiTest, TheOneSubEntryIsTheEntrysOwnLink) {
 }
 
 TEST_F(WideApiTest, FeaturesThatDoNotExistHereSaySoWithWindowsCodes) {
-  EXPECT_EQ(RasCreatePhonebookEntryW(nullptr, nullptr), static_cast<DWORD>(ERROR_CALL_NOT_IMPLEMENTED));
+  EXPECT_EQ(RasCreatePhonebookEntryW(nullptr, nullptr),
+            static_cast<DWORD>(ERROR_CALL_NOT_IMPLEMENTED));
   BOOL enabled = FALSE;
   EXPECT_EQ(RasGetAutodialEnableW(0, &enabled), 1060u);  // ERROR_SERVICE_DOES_NOT_EXIST
   RASUPDATECONN update{};
@@ -319,6 +318,74 @@ TEST_F(WideApiTest, FeaturesThatDoNotExistHereSaySoWithWindowsCodes) {
   EXPECT_EQ(RasUpdateConnection(nullptr, &update), static_cast<DWORD>(ERROR_INVALID_HANDLE));
   HRASCONN sub = nullptr;
   EXPECT_EQ(RasGetSubEntryHandleW(nullptr, 1, &sub), static_cast<DWORD>(ERROR_INVALID_HANDLE));
+}
+
+// The dial core in W: a dial, its status, its IP projection and connection list, and the
+// entry's saved dial parameters with non-ASCII text, as a UNICODE program would use them.
+TEST_F(WideApiTest, DialStatusProjectionAndDialParamsInWide) {
+  add_entry("Büro", kFullScript, 1, "OpenRasTestIp=10.9.8.7\r\nOpenRasTestServerIp=10.9.8.1\r\n");
+  const std::wstring book = wide(phonebook());
+  RASDIALPARAMSW p{};
+  p.dwSize = sizeof(p);
+  wcscpy(p.szEntryName, wide("Büro").c_str());
+  wcscpy(p.szUserName, wide("jürgen").c_str());
+  wcscpy(p.szPassword, wide("päss").c_str());
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialW(nullptr, book.c_str(), &p, 0, nullptr, &h), 0u);
+
+  RASCONNSTATUSW st{};
+  st.dwSize = sizeof(st);
+  ASSERT_EQ(RasGetConnectStatusW(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+
+  RASPPPIPW ip{};
+  ip.dwSize = sizeof(ip);
+  DWORD cb = sizeof(ip);
+  ASSERT_EQ(RasGetProjectionInfoW(h, RASP_PppIp, &ip, &cb), 0u);
+  EXPECT_EQ(std::wstring(ip.szIpAddress), L"10.9.8.7");
+  EXPECT_EQ(std::wstring(ip.szServerIpAddress), L"10.9.8.1");
+  cb = sizeof(ip) - 1;  // too small: the size it needs comes back
+  EXPECT_EQ(RasGetProjectionInfoW(h, RASP_PppIp, &ip, &cb),
+            static_cast<DWORD>(ERROR_BUFFER_TOO_SMALL));
+  EXPECT_EQ(cb, sizeof(ip));
+
+  RASCONNW conns[2]{};
+  conns[0].dwSize = sizeof(RASCONNW);
+  DWORD size = sizeof(conns), count = 0;
+  ASSERT_EQ(RasEnumConnectionsW(conns, &size, &count), 0u);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(std::wstring(conns[0].szEntryName), wide("Büro"));
+  RasHangUpW(h);
+  EXPECT_TRUE(wait_until_gone(h));
+
+  // Saved dial parameters: the user name comes back as it was written; the password never
+  // does, only whether one is saved.
+  RASDIALPARAMSW saved{};
+  saved.dwSize = sizeof(saved);
+  wcscpy(saved.szEntryName, wide("Büro").c_str());
+  wcscpy(saved.szUserName, wide("jürgen").c_str());
+  wcscpy(saved.szPassword, wide("päss").c_str());
+  ASSERT_EQ(RasSetEntryDialParamsW(book.c_str(), &saved, FALSE), 0u);
+  RASDIALPARAMSW back{};
+  back.dwSize = sizeof(back);
+  wcscpy(back.szEntryName, wide("Büro").c_str());
+  BOOL has_password = FALSE;
+  ASSERT_EQ(RasGetEntryDialParamsW(book.c_str(), &back, &has_password), 0u);
+  EXPECT_EQ(std::wstring(back.szUserName), wide("jürgen"));
+  EXPECT_TRUE(has_password);
+  EXPECT_NE(std::wstring(back.szPassword), wide("päss"));
+  // Forgetting the password (fRemovePassword) leaves the user name.
+  ASSERT_EQ(RasSetEntryDialParamsW(book.c_str(), &saved, TRUE), 0u);
+  back = {};
+  back.dwSize = sizeof(back);
+  wcscpy(back.szEntryName, wide("Büro").c_str());
+  ASSERT_EQ(RasGetEntryDialParamsW(book.c_str(), &back, &has_password), 0u);
+  EXPECT_FALSE(has_password);
+  EXPECT_EQ(std::wstring(back.szUserName), wide("jürgen"));
+  // And a dial with the placeholder the API handed out uses what is saved: here nothing.
+  wcscpy(back.szEntryName, wide("Nowhere").c_str());
+  EXPECT_EQ(RasGetEntryDialParamsW(book.c_str(), &back, &has_password),
+            static_cast<DWORD>(ERROR_CANNOT_FIND_PHONEBOOK_ENTRY));
 }
 
 }  // namespace
