@@ -14,6 +14,7 @@
 #include "cli/rasdial_args.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
+#include "openras/openras.hpp"
 #include "phonebook/store.hpp"
 #include "ras.h"
 
@@ -260,8 +261,25 @@ int dial() {
     if (h) RasHangUpA(h);
     return finish(error, "");
   }
+  std::optional<openras::RedialStatus> announced;
   while (!g_done) {
     RasDispatchNotifications(100);
+    // A redial pause is silent on the notifier: say what failed and when the next attempt is.
+    auto redial = openras::redial_status(h);
+    if (redial && (!announced || announced->next_attempt != redial->next_attempt)) {
+      auto seconds = (redial->starts_in.count() + 999) / 1000;
+      nlohmann::json j{{"event", "redial"},
+                       {"error", redial->last_error},
+                       {"name", std::string(openras::error_name(redial->last_error))},
+                       {"attempt", redial->next_attempt},
+                       {"attempts", redial->attempts},
+                       {"seconds", seconds}};
+      emit(j, "Remote Access error " + std::to_string(redial->last_error) + " - " +
+                  error_text(redial->last_error) + "\nRedialing in " + std::to_string(seconds) +
+                  " s (attempt " + std::to_string(redial->next_attempt) + " of " +
+                  std::to_string(redial->attempts) + ")...");
+    }
+    announced = redial ? redial : announced;
     if (g_interrupted) {
       RasHangUpA(h);
       wait_released(h);

@@ -12,6 +12,7 @@
 #include "client/win32_objects.hpp"
 #include "common/ras_errors.hpp"
 #include "ipc/messages.hpp"
+#include "openras/openras.hpp"
 #include "ras.h"
 
 using namespace openras;
@@ -363,3 +364,14 @@ DWORD APIENTRY RasConnectionNotificationFd(HRASCONN h, DWORD flags, int* out_fd)
 }
 
 }  // extern "C"
+
+// The C++ API's window on a dial between attempts (include/openras/openras.hpp).
+std::optional<openras::RedialStatus> openras::redial_status(HRASCONN h) {
+  if (!h) return std::nullopt;
+  ipc::StatusReply reply;
+  if (handle_call(ipc::MsgType::GetStatus, h, &reply) || reply.redial_next_attempt == 0) {
+    return std::nullopt;
+  }
+  return RedialStatus{reply.redial_error, reply.redial_next_attempt, reply.redial_attempts,
+                      std::chrono::milliseconds(reply.redial_in_ms)};
+}

@@ -97,6 +97,15 @@ struct NetworkRequest {
   std::string interface_name;  // a name the entry asks for, or "" for rasN
 };
 
+// Between two attempts of a dial that redials (RedialAttempts / RedialSeconds): what made the
+// last attempt fail, which attempt comes next (2 is the first redial) of how many, and when.
+struct RedialStatus {
+  std::uint32_t last_error = 0;
+  std::uint32_t next_attempt = 0;
+  std::uint32_t attempts = 0;
+  Duration starts_in{};
+};
+
 class DialMachine {
  public:
   virtual ~DialMachine() = default;
@@ -153,6 +162,11 @@ class DialMachine {
 
   virtual std::optional<Projection> projection() const = 0;
   virtual LinkStatistics statistics() const = 0;
+  // Set only while a redial is pending (a machine that never redials has none).
+  virtual std::optional<RedialStatus> redial_status(TimePoint now) const {
+    (void)now;
+    return std::nullopt;
+  }
   virtual std::string device_type() const = 0;
   virtual std::string device_name() const = 0;
 };

@@ -1,5 +1,7 @@
 #include "dial/redial.hpp"
 
+#include <algorithm>
+
 #include "ras.h"
 
 namespace openras::dial {
@@ -38,7 +40,8 @@ RedialingDial::RedialingDial(RedialPolicy policy, Factory factory)
     : policy_(policy),
       factory_(std::move(factory)),
       inner_(factory_(0)),
-      redials_left_(policy.attempts) {}
+      redials_left_(policy.attempts),
+      attempts_total_(policy.attempts + 1) {}
 
 void RedialingDial::start(TimePoint now) {
   inner_->start(now);
@@ -51,7 +54,9 @@ std::optional<DialEvent> RedialingDial::poll_event() {
   const bool failed_dial = e->error != 0 && !connected_;
   const bool link_dropped = connected_ && e->state == RASCS_Disconnected;
   if (failed_dial && redials_left_ > 0 && redial_can_help(e->error)) {
-    // Swallow the failure: the caller hears the next attempt's states instead.
+    // Swallow the failure: the caller hears the next attempt's states instead, and can ask
+    // what failed and when the next attempt starts (redial_status).
+    last_error_ = e->error;
     --redials_left_;
     redial_pending_ = true;  // the pause starts once the port is let go
     return poll_event();
@@ -60,9 +65,23 @@ std::optional<DialEvent> RedialingDial::poll_event() {
     // The connection reports the drop (RASCN_Disconnection), then dials again.
     connected_ = false;
     redials_left_ = policy_.attempts;
+    attempts_total_ = policy_.attempts + 1;
+    last_error_ = e->error;
     redial_pending_ = true;
   }
   return e;
+}
+
+std::optional<RedialStatus> RedialingDial::redial_status(TimePoint now) const {
+  if (!redial_pending_ || hung_up_) return std::nullopt;
+  RedialStatus status;
+  status.last_error = last_error_;
+  status.attempts = attempts_total_;
+  status.next_attempt = attempts_total_ - redials_left_;
+  // Before the pause starts (the failed attempt still letting go of its port) the whole
+  // pause is ahead.
+  status.starts_in = redial_at_ ? std::max(Duration::zero(), *redial_at_ - now) : policy_.pause;
+  return status;
 }
 
 void RedialingDial::on_timer(TimePoint now) {

@@ -52,6 +52,7 @@ class RedialingDial final : public DialMachine {
   bool poll_packet(std::vector<std::uint8_t>& out) override { return inner_->poll_packet(out); }
 
   std::uint32_t attempt() const { return attempt_; }
+  std::optional<RedialStatus> redial_status(TimePoint now) const override;
 
  private:
   RedialPolicy policy_;
@@ -59,11 +60,13 @@ class RedialingDial final : public DialMachine {
   std::unique_ptr<DialMachine> inner_;
   std::uint32_t attempt_ = 0;
   std::uint32_t redials_left_;
+  std::uint32_t attempts_total_;  // of the current run of attempts, the first included
   bool connected_ = false;
   bool hung_up_ = false;
   // Between attempts: first until the failed attempt lets go of its port, then the pause.
   bool redial_pending_ = false;
   std::optional<TimePoint> redial_at_;
+  std::uint32_t last_error_ = 0;  // what the attempt being redialed failed with
 };
 
 }  // namespace openras::dial

@@ -92,11 +92,16 @@ void StatusReply::encode(Writer& w) const {
   w.str(device_type);
   w.str(device_name);
   w.str(phone_number);
+  w.u32(redial_error);
+  w.u32(redial_next_attempt);
+  w.u32(redial_attempts);
+  w.u32(redial_in_ms);
 }
 
 bool StatusReply::decode(Reader& r) {
   return r.u32(state) && r.u32(error) && r.str(device_type) && r.str(device_name) &&
-         r.str(phone_number);
+         r.str(phone_number) && r.u32(redial_error) && r.u32(redial_next_attempt) &&
+         r.u32(redial_attempts) && r.u32(redial_in_ms);
 }
 
 void ConnectionInfo::encode(Writer& w) const {

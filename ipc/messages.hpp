@@ -68,7 +68,7 @@ struct CredentialsRequest {  // SetCredentials / GetCredentials
   std::string password;  // the password, or with RASCM_PreSharedKey the pre-shared key
   std::string domain;
   std::string eap_user_data;  // with kCredentialsEapUserData
-  std::uint32_t mask = 0;  // RASCM_*
+  std::uint32_t mask = 0;     // RASCM_*
   std::uint32_t clear = 0;
   void encode(Writer& w) const;
   bool decode(Reader& r);
@@ -95,6 +95,12 @@ struct StatusReply {
   std::string device_type;
   std::string device_name;
   std::string phone_number;
+  // A redial pending (next_attempt 0: none): the error that ended the last attempt, the next
+  // attempt's number of how many, and the milliseconds until it starts.
+  std::uint32_t redial_error = 0;
+  std::uint32_t redial_next_attempt = 0;
+  std::uint32_t redial_attempts = 0;
+  std::uint32_t redial_in_ms = 0;
   void encode(Writer& w) const;
   bool decode(Reader& r);
 };

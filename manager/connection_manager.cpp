@@ -294,6 +294,13 @@ ConnectionManager::Reply ConnectionManager::handle_status(const Session& session
   if (!c) return fail(ERROR_INVALID_HANDLE);
   ipc::StatusReply reply{c->state, c->error, c->machine->device_type(), c->machine->device_name(),
                          c->phone_number};
+  if (auto redial = c->machine->redial_status(Clock::now())) {
+    reply.redial_error = redial->last_error;
+    reply.redial_next_attempt = redial->next_attempt;
+    reply.redial_attempts = redial->attempts;
+    reply.redial_in_ms = static_cast<std::uint32_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(redial->starts_in).count());
+  }
   return ok(reply);
 }
 

@@ -6,11 +6,13 @@
 // or a poll loop on RasGetNotificationFd(). Coroutines awaiting next_state() resume there.
 #pragma once
 
+#include <chrono>
 #include <coroutine>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -23,6 +25,18 @@ const std::error_category& ras_category() noexcept;
 inline std::error_code make_ras_error_code(DWORD code) {
   return code ? std::error_code(static_cast<int>(code), ras_category()) : std::error_code();
 }
+
+// Between two attempts of a dial whose entry redials (RedialAttempts, RedialSeconds, or
+// RedialOnLinkFailure): Windows' dialogs say "error 678, redialing in 60 s (attempt 2 of 4)",
+// and so can a caller; RasDial's notifier hears only the attempts' states.
+struct RedialStatus {
+  DWORD last_error = 0;       // what ended the last attempt
+  unsigned next_attempt = 0;  // 2 is the first redial
+  unsigned attempts = 0;      // the first attempt included
+  std::chrono::milliseconds starts_in{};
+};
+// nullopt when no redial is pending (or the handle is not valid).
+std::optional<RedialStatus> redial_status(HRASCONN h);
 
 struct StateChange {
   RASCONNSTATE state = RASCS_OpenPort;

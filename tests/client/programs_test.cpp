@@ -183,5 +183,39 @@ TEST_F(ProgramsTest, RasdialTakesOnlyARegularFileAsAPhonebook) {
   EXPECT_EQ(r.status, ERROR_CANNOT_OPEN_PHONEBOOK & 0xff) << r.out;
 }
 
+// A redial is not silent: rasdial says what failed and when the next attempt comes.
+TEST_F(ProgramsTest, RasdialAnnouncesEachRedial) {
+  add_entry("Flaky", kFullScript, 1,
+            "OpenRasTestFailAttempts=2\r\nOpenRasTestFailError=678\r\nRedialAttempts=3\r\n"
+            "OpenRasRedialMs=800\r\n");
+  std::string rasdial = OPENRAS_RASDIAL_PATH;
+  Output r = run(rasdial + " Flaky alice pw /PHONEBOOK:" + phonebook());
+  EXPECT_EQ(r.status, 0) << r.out;
+  auto first = r.out.find("Remote Access error 678");
+  ASSERT_NE(first, std::string::npos) << r.out;
+  auto second = r.out.find("Redialing in 1 s (attempt 2 of 4)...", first);
+  EXPECT_NE(second, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(attempt 3 of 4)", second), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("attempt 4 of 4"), std::string::npos) << "the third attempt connected";
+  EXPECT_NE(r.out.find("Successfully connected to Flaky."), std::string::npos) << r.out;
+  run(rasdial + " Flaky /DISCONNECT");
+
+  r = run(rasdial + " Flaky alice pw /PHONEBOOK:" + phonebook() + " --json");
+  std::istringstream lines(r.out);
+  std::string line;
+  int redials = 0;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line);
+    if (j["event"] != "redial") continue;
+    ++redials;
+    EXPECT_EQ(j["error"], 678);
+    EXPECT_EQ(j["name"], "ERROR_NO_ANSWER");
+    EXPECT_EQ(j["attempt"], redials + 1);
+    EXPECT_EQ(j["attempts"], 4);
+  }
+  EXPECT_EQ(redials, 2) << r.out;
+  run(rasdial + " Flaky /DISCONNECT");
+}
+
 }  // namespace
 }  // namespace openras::testing
