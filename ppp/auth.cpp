@@ -77,10 +77,10 @@ void AuthClient::start(AuthMethod method, TimePoint now) {
 void AuthClient::send_pap(TimePoint now) {
   Bytes data;
   data.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(user_.size(), 255)));
-  data.insert(data.end(), user_.begin(), user_.begin() + data[0]);
+  append(data, {reinterpret_cast<const std::uint8_t*>(user_.data()), data[0]});
   std::uint8_t pw_len = static_cast<std::uint8_t>(std::min<std::size_t>(password_.size(), 255));
   data.push_back(pw_len);
-  data.insert(data.end(), password_.begin(), password_.begin() + pw_len);
+  append(data, {reinterpret_cast<const std::uint8_t*>(password_.data()), pw_len});
   send(kProtoPap, kPapRequest, ++id_, data);
   std::fill(data.begin(), data.end(), 0);
   --requests_left_;
@@ -302,7 +302,7 @@ void AuthServer::receive(std::uint16_t protocol, ByteView packet, TimePoint now)
     bool ok = expected && *expected == password;
     std::string msg = ok ? "Login ok" : "Login incorrect";
     Bytes reply{static_cast<std::uint8_t>(msg.size())};
-    reply.insert(reply.end(), msg.begin(), msg.end());
+    append(reply, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()});
     send(kProtoPap, ok ? kPapAck : kPapNak, h->id, reply);
     status_ = ok ? AuthStatus::Succeeded : AuthStatus::Failed;
     if (ok) ctx_.negotiated.peer_user = user;

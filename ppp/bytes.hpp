@@ -15,6 +15,12 @@ namespace openras::ppp {
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
+// out += data. Out of line on purpose: GCC 12 at -O3, inlining a vector::insert after a
+// push_back into a fresh vector, reports reads past a zero-sized region that cannot happen
+// (-Warray-bounds, -Wstringop-overread; GCC bugs 107852 and 106199). The call keeps Release
+// builds warning-free without switching those warnings off.
+void append(Bytes& out, ByteView data);
+
 // An allocator whose value-initialisation leaves octets as they are, so that resize() grows
 // without zero-filling. Copies and inserts are unchanged (still memmove).
 template <typename T>

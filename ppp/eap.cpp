@@ -25,7 +25,7 @@ OutPacket build(std::uint8_t code, std::uint8_t id, std::optional<std::uint8_t> 
 Bytes mschapv2_packet(std::uint8_t op, std::uint8_t ms_id, const Bytes& body) {
   Bytes out{op, ms_id};
   put16(out, static_cast<std::uint16_t>(4 + body.size()));
-  out.insert(out.end(), body.begin(), body.end());
+  append(out, body);
   return out;
 }
 
