@@ -219,7 +219,8 @@ class Call {
     c.server_settings.require = g_options.auth;
     c.server_settings.accounts = g_options.users;
     c.server_settings.local_ip = g_options.local_ip;
-    c.server_settings.assign_ip = g_options.pool_first + static_cast<std::uint32_t>(id_ % 200);
+    // Distinct for 50,000 calls (the session benchmark holds thousands at once).
+    c.server_settings.assign_ip = g_options.pool_first + static_cast<std::uint32_t>(id_ % 50000);
     c.server_settings.dns1 = g_options.dns;
     c.server_settings.ipv6 = false;
     c.ipv6 = false;
