@@ -99,7 +99,8 @@ void ConnectionManager::read_port(Connection& c) {
   if (!c.port) return;
   // The handler keeps the port alive: a TLS stream must outlive every operation on it, even
   // one cancelled because the connection let go of its port.
-  if (!c.port_buffer) c.port_buffer = std::make_shared<Connection::PortBuffer>();
+  // For overwrite: an idle connection's RSS holds only the pages its reads have touched.
+  if (!c.port_buffer) c.port_buffer = std::make_shared_for_overwrite<Connection::PortBuffer>();
   auto buffer = c.port_buffer;
   c.port->async_read(asio::buffer(*buffer), [this, handle = c.handle, keep = c.port, buffer](
                                                 const std::error_code& ec, std::size_t n) {

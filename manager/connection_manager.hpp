@@ -73,7 +73,7 @@ struct Connection {
   std::shared_ptr<PortBuffer> port_buffer;
   // A read from the TUN: with the virtio-net header, a super-packet of up to 64 KB.
   bool tun_vnet = false;
-  std::vector<std::uint8_t> tun_buffer;
+  ppp::LineBytes tun_buffer;  // not zero-filled: pages are touched only as packets arrive
   std::vector<std::uint8_t> tun_segment;  // one segment of a super-packet, as it is cut
   std::uint64_t tun_malformed = 0;
   offload::Coalescer tun_coalescer;  // received segments merged for the TUN

@@ -5,6 +5,8 @@
 #include <asio/ssl/error.hpp>
 #include <cstring>
 
+#include "ppp/bytes.hpp"
+
 namespace openras::manager {
 namespace {
 
@@ -65,7 +67,8 @@ struct TlsStream::State : std::enable_shared_from_this<State> {
   SSL* ssl = nullptr;
   bool closed = false;
 
-  std::vector<std::uint8_t> input = std::vector<std::uint8_t>(kInputSize);
+  // Not zero-filled: an idle session's RSS then holds only the pages records have touched.
+  ppp::LineBytes input = ppp::LineBytes(kInputSize);
   std::size_t input_start = 0, input_end = 0;
   bool socket_reading = false;
   bool input_eof = false;
