@@ -200,6 +200,11 @@ void ConnectionManager::unpin_route_to_server(Connection& c) {
 
 void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequest& asked) {
   c.network_configured = true;
+  if (c.tun_closing) {
+    // A redial's new interface waits for the old one (it may want the same name).
+    c.deferred_network = asked;
+    return;
+  }
   // The administrator's policy for connections of users who are not root or admins: without
   // it they may not take the system's default route (the tunnel gets its network's route)
   // or its name servers (the tunnel's go unused).
@@ -318,24 +323,36 @@ void ConnectionManager::flush_output(Connection& c) {
   write_tun(c);
 }
 
+void ConnectionManager::close_tun(Connection& c) {
+  if (!c.tun || c.tun_closing) return;
+  // release() cancels what is pending on the descriptor and takes it out of the reactor, so a
+  // closer thread may close it while the loop goes on.
+  std::error_code ignored;
+  c.tun->cancel(ignored);
+  int fd = c.tun->release();
+  c.tun.reset();
+  c.tun_closing = true;
+  dns_.remove(c.handle, c.ifname);
+  journal_.resolv_block_removed(c.handle);
+  closer_.close(fd, [this, handle = c.handle] { tun_closed(handle); });
+}
+
+// Once the interface is gone (its address and routes with it).
+void ConnectionManager::finish_network_release(Connection& c) {
+  run_hooks(options_.hooks_dir, "ip-down", hook_info(c));
+  journal_.link_down(c.handle);
+  if (c.tun_malformed) {
+    log_line("net", "conn=%u %s: %llu TUN reads could not be cut and were dropped", c.handle,
+             c.ifname.c_str(), static_cast<unsigned long long>(c.tun_malformed));
+  }
+  log_line("net", "conn=%u %s removed", c.handle, c.ifname.c_str());
+}
+
 void ConnectionManager::release_io(Connection& c) {
   close_port(c);
   if (c.pinned_route_to) unpin_route_to_server(c);
   c.network_configured = false;  // a redial configures its own
-  if (c.tun) {
-    std::error_code ignored;
-    c.tun->close(ignored);  // the interface, its address and its routes go with it
-    c.tun.reset();
-    dns_.remove(c.handle, c.ifname);
-    journal_.resolv_block_removed(c.handle);
-    run_hooks(options_.hooks_dir, "ip-down", hook_info(c));
-    journal_.link_down(c.handle);
-    if (c.tun_malformed) {
-      log_line("net", "conn=%u %s: %llu TUN reads could not be cut and were dropped", c.handle,
-               c.ifname.c_str(), static_cast<unsigned long long>(c.tun_malformed));
-    }
-    log_line("net", "conn=%u %s removed", c.handle, c.ifname.c_str());
-  }
+  close_tun(c);
   // What the data path grew: a released connection waits for RasHangUp with nothing of it.
   c.port_buffer.reset();
   c.port_pending = {};

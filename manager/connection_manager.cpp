@@ -472,36 +472,67 @@ void ConnectionManager::pump(Connection& c) {
     while (auto ev = c.machine->poll_event()) {
       progress = true;
       if (c.hung_up) continue;
-      c.state = ev->state;
-      if (ev->state == RASCS_OpenPort) c.error = 0;  // a new attempt (redial)
-      if (ev->error) c.error = ev->error;
-      log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle, c.entry_name.c_str(),
-               std::string(state_name(ev->state)).c_str(), ev->error, ev->error ? " " : "",
-               ev->error ? std::string(error_name(ev->error)).c_str() : "");
-      if (ev->state == RASCS_Connected && ev->error == 0) {
-        c.connected_once = true;
-        c.connected_at = c.statistics_since = Clock::now();
-        c.dial_session_id = 0;  // from here the connection lives on without its client
-        signal(handle, RASCN_Connection);
-      } else if (ev->state == RASCS_Disconnected && c.connected_once) {
-        signal(handle, RASCN_Disconnection);
+      // The link ended: its interface goes first (off the loop), and whoever hears of the end
+      // finds the interface gone. Events wait behind a closing interface, in order.
+      const bool link_ended = ev->error != 0 || ev->state == RASCS_Disconnected;
+      if (link_ended && c.tun) close_tun(c);
+      if (c.tun_closing) {
+        c.held_events.push_back(*ev);
+        continue;
       }
-      if (auto s = c.notify.lock()) {
-        ipc::StateEvent out{handle, ev->state, ev->error, ev->extended_error, 0, monotonic_ns()};
-        s->send(MsgType::StateEvent, 0, ipc::encode_body(out));
-      }
-      if (is_final_state(ev->state, ev->error)) c.notify.reset();
+      publish(c, *ev);
     }
     flush_output(c);
   }
   if (c.machine->released()) {
     release_io(c);
-    if (c.hung_up) {
+    if (c.hung_up && !c.tun_closing) {
       erase(handle);
       return;
     }
   }
   arm_timer(c);
+}
+
+void ConnectionManager::publish(Connection& c, const dial::DialEvent& ev) {
+  const std::uint32_t handle = c.handle;
+  c.state = ev.state;
+  if (ev.state == RASCS_OpenPort) c.error = 0;  // a new attempt (redial)
+  if (ev.error) c.error = ev.error;
+  log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle, c.entry_name.c_str(),
+           std::string(state_name(ev.state)).c_str(), ev.error, ev.error ? " " : "",
+           ev.error ? std::string(error_name(ev.error)).c_str() : "");
+  if (ev.state == RASCS_Connected && ev.error == 0) {
+    c.connected_once = true;
+    c.connected_at = c.statistics_since = Clock::now();
+    c.dial_session_id = 0;  // from here the connection lives on without its client
+    signal(handle, RASCN_Connection);
+  } else if (ev.state == RASCS_Disconnected && c.connected_once) {
+    signal(handle, RASCN_Disconnection);
+  }
+  if (auto s = c.notify.lock()) {
+    ipc::StateEvent out{handle, ev.state, ev.error, ev.extended_error, 0, monotonic_ns()};
+    s->send(MsgType::StateEvent, 0, ipc::encode_body(out));
+  }
+  if (is_final_state(ev.state, ev.error)) c.notify.reset();
+}
+
+void ConnectionManager::tun_closed(std::uint32_t handle) {
+  Connection* c = find(handle);
+  if (!c) return;
+  c->tun_closing = false;
+  finish_network_release(*c);
+  auto held = std::move(c->held_events);
+  c->held_events.clear();
+  for (const auto& ev : held) {
+    if (!c->hung_up) publish(*c, ev);
+  }
+  // A redial asked for its network while the old interface was going.
+  if (auto deferred = std::move(c->deferred_network)) {
+    c->deferred_network.reset();
+    if (!c->hung_up) configure_network(*c, *deferred);
+  }
+  pump(*c);
 }
 
 void ConnectionManager::arm_timer(Connection& c) {

@@ -21,6 +21,7 @@
 #include "manager/line_port.hpp"
 #include "manager/netlink.hpp"
 #include "manager/session.hpp"
+#include "manager/tun_closer.hpp"
 #include "manager/tun_offload.hpp"
 
 namespace openras::manager {
@@ -51,6 +52,11 @@ struct Connection {
   std::shared_ptr<LinePort> port;
   std::shared_ptr<PortOpening> opening;  // a network port being opened
   std::unique_ptr<asio::posix::stream_descriptor> tun;
+  // The TUN being closed on a closer thread: events wait behind it, and so does a redial's
+  // network, so that whoever hears the link ended finds its interface gone.
+  bool tun_closing = false;
+  std::vector<dial::DialEvent> held_events;
+  std::optional<dial::NetworkRequest> deferred_network;
   std::string ifname;
   std::optional<dial::NetworkRequest> network;  // what the interface was configured with
   bool network_configured = false;
@@ -171,6 +177,10 @@ class ConnectionManager final : public RequestHandler {
   void write_tun(Connection& c);
   void flush_output(Connection& c);
   void release_io(Connection& c);
+  void close_tun(Connection& c);
+  void tun_closed(std::uint32_t handle);
+  void finish_network_release(Connection& c);
+  void publish(Connection& c, const dial::DialEvent& ev);
   Connection* find(std::uint32_t handle);
   std::uint32_t next_handle();
 
@@ -188,6 +198,7 @@ class ConnectionManager final : public RequestHandler {
   std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
   asio::ssl::context tls_context_;
   TlsSettings tls_;
+  TunCloser closer_{io_};
   // Host routes to VPN servers that keep them off the tunnels' default routes: the path that
   // was taken to each before, and how many connections rely on it.
   struct HostRoute {

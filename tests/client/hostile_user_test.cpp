@@ -193,10 +193,13 @@ class SocketTrustTest : public DaemonTest {
     std::strcpy(addr.sun_path, path.c_str());
     EXPECT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
     chmod(path.c_str(), 0666);
+    int ready[2];
+    EXPECT_EQ(pipe(ready), 0);
     pid_t pid = fork();
     if (pid == 0) {
       if (setgid(attacker_->gid) != 0 || setuid(attacker_->uid) != 0) _exit(1);
       listen(listener, 8);
+      [[maybe_unused]] auto w = write(ready[1], "r", 1);  // listening: the victim may dial
       std::uint32_t received = 0;
       for (int i = 0; i < 15; ++i) {  // 1.5 s of patience
         pollfd p{listener, POLLIN, 0};
@@ -216,6 +219,10 @@ class SocketTrustTest : public DaemonTest {
       _exit(0);
     }
     close(listener);
+    char byte = 0;
+    EXPECT_EQ(read(ready[0], &byte, 1), 1);
+    close(ready[0]);
+    close(ready[1]);
     return pid;
   }
 
