@@ -162,13 +162,10 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
   }
 
   const std::uint32_t uid = session->peer().uid;
-  std::size_t held = 0;
-  for (auto& [handle, c] : connections_) {
-    if (c->owner_peer.uid == uid) ++held;
-    if (c->hung_up || c->entry_name != entry.name || c->phonebook != req.phonebook ||
-        c->owner_peer.uid != uid) {
-      continue;
-    }
+  const EntryKey key{uid, req.phonebook, entry.name};
+  for (auto [it, end] = by_entry_.equal_range(key); it != end; ++it) {
+    Connection* c = find(it->second);
+    if (!c || c->hung_up) continue;
     if (c->state == RASCS_Connected && c->error == 0) {
       // Win32: dialing a connected entry succeeds and takes a reference on the connection;
       // the caller's notifier hears Connected right after the reply.
@@ -179,6 +176,7 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
     }
     if (!is_final_state(c->state, c->error)) return fail(ERROR_DIAL_ALREADY_IN_PROGRESS);
   }
+  const std::size_t held = held_by_uid_.count(uid) ? held_by_uid_[uid] : 0;
 
   if (uid != 0 && held >= options_.limits.connections) {
     log_line("limits", "uid=%u holds %zu connections: dial refused", uid, held);
@@ -223,6 +221,8 @@ ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Se
   c->state = RASCS_OpenPort;
   Connection& conn = *c;
   connections_.emplace(conn.handle, std::move(c));
+  by_entry_.emplace(key, conn.handle);
+  ++held_by_uid_[uid];
   log_line("dial", "conn=%u entry=\"%s\" uid=%u pid=%u dialing", conn.handle,
            conn.entry_name.c_str(), conn.owner_peer.uid, conn.owner_peer.pid);
   conn.machine->start(Clock::now());
@@ -584,6 +584,19 @@ void ConnectionManager::drop_subscriptions(const std::function<bool(const Subscr
 
 void ConnectionManager::erase(std::uint32_t handle) {
   log_line("dial", "conn=%u port released", handle);
+  if (Connection* c = find(handle)) {
+    const std::uint32_t uid = c->owner_peer.uid;
+    for (auto [it, end] = by_entry_.equal_range(EntryKey{uid, c->phonebook, c->entry_name});
+         it != end; ++it) {
+      if (it->second == handle) {
+        by_entry_.erase(it);
+        break;
+      }
+    }
+    if (auto held = held_by_uid_.find(uid); held != held_by_uid_.end() && --held->second == 0) {
+      held_by_uid_.erase(held);
+    }
+  }
   connections_.erase(handle);
   drop_subscriptions([handle](const Subscription& s) { return s.handle == handle; });
   if (on_all_released_ && connections_.empty()) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dial/dial_machine.hpp"
@@ -190,6 +191,11 @@ class ConnectionManager final : public RequestHandler {
   CredentialStore credentials_;
   HostJournal journal_;
   std::map<std::uint32_t, std::unique_ptr<Connection>> connections_;
+  // A dial finds the connections of its entry, and its user's count, without scanning the
+  // table (thousands of connections at once).
+  using EntryKey = std::tuple<std::uint32_t, std::string, std::string>;  // uid, phonebook, entry
+  std::multimap<EntryKey, std::uint32_t> by_entry_;
+  std::map<std::uint32_t, std::size_t> held_by_uid_;
   std::vector<Subscription> subscriptions_;
   std::uint32_t last_handle_;
   std::size_t live_sessions_ = 0;
