@@ -237,17 +237,31 @@ void ConnectionManager::configure_network(Connection& c, const dial::NetworkRequ
   for (std::uint32_t dns : {request.dns1, request.dns2}) {
     if (dns) servers.push_back(ipv4_string(dns));
   }
-  if (!servers.empty() && dns_.writes_file()) {
-    journal_.resolv_block_added(c.handle, dns_.resolv_conf());
-  }
-  dns_.apply(c.handle, c.ifname, servers);
   log_line("net", "conn=%u %s up, mtu %u, %s route", c.handle, c.ifname.c_str(), request.mtu,
            request.default_route ? "default" : "network");
-  c.machine->network_ready(0, Clock::now());
-  HookInfo up = hook_info(c);
-  journal_.link_up(c.handle, up);
-  run_hooks(options_.hooks_dir, "ip-up", up);
-  read_tun(c);
+  // The name servers are the system's, and the ip-up scripts started, before the machine
+  // hears the network is ready (and reports Connected): on the host thread, in order with
+  // their removal and ip-down, each recorded in the journal just before it is made.
+  host_.run(
+      [this, handle = c.handle, up = hook_info(c), servers] {
+        if (!servers.empty() && dns_.writes_file()) {
+          journal_.resolv_block_added(handle, dns_.resolv_conf());
+        }
+        dns_.apply(handle, up.ifname, servers);
+        journal_.link_up(handle, up);
+        run_hooks(options_.hooks_dir, "ip-up", up);
+      },
+      [this, handle = c.handle] { network_applied(handle); });
+}
+
+void ConnectionManager::network_applied(std::uint32_t handle) {
+  Connection* c = find(handle);
+  if (!c) return;
+  if (c->tun && !c->tun_closing && !c->hung_up) {
+    c->machine->network_ready(0, Clock::now());
+    read_tun(*c);
+  }
+  pump(*c);
 }
 
 void ConnectionManager::read_tun(Connection& c) {
@@ -332,15 +346,24 @@ void ConnectionManager::close_tun(Connection& c) {
   int fd = c.tun->release();
   c.tun.reset();
   c.tun_closing = true;
-  dns_.remove(c.handle, c.ifname);
-  journal_.resolv_block_removed(c.handle);
-  closer_.close(fd, [this, handle = c.handle] { tun_closed(handle); });
+  // The name servers go first, on the host thread after their addition; then the interface,
+  // on a closer thread.
+  host_.run(
+      [this, handle = c.handle, ifname = c.ifname] {
+        dns_.remove(handle, ifname);
+        journal_.resolv_block_removed(handle);
+      },
+      [this, handle = c.handle, fd] {
+        closer_.run([fd] { ::close(fd); }, [this, handle] { tun_closed(handle); });
+      });
 }
 
 // Once the interface is gone (its address and routes with it).
 void ConnectionManager::finish_network_release(Connection& c) {
-  run_hooks(options_.hooks_dir, "ip-down", hook_info(c));
-  journal_.link_down(c.handle);
+  host_.run([this, handle = c.handle, down = hook_info(c)] {
+    run_hooks(options_.hooks_dir, "ip-down", down);
+    journal_.link_down(handle);  // after: a crash before it runs ip-down again
+  });
   if (c.tun_malformed) {
     log_line("net", "conn=%u %s: %llu TUN reads could not be cut and were dropped", c.handle,
              c.ifname.c_str(), static_cast<unsigned long long>(c.tun_malformed));

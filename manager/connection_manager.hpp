@@ -22,8 +22,8 @@
 #include "manager/line_port.hpp"
 #include "manager/netlink.hpp"
 #include "manager/session.hpp"
-#include "manager/tun_closer.hpp"
 #include "manager/tun_offload.hpp"
+#include "manager/worker_pool.hpp"
 
 namespace openras::manager {
 
@@ -179,6 +179,7 @@ class ConnectionManager final : public RequestHandler {
   void flush_output(Connection& c);
   void release_io(Connection& c);
   void close_tun(Connection& c);
+  void network_applied(std::uint32_t handle);
   void tun_closed(std::uint32_t handle);
   void finish_network_release(Connection& c);
   void publish(Connection& c, const dial::DialEvent& ev);
@@ -204,7 +205,10 @@ class ConnectionManager final : public RequestHandler {
   std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
   asio::ssl::context tls_context_;
   TlsSettings tls_;
-  TunCloser closer_{io_};
+  // Blocking host work (docs/architecture.md): TUN closes, several at once; DNS changes and
+  // hook scripts on one thread, in order.
+  WorkerPool closer_{io_, 4};
+  WorkerPool host_{io_, 1};
   // Host routes to VPN servers that keep them off the tunnels' default routes: the path that
   // was taken to each before, and how many connections rely on it.
   struct HostRoute {

@@ -139,6 +139,7 @@ bool HostJournal::open(const std::string& path, Leftovers& left) {
 }
 
 void HostJournal::record(const std::string& key, const std::string& line) {
+  std::lock_guard lock(mutex_);
   if (fd_ < 0) return;
   std::string text;
   if (line.empty()) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ class HostJournal {
   void record(const std::string& key, const std::string& line);  // "" line: removed
   void compact();
 
+  std::mutex mutex_;  // the loop records routes, the host thread DNS and links
   std::string path_;
   int fd_ = -1;
   std::map<std::string, std::string> live_;  // key -> its add line

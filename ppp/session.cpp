@@ -253,7 +253,15 @@ void Session::layer_down(std::uint16_t protocol) {
 void Session::ncp_done(std::uint16_t protocol) {
   if (protocol == kProtoIpcp) ipcp_done_ = true;
   if (protocol == kProtoIpv6cp) ipv6cp_done_ = true;
-  if (!negotiated_.ipv4_up && !negotiated_.ipv6_up && ipcp_done_ && ipv6cp_done_) {
+  // An NCP renegotiating (the peer sent a new Configure-Request after it was up, as a peer
+  // whose Ack was lost does) is down for the moment, not done: only when none can come up is
+  // the connection without protocols.
+  auto negotiating = [](FsmState state) {
+    return state == FsmState::ReqSent || state == FsmState::AckRcvd || state == FsmState::AckSent ||
+           state == FsmState::Opened;
+  };
+  const bool any_alive = negotiating(ipcp_.fsm().state()) || negotiating(ipv6cp_.fsm().state());
+  if (!negotiated_.ipv4_up && !negotiated_.ipv6_up && ipcp_done_ && ipv6cp_done_ && !any_alive) {
     fail(protocol == kProtoIpcp && !config_.ipv6 ? ERROR_PPP_CP_REJECTED
                                                  : ERROR_PPP_NO_PROTOCOLS_CONFIGURED,
          now_);
@@ -317,6 +325,7 @@ void Session::protocol_rejected(std::uint16_t protocol) {
     ipcp_done_ = true;
     ncp_done(kProtoIpcp);
   } else if (protocol == kProtoIpv6cp) {
+    ipv6cp_.fsm().close(now_);  // the peer has no IPv6: stop asking
     ipv6cp_done_ = true;
     ncp_done(kProtoIpv6cp);
   } else if (protocol == kProtoLcp) {

@@ -128,7 +128,8 @@ TEST_F(SoftEtherE2E, MsChapV2ConnectsCarriesHttpAndHangsUpWithStopCcn) {
   }
   // SecureNAT carries the fetch on to the responder in the server's namespace.
   std::string page = fetch();
-  EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]";
+  EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]\n"
+                                                                << rasmand_log();
   std::string addresses = run_in_netns(client_ns_, "ip -o addr show dev Office");
   EXPECT_NE(addresses.find("inet 192.168.30.10 peer"), std::string::npos) << addresses;
   EXPECT_NE(run_in_netns(client_ns_, "ip link show dev Office").find("mtu 1400"),
@@ -225,7 +226,8 @@ class L2tpnsE2E : public VpnDialFixture {
     ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
     EXPECT_EQ(ex.ppp.dwAuthenticationProtocol, auth_protocol);
     std::string page = fetch();
-    EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]";
+    EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]\n"
+                                                                  << rasmand_log();
     hang_up_and_wait(h);
     EXPECT_TRUE(interface_gone("Office")) << links();
     for (int i = 0; i < 100 && peer_->log().find("Received StopCCN") == std::string::npos; ++i) {
@@ -294,7 +296,8 @@ TEST_F(L2tpnsE2E, ThirtyPercentLossEachWayStillConnects) {
   EXPECT_EQ(outcome.first, RASCS_Connected);
   EXPECT_EQ(outcome.second, 0u) << rasmand_log();
   std::string page = fetch();
-  EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]";
+  EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]\n"
+                                                                << rasmand_log();
   hang_up_and_wait(h);
   stop_process(relay);
   std::string counts = slurp(relay_log);

@@ -341,5 +341,57 @@ TEST(Session, ARetransmittedConfigureRequestKeepsItsIdentifier) {
   EXPECT_TRUE(p.run_until_up());
 }
 
+// Whether a line frame (HDLC escapes undone) carries `protocol` with control code `code`.
+bool carries(const Bytes& frame, std::uint16_t protocol, std::uint8_t code) {
+  Bytes plain;
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    plain.push_back(frame[i] == 0x7d && i + 1 < frame.size() ? frame[++i] ^ 0x20 : frame[i]);
+  }
+  for (std::size_t i = 0; i + 2 < plain.size(); ++i) {
+    if (plain[i] == (protocol >> 8) && plain[i + 1] == (protocol & 0xff) && plain[i + 2] == code) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Seen against l2tpns under loss: our IPCP Configure-Ack is lost, so the server asks again
+// after we are up, and the peer rejects IPV6CP meanwhile. IPCP renegotiates (RFC 1661:
+// Opened + RCR) and the connection stays up: a layer renegotiating is not a layer done.
+TEST(Session, AnIpcpRenegotiationAfterConnectKeepsTheConnection) {
+  auto s = server_config({});
+  s.server_settings.ipv6 = false;
+  s.ipv6 = false;  // IPV6CP is protocol-rejected, as l2tpns does
+  Pair p(client_config(), s);
+  bool dropped = false, drop_next_request = false;
+  int rejects = 0, server_requests = 0;
+  p.filter = [&](Bytes& frame, bool to_server) {
+    if (to_server && !dropped && carries(frame, 0x8021, 2)) {  // our first IPCP Configure-Ack
+      dropped = true;
+      return false;
+    }
+    // Our request of the renegotiation is lost too: IPCP stays down for a retransmission
+    // period, long enough for a Protocol-Reject of IPV6CP to arrive meanwhile.
+    if (to_server && drop_next_request && carries(frame, 0x8021, 1)) {
+      drop_next_request = false;
+      return false;
+    }
+    if (!to_server && carries(frame, 0xc021, 8)) ++rejects;
+    if (!to_server && carries(frame, 0x8021, 1)) ++server_requests;
+    return true;
+  };
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  ASSERT_TRUE(dropped);
+  drop_next_request = true;
+  // The server's retransmission comes while we are up; afterwards we are up again.
+  p.run([&] { return p.client_finished(); }, std::chrono::seconds(30));
+  EXPECT_FALSE(p.client_finished()) << "client error " << p.client_error();
+  EXPECT_GE(server_requests, 2) << "the server never asked again";
+  EXPECT_GE(rejects, 1) << "IPV6CP was never rejected";
+  EXPECT_TRUE(p.client.negotiated().ipv4_up);
+  EXPECT_EQ(p.server.ipcp_state(), FsmState::Opened);
+}
+
 }  // namespace
 }  // namespace openras::ppp
