@@ -28,5 +28,8 @@ int main(int argc, char** argv) {
     if (!wide[i]) return 1;
     mbstowcs(wide[i], argv[i], n + 1);
   }
-  return wmain(argc, wide);
+  int status = wmain(argc, wide);
+  for (i = 0; i < argc; ++i) free(wide[i]);
+  free(wide);
+  return status;
 }
