@@ -31,6 +31,11 @@ std::vector<std::byte> fail(std::uint32_t error) {
   return ipc::encode_reply<ipc::DialReply>(error, nullptr);
 }
 
+// Success with nothing more to say.
+std::vector<std::byte> done() {
+  return ipc::encode_reply<ipc::DialReply>(0, nullptr);
+}
+
 bool has_control_character(std::string_view text) {
   return std::any_of(text.begin(), text.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
@@ -112,7 +117,7 @@ void ConnectionManager::on_request(const std::shared_ptr<Session>& session,
       reply = handle_get_credentials(*session, r);
       break;
     case MsgType::Ping:
-      reply = fail(0);
+      reply = done();
       break;
     default:
       log_line("ipc", "session=%llu pid=%u unknown message type %u",
@@ -256,7 +261,7 @@ ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session
       c->machine->resume({req.user, req.password, req.domain, req.callback_number}, Clock::now());
   if (error) return fail(error);
   arm_timer(*c);
-  return fail(0);
+  return done();
 }
 
 ConnectionManager::Reply ConnectionManager::handle_hang_up(const Session& session, ipc::Reader& r) {
@@ -264,15 +269,15 @@ ConnectionManager::Reply ConnectionManager::handle_hang_up(const Session& sessio
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
   if (!c) return fail(ERROR_INVALID_HANDLE);
-  if (c->hung_up) return fail(0);  // repeated RasHangUp while the port is released: harmless
+  if (c->hung_up) return done();  // repeated RasHangUp while the port is released: harmless
   if (c->references > 1) {
     --c->references;
-    return fail(0);
+    return done();
   }
   log_line("dial", "conn=%u hang-up requested by uid=%u pid=%u", c->handle, session.peer().uid,
            session.peer().pid);
   begin_hang_up(*c);
-  return fail(0);
+  return done();
 }
 
 void ConnectionManager::begin_hang_up(Connection& c) {
@@ -356,7 +361,7 @@ ConnectionManager::Reply ConnectionManager::handle_statistics(const Session& ses
   if (clear) {
     c->statistics_baseline = s;
     c->statistics_since = now;
-    return fail(0);
+    return done();
   }
   const auto& b = c->statistics_baseline;
   ipc::StatisticsReply reply;
@@ -401,7 +406,7 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   sub.sees_everything = sees_everything(session.peer());
   fds.clear();
   subscriptions_.push_back(sub);
-  return fail(0);
+  return done();
 }
 
 ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session& session,
@@ -432,7 +437,7 @@ ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session
   }
   log_line("credentials", "uid=%u saved for \"%s\" (fields 0x%x%s)", session.peer().uid,
            req.entry.c_str(), req.mask, req.clear ? ", cleared" : "");
-  return fail(0);
+  return done();
 }
 
 ConnectionManager::Reply ConnectionManager::handle_get_credentials(const Session& session,
