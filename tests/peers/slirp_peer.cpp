@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "../support/process.hpp"
 
@@ -101,12 +102,22 @@ int SlirpPeer::open_line() const {
   return fd;
 }
 
+// Every process of the peer's namespace (socat, slirp, the HTTP responder) at once, so that
+// none of them notices the others stopping.
+void SlirpPeer::signal_all(int signal) {
+  if (netns_.empty()) return;
+  std::string pids = capture("ip netns pids " + netns_);
+  std::istringstream in(pids);
+  for (pid_t pid; in >> pid;) kill(pid, signal);
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 void SlirpPeer::freeze() {
-  if (pid_ > 0) kill(pid_, SIGSTOP);
+  signal_all(SIGSTOP);
 }
 
 void SlirpPeer::stop() {
-  if (pid_ > 0) kill(pid_, SIGCONT);  // a frozen relay ends as quickly as a running one
+  signal_all(SIGCONT);  // a frozen peer ends as quickly as a running one
   if (http_pid_ > 0) {
     kill(http_pid_, SIGTERM);
     waitpid(http_pid_, nullptr, 0);

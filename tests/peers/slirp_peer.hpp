@@ -41,6 +41,8 @@ class SlirpPeer {
   void freeze();
 
  private:
+  void signal_all(int signal);
+
   std::string dir_;
   std::string netns_;
   std::string pty_path_;
