@@ -121,6 +121,7 @@ void Session::feed(ByteView frame, TimePoint now) {
   }
   ++counters_.frames_in;
   counters_.bytes_in += frame.size();
+  last_heard_ = now;
   dispatch(protocol, frame.subspan(pos), now);
 }
 
@@ -402,7 +403,13 @@ void Session::on_timer(TimePoint now) {
   }
   if (phase_ == Phase::Authenticate) check_auth(now);
   if (echo_deadline_ && now >= *echo_deadline_ && lcp_.fsm().state() == FsmState::Opened) {
-    if (echo_outstanding_ >= config_.echo_max_failures) {
+    if (last_heard_ && now - *last_heard_ < config_.echo_interval) {
+      // The peer spoke within the interval (data, or echoes of its own): it is alive, and
+      // asking would only cost both ends, thousands of idle calls over (as pppd's
+      // lcp-echo-adaptive). A dead peer says nothing, so the count below still runs out.
+      echo_outstanding_ = 0;
+      echo_deadline_ = *last_heard_ + config_.echo_interval;
+    } else if (echo_outstanding_ >= config_.echo_max_failures) {
       // The peer stopped answering: a Terminate-Request as a courtesy, then down at once;
       // waiting out the terminate retransmissions of a dead peer only delays the report.
       fail(ERROR_LINK_FAILURE, now);

@@ -100,6 +100,7 @@ class Session final : private LayerHooks {
   TimePoint now_{};
   std::optional<TimePoint> echo_deadline_;
   int echo_outstanding_ = 0;
+  std::optional<TimePoint> last_heard_;  // the last well-formed frame from the peer
   Counters counters_;
   FrameObserver observer_;
 };

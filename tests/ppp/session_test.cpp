@@ -393,5 +393,27 @@ TEST(Session, AnIpcpRenegotiationAfterConnectKeepsTheConnection) {
   EXPECT_EQ(p.server.ipcp_state(), FsmState::Opened);
 }
 
+// A peer that speaks within the interval (here its own echoes every 5 s) is alive: no echo
+// of ours is needed, which spares thousands of idle calls; a silent peer is still found.
+TEST(Session, NoEchoOfOursWhileThePeerSpeaks) {
+  auto c = client_config();
+  c.echo_interval = std::chrono::seconds(10);
+  c.echo_max_failures = 3;
+  auto s = server_config({});
+  s.echo_interval = std::chrono::seconds(5);
+  s.echo_max_failures = 3;
+  Pair p(c, s);
+  int our_echoes = 0;
+  p.filter = [&](Bytes& frame, bool to_server) {
+    if (to_server && carries(frame, 0xc021, 9)) ++our_echoes;  // LCP Echo-Request
+    return true;
+  };
+  p.start();
+  ASSERT_TRUE(p.run_until_up());
+  p.run([&] { return p.client_finished(); }, std::chrono::seconds(120));
+  EXPECT_FALSE(p.client_finished()) << "client error " << p.client_error();
+  EXPECT_EQ(our_echoes, 0);
+}
+
 }  // namespace
 }  // namespace openras::ppp
