@@ -114,10 +114,14 @@ void SlirpPeer::signal_all(int signal) {
 
 void SlirpPeer::freeze() {
   signal_all(SIGSTOP);
+  frozen_ = true;
 }
 
 void SlirpPeer::stop() {
-  signal_all(SIGCONT);  // a frozen peer ends as quickly as a running one
+  // A frozen peer ends as quickly as a running one; a running one is not delayed by asking
+  // which processes it has (tests kill the peer mid-dial).
+  if (frozen_) signal_all(SIGCONT);
+  frozen_ = false;
   if (http_pid_ > 0) {
     kill(http_pid_, SIGTERM);
     waitpid(http_pid_, nullptr, 0);

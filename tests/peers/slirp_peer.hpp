@@ -48,6 +48,7 @@ class SlirpPeer {
   std::string pty_path_;
   pid_t pid_ = -1;
   pid_t http_pid_ = -1;
+  bool frozen_ = false;
 };
 
 }  // namespace openras::testing
