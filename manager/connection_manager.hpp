@@ -207,7 +207,7 @@ class ConnectionManager final : public RequestHandler {
   TlsSettings tls_;
   // Blocking host work (docs/architecture.md): TUN closes, several at once; DNS changes and
   // hook scripts on one thread, in order.
-  WorkerPool closer_{io_, 4};
+  WorkerPool closer_{io_, 64};
   WorkerPool host_{io_, 1};
   // Host routes to VPN servers that keep them off the tunnels' default routes: the path that
   // was taken to each before, and how many connections rely on it.

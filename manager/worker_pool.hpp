@@ -3,7 +3,8 @@
 // hook scripts fork and exec. Any of them on the loop stopped every other connection's
 // traffic meanwhile (a mass hang-up stalled everything for seconds). One thread keeps the
 // order of what it is given (DNS and hooks: a connection's removal after its addition); several
-// threads run their jobs at once (TUN closes: the kernel's waits overlap).
+// threads run their jobs at once (TUN closes: the kernel's waits overlap; a mass hang-up of
+// 1,000 calls measured 91/s with 4 closer threads, 254/s with 16, 379/s with 64).
 #pragma once
 
 #include <asio.hpp>
@@ -18,7 +19,8 @@ namespace openras::manager {
 
 class WorkerPool {
  public:
-  WorkerPool(asio::io_context& io, unsigned threads);
+  // Threads are started as work arrives, up to `max_threads`, and stay.
+  WorkerPool(asio::io_context& io, unsigned max_threads);
   ~WorkerPool();  // finishes the jobs already given
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -34,6 +36,8 @@ class WorkerPool {
   std::condition_variable wake_;
   std::deque<std::pair<std::function<void()>, std::function<void()>>> jobs_;
   bool stopping_ = false;
+  unsigned max_threads_;
+  unsigned idle_ = 0;  // threads waiting for work
   std::vector<std::thread> threads_;
 };
 
