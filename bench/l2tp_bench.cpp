@@ -54,7 +54,8 @@ int bench_l2tp(int, char**) {
   std::printf(
       "l2tp: bulk TCP, %d MB a connection; baseline: as many copies at once over the veth\n",
       megabytes);
-  std::printf("  %12s %14s %14s %8s\n", "connections", "through L2TP", "veth copies", "ratio");
+  std::printf("  %12s %14s %14s %8s %16s\n", "connections", "through L2TP", "veth copies", "ratio",
+              "rasmand CPU s/GB");
   for (int n : {1, 8}) {
     double direct = b.copy_rate(openras::testing::NetnsPair::kServerAddress,
                                 std::vector<std::string>(n, ""), megabytes);
@@ -74,13 +75,16 @@ int bench_l2tp(int, char**) {
     std::vector<HRASCONN> calls = VpnBench::dial_all(pbk, devices, users);
     if (calls.empty()) status = 1;
     if (static_cast<int>(calls.size()) == n) {
+      const double cpu_before = openras::bench::cpu_seconds(b.daemon);
       double tunnel = b.copy_rate(openras::testing::NetnsPair::kBehindServer, devices, megabytes);
-      std::printf("  %12d %9.1f MB/s %9.1f MB/s %7.2fx\n", n, tunnel / 1e6, direct / 1e6,
-                  direct > 0 ? tunnel / direct : 0.0);
+      const double cpu = openras::bench::cpu_seconds(b.daemon) - cpu_before;
+      const double gigabytes = n * megabytes / 1000.0;
+      std::printf("  %12d %9.1f MB/s %9.1f MB/s %7.2fx %16.2f\n", n, tunnel / 1e6, direct / 1e6,
+                  direct > 0 ? tunnel / direct : 0.0, cpu / gigabytes);
       if (tunnel == 0) status = 1;
     }
     for (HRASCONN h : calls) VpnBench::hang_up(h);
   }
-  std::printf("  (goal: >= 0.5x the plain copy)\n");
+  std::printf("  (goals: >= 0.5x the plain copy; <= 2.5 rasmand CPU-seconds per GB)\n");
   return status;
 }

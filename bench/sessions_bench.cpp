@@ -49,18 +49,6 @@ long proc_kib(pid_t pid, const char* field) {
   return 0;
 }
 
-long cpu_ticks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string f;
-  long ticks = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14 || i == 15) ticks += std::stol(f);
-  }
-  return ticks;
-}
-
 std::size_t descriptors(pid_t pid) {
   std::error_code ec;
   std::size_t n = 0;
@@ -158,10 +146,9 @@ int bench_sessions(int argc, char** argv) {
       failures[ERROR_TIMEOUT] += n - static_cast<int>(finals().size());
     const long rss = proc_kib(daemon, "VmRSS:");
     const std::size_t fds = descriptors(daemon);
-    long idle_before = cpu_ticks(daemon);
+    double idle_before = openras::bench::cpu_seconds(daemon);
     usleep(5 * 1000 * 1000);
-    double idle_cpu = static_cast<double>(cpu_ticks(daemon) - idle_before) /
-                      static_cast<double>(sysconf(_SC_CLK_TCK)) / 5.0;
+    double idle_cpu = (openras::bench::cpu_seconds(daemon) - idle_before) / 5.0;
     // The survivor's pings to the server's side while everything else hangs up.
     std::string survivor_if = "Survivor";
     pid_t pinger = t::spawn({"ip", "netns", "exec", peer.client_netns(), "ping", "-n", "-i", "0.01",

@@ -122,7 +122,18 @@ void ConnectionManager::read_port(Connection& c) {
 
 void ConnectionManager::write_port(Connection& c) {
   if (c.port && c.port->concurrent_writes()) {
-    // Datagrams: all at once, so a StopCCN queued just before the port is let go still leaves.
+    // Datagrams: all at once, so a StopCCN queued just before the port is let go still leaves;
+    // many a system call where the port can (sendmmsg).
+    if (c.port_writing) return;  // waiting for the socket to take more
+    if (c.port->send_queued(c.port_out, [this, handle = c.handle, keep = c.port] {
+          Connection* c = find(handle);
+          if (!c || keep != c->port) return;
+          c->port_writing = false;
+          write_port(*c);
+        })) {
+      c.port_writing = !c.port_out.empty();
+      return;
+    }
     while (!c.port_out.empty()) {
       auto bytes = std::make_shared<ppp::LineBytes>(std::move(c.port_out.front()));
       c.port_out.pop_front();

@@ -6,11 +6,13 @@
 
 #include <asio.hpp>
 #include <asio/ssl.hpp>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <system_error>
 
 #include "dial/dial_machine.hpp"
+#include "ppp/bytes.hpp"
 
 namespace openras::manager {
 
@@ -22,6 +24,14 @@ class LinePort {
   virtual void async_write(asio::const_buffer buffer, Handler handler) = 0;
   // A datagram socket takes several writes at once (each is one datagram); a stream does not.
   virtual bool concurrent_writes() const { return false; }
+  // A datagram port sends what is queued, many datagrams a system call (sendmmsg), taking them
+  // off `queue`; what the socket cannot take now stays, and `retry` runs once it can. False:
+  // this port has no such path (use async_write).
+  virtual bool send_queued(std::deque<ppp::LineBytes>& queue, std::function<void()> retry) {
+    (void)queue;
+    (void)retry;
+    return false;
+  }
   // Cancels what is pending (handlers run with operation_aborted) and closes.
   virtual void close() = 0;
 };

@@ -2,6 +2,11 @@
 // UDP socket, so that only the server's datagrams arrive. A datagram is one read and one
 // write. An ICMP "port unreachable" (ECONNREFUSED on the next read) is ignored, as Windows
 // ignores it: the control channel's retransmissions decide when the server is gone.
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+
 #include "manager/line_port.hpp"
 #include "raserror.h"
 
@@ -35,6 +40,40 @@ class UdpPort final : public LinePort {
                        });
   }
   bool concurrent_writes() const override { return true; }
+  bool send_queued(std::deque<ppp::LineBytes>& queue, std::function<void()> retry) override {
+    constexpr std::size_t kBatch = 64;
+    int refused = 0;
+    while (!queue.empty() && socket_.is_open()) {
+      std::array<mmsghdr, kBatch> messages{};
+      std::array<iovec, kBatch> parts{};
+      const std::size_t n = std::min(queue.size(), kBatch);
+      for (std::size_t i = 0; i < n; ++i) {
+        parts[i] = {queue[i].data(), queue[i].size()};
+        messages[i].msg_hdr.msg_iov = &parts[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+      }
+      int sent = ::sendmmsg(socket_.native_handle(), messages.data(), static_cast<unsigned>(n),
+                            MSG_DONTWAIT);
+      if (sent > 0) {
+        queue.erase(queue.begin(), queue.begin() + sent);
+        refused = 0;
+        continue;
+      }
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        socket_.async_wait(udp::socket::wait_write, [retry](const std::error_code& ec) {
+          if (!ec) retry();
+        });
+        return true;
+      }
+      if (sent < 0 && errno == EINTR) continue;
+      // An ICMP error of an earlier datagram (ECONNREFUSED) is reported once and consumed:
+      // try again; anything else, or the same twice, loses the datagram as a network would.
+      if (sent < 0 && errno == ECONNREFUSED && ++refused < 2) continue;
+      queue.pop_front();
+      refused = 0;
+    }
+    return true;
+  }
   void close() override {
     if (!socket_.is_open()) return;
     std::error_code ignored;
