@@ -52,7 +52,8 @@ TEST_F(ApiTest, EveryHistoricalDialParamsSizeIsAccepted) {
     EXPECT_EQ(RasHangUpA(h), 0u);
     EXPECT_TRUE(wait_until_gone(h));
   }
-  EXPECT_EQ(client::kDialParamsSizes<RASDIALPARAMSA>.front(), 1052u);  // the NT4 layout: strings only, padded
+  EXPECT_EQ(client::kDialParamsSizes<RASDIALPARAMSA>.front(),
+            1052u);  // the NT4 layout: strings only, padded
 }
 
 TEST_F(ApiTest, UnknownEntryAndMissingPhonebook) {

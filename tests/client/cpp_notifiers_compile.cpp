@@ -2,10 +2,10 @@
 // RasDialFunc1 or RasDialFunc2 function, an HWND, or NULL, with no cast. Built ANSI and
 // UNICODE; that it compiles is most of the test. Running it checks each call reached RasDial
 // (a zero dwSize is refused with ERROR_INVALID_SIZE before any daemon is needed).
-#include <windows.h>
 #include <ras.h>
 #include <raserror.h>
 #include <tchar.h>
+#include <windows.h>
 
 #include <cstdio>
 

@@ -9,6 +9,7 @@
 
 #include "daemon_fixture.hpp"
 #include "ipc/messages.hpp"
+#include "raw_ipc.hpp"
 
 namespace openras::testing {
 namespace {
@@ -16,30 +17,9 @@ namespace {
 class HostileIpcTest : public DaemonTest {
  protected:
   int raw_connect() {
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, socket_path().c_str());
-    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    int fd = testing::raw_connect(socket_path());
+    EXPECT_GE(fd, 0);
     return fd;
-  }
-  static void send_bytes(int fd, const std::vector<std::byte>& bytes) {
-    [[maybe_unused]] auto n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  }
-  // Reads one reply frame's error code; -1 when the daemon closed the socket instead.
-  static long read_reply_error(int fd) {
-    std::byte header[ipc::kHeaderSize];
-    if (recv(fd, header, sizeof(header), MSG_WAITALL) != static_cast<ssize_t>(sizeof(header))) {
-      return -1;
-    }
-    auto h = ipc::decode_header(header);
-    std::vector<std::byte> body(h.body_size);
-    if (recv(fd, body.data(), body.size(), MSG_WAITALL) != static_cast<ssize_t>(body.size())) {
-      return -1;
-    }
-    ipc::Reader r(body);
-    std::uint32_t error = 0;
-    return r.u32(error) ? static_cast<long>(error) : -1;
   }
   void expect_still_serving() {
     add_entry("Probe" + std::to_string(++probes_), kFullScript, 1);

@@ -17,42 +17,11 @@
 #include "../support/test_users.hpp"
 #include "daemon_fixture.hpp"
 #include "ipc/messages.hpp"
+#include "raw_ipc.hpp"
 #include "win32/windows.h"
 
 namespace openras::testing {
 namespace {
-
-// A frame with one descriptor riding along, as a client would send Subscribe.
-void send_with_fd(int sock, const std::vector<std::byte>& frame, int fd) {
-  iovec iov{const_cast<std::byte*>(frame.data()), frame.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  ASSERT_EQ(sendmsg(sock, &msg, MSG_NOSIGNAL), static_cast<ssize_t>(frame.size()));
-}
-
-long read_reply_error(int sock) {
-  std::byte header[ipc::kHeaderSize];
-  if (recv(sock, header, sizeof(header), MSG_WAITALL) != static_cast<ssize_t>(sizeof(header))) {
-    return -1;
-  }
-  auto h = ipc::decode_header(header);
-  std::vector<std::byte> body(h.body_size);
-  if (recv(sock, body.data(), body.size(), MSG_WAITALL) != static_cast<ssize_t>(body.size())) {
-    return -1;
-  }
-  ipc::Reader r(body);
-  std::uint32_t error = 0;
-  return r.u32(error) ? static_cast<long>(error) : -1;
-}
 
 class HostileUserTest : public DaemonTest {
  protected:
@@ -63,11 +32,8 @@ class HostileUserTest : public DaemonTest {
   }
 
   int raw_connect() {
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, socket_path().c_str());
-    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    int fd = testing::raw_connect(socket_path());
+    EXPECT_GE(fd, 0);
     return fd;
   }
 
@@ -305,14 +271,8 @@ class UserLimitsTest : public DaemonTest {
 
   // True when a fresh connection to the daemon answers a Ping.
   bool session_answers(int* keep = nullptr) const {
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, socket_path().c_str());
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      close(fd);
-      return false;
-    }
+    int fd = raw_connect(socket_path());
+    if (fd < 0) return false;
     auto frame = ipc::make_frame(ipc::MsgType::Ping, 1, {});
     timeval tv{2, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

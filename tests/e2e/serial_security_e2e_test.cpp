@@ -77,6 +77,17 @@ class SerialSecurityE2E : public SerialE2E {
     }));
   }
 
+  // The user's dial outlives the user's process: root (this test) hangs it up.
+  static void hang_up_the_only_connection() {
+    RASCONNA conns[2]{};
+    conns[0].dwSize = sizeof(RASCONNA);
+    DWORD cb = sizeof(conns), count = 0;
+    ASSERT_EQ(RasEnumConnectionsA(conns, &cb, &count), 0u);
+    ASSERT_EQ(count, 1u);
+    RasHangUpA(conns[0].hrasconn);
+    ASSERT_TRUE(wait_until_gone(conns[0].hrasconn));
+  }
+
   std::optional<TestUser> user_;
 };
 
@@ -99,13 +110,7 @@ TEST_F(SerialSecurityE2E, AUserDialsALineTheyMayOpen) {
   EXPECT_EQ(dial_as_user(line), 0u);
   // The user's process has gone; the connection lives on until its owner or root hangs up.
   EXPECT_FALSE(interface_gone());
-  RASCONNA conns[4]{};
-  conns[0].dwSize = sizeof(RASCONNA);
-  DWORD cb = sizeof(conns), count = 0;
-  ASSERT_EQ(RasEnumConnectionsA(conns, &cb, &count), 0u);
-  ASSERT_EQ(count, 1u);
-  RasHangUpA(conns[0].hrasconn);
-  EXPECT_TRUE(wait_until_gone(conns[0].hrasconn));
+  hang_up_the_only_connection();
 }
 
 struct WatchPortOpened {
@@ -165,13 +170,7 @@ TEST_F(SerialSecurityE2E, AnAdministratorCanKeepUsersOffTheDefaultRouteAndDns) {
       << "a user's tunnel took the default route: " << r;
   EXPECT_NE(r.find("10.0.0.0/8 dev Slirp"), std::string::npos) << r;
   EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n") << "a user's tunnel set the name servers";
-  RASCONNA conns[2]{};
-  conns[0].dwSize = sizeof(RASCONNA);
-  DWORD cb = sizeof(conns), count = 0;
-  ASSERT_EQ(RasEnumConnectionsA(conns, &cb, &count), 0u);
-  ASSERT_EQ(count, 1u);
-  RasHangUpA(conns[0].hrasconn);
-  ASSERT_TRUE(wait_until_gone(conns[0].hrasconn));
+  hang_up_the_only_connection();
   // Root's own dial is not bound by the policy.
   SlirpPeer second;
   ASSERT_TRUE(second.started());
