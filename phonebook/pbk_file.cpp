@@ -79,34 +79,43 @@ PbkFile PbkFile::parse(std::string_view text) {
 void PbkFile::reindex() {
   sections_.clear();
   diagnostics_.clear();
-  index_.clear();
-  broken_.clear();
   for (std::size_t i = 0; i < lines_.size(); ++i) {
     std::string_view t = lines_[i].text;
-    std::string current = sections_.empty() ? "" : sections_.back().name;
+    std::string_view current = sections_.empty() ? std::string_view() : sections_.back().name;
     if (!t.empty() && t.front() == '[') {
       if (t.size() < 2 || t.back() != ']') {
-        diagnostics_.push_back({i + 1, current, "entry header without a closing ']'"});
+        diagnostics_.push_back({i + 1, std::string(current), "entry header without a closing ']'"});
         continue;
       }
-      std::string name(t.substr(1, t.size() - 2));
-      if (!index_.emplace(name, sections_.size()).second) {
-        diagnostics_.push_back({i + 1, name, "duplicate entry name '" + name + "'"});
-      }
       if (!sections_.empty()) sections_.back().end = i;
-      sections_.push_back({std::move(name), i, lines_.size()});
+      sections_.push_back({std::string(t.substr(1, t.size() - 2)), i, lines_.size()});
       continue;
     }
     if (is_blank_or_comment(t)) continue;
     std::string_view key, value;
     if (!split_key_line(t, key, value)) {
-      diagnostics_.push_back({i + 1, current, "line is not Key=Value"});
+      diagnostics_.push_back({i + 1, std::string(current), "line is not Key=Value"});
     } else if (sections_.empty()) {
-      diagnostics_.push_back({i + 1, current, "key outside any entry"});
+      diagnostics_.push_back({i + 1, std::string(current), "key outside any entry"});
     }
   }
   if (!sections_.empty()) sections_.back().end = lines_.size();
-  for (const auto& d : diagnostics_) broken_.insert(d.entry);
+  // The name index: sorted by name, then position, so that the first of duplicates is found
+  // first; the names are views of sections_, which stays as it is until the next reindex.
+  index_.clear();
+  for (std::size_t i = 0; i < sections_.size(); ++i) index_.emplace_back(sections_[i].name, i);
+  std::sort(index_.begin(), index_.end());
+  for (std::size_t k = 1; k < index_.size(); ++k) {
+    if (index_[k].first == index_[k - 1].first) {
+      const Section& dup = sections_[index_[k].second];
+      diagnostics_.push_back({dup.header + 1, dup.name, "duplicate entry name '" + dup.name + "'"});
+    }
+  }
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  broken_.clear();
+  for (const auto& d : diagnostics_) broken_.push_back(d.entry);
+  std::sort(broken_.begin(), broken_.end());
 }
 
 std::string PbkFile::serialize() const {
@@ -122,7 +131,7 @@ std::vector<std::string> PbkFile::entry_names() const {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < sections_.size(); ++i) {
     // A duplicate is listed once, where it first appears.
-    if (index_.find(sections_[i].name)->second == i) names.push_back(sections_[i].name);
+    if (first_section(sections_[i].name) == i) names.push_back(sections_[i].name);
   }
   return names;
 }
@@ -132,12 +141,19 @@ bool PbkFile::has_entry(std::string_view name) const {
 }
 
 bool PbkFile::entry_is_broken(std::string_view name) const {
-  return broken_.find(name) != broken_.end();
+  return std::binary_search(broken_.begin(), broken_.end(), name);
+}
+
+std::size_t PbkFile::first_section(std::string_view name) const {
+  auto it = std::lower_bound(index_.begin(), index_.end(), name,
+                             [](const std::pair<std::string_view, std::size_t>& e,
+                                std::string_view n) { return e.first < n; });
+  return it != index_.end() && it->first == name ? it->second : sections_.size();
 }
 
 const PbkFile::Section* PbkFile::find(std::string_view name) const {
-  auto it = index_.find(name);
-  return it == index_.end() ? nullptr : &sections_[it->second];
+  std::size_t i = first_section(name);
+  return i < sections_.size() ? &sections_[i] : nullptr;
 }
 
 std::vector<PbkFile::KeyLine> PbkFile::key_lines(const Section& s) const {

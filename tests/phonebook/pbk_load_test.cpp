@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "phonebook/entry.hpp"
 #include "phonebook/pbk_file.hpp"
@@ -41,6 +42,23 @@ TEST(PbkLoad, TensOfThousandsOfEntriesWithDuplicates) {
   EXPECT_EQ(file.get("Entry 7", "Type", Scope::Entry), "2");
   EXPECT_TRUE(file.entry_is_broken("Entry 7"));
   EXPECT_FALSE(file.entry_is_broken("Entry 8"));
+}
+
+TEST(PbkLoad, ACopyOutlivesItsOriginal) {
+  auto original = std::make_unique<PbkFile>(
+      PbkFile::parse("[A very long entry name past any small-string buffer]\r\nType=2\r\n"
+                     "[B]\r\nType=3\r\n[B]\r\nType=4\r\n"));
+  PbkFile copy = *original;
+  PbkFile assigned;
+  assigned = *original;
+  original.reset();
+  for (const PbkFile* f : {&copy, &assigned}) {
+    EXPECT_EQ(f->get("A very long entry name past any small-string buffer", "Type", Scope::Entry),
+              "2");
+    EXPECT_EQ(f->get("B", "Type", Scope::Entry), "3");
+    EXPECT_TRUE(f->entry_is_broken("B"));
+    EXPECT_EQ(f->entry_names().size(), 2u);
+  }
 }
 
 TEST(PbkLoad, ValuesOutOfRangeMakeTheEntryCorruptWhenItIsRead) {
