@@ -77,7 +77,7 @@ std::uint32_t ConnectionManager::next_handle() {
   return last_handle_;
 }
 
-void ConnectionManager::on_request(const std::shared_ptr<Session>& session,
+void ConnectionManager::on_request(const std::shared_ptr<ClientSession>& session,
                                    const ipc::FrameHeader& header, std::span<const std::byte> body,
                                    std::vector<int>& fds) {
   ipc::Reader r(body);
@@ -136,8 +136,8 @@ void ConnectionManager::on_request(const std::shared_ptr<Session>& session,
   }
 }
 
-ConnectionManager::Reply ConnectionManager::handle_dial(const std::shared_ptr<Session>& session,
-                                                        ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_dial(
+    const std::shared_ptr<ClientSession>& session, ipc::Reader& r) {
   ipc::DialRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
 
@@ -242,7 +242,7 @@ bool ConnectionManager::sees_everything(const PeerCredentials& peer) const {
   return peer.uid == 0 || (options_.admin_group && peer.in_group(*options_.admin_group));
 }
 
-Connection* ConnectionManager::find_visible(const Session& session, std::uint32_t handle) {
+Connection* ConnectionManager::find_visible(const ClientSession& session, std::uint32_t handle) {
   Connection* c = find(handle);
   if (!c) return nullptr;
   // A user sees the connections they dialed; root and the admin group see every connection.
@@ -252,7 +252,8 @@ Connection* ConnectionManager::find_visible(const Session& session, std::uint32_
   return c;
 }
 
-ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session, ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_resume(const ClientSession& session,
+                                                          ipc::Reader& r) {
   ipc::ResumeRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
@@ -264,7 +265,8 @@ ConnectionManager::Reply ConnectionManager::handle_resume(const Session& session
   return done();
 }
 
-ConnectionManager::Reply ConnectionManager::handle_hang_up(const Session& session, ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_hang_up(const ClientSession& session,
+                                                           ipc::Reader& r) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
@@ -295,7 +297,8 @@ void ConnectionManager::begin_hang_up(Connection& c) {
   pump(c);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_status(const Session& session, ipc::Reader& r) {
+ConnectionManager::Reply ConnectionManager::handle_status(const ClientSession& session,
+                                                          ipc::Reader& r) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   Connection* c = find_visible(session, req.handle);
@@ -312,7 +315,7 @@ ConnectionManager::Reply ConnectionManager::handle_status(const Session& session
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_enum(const Session& session) {
+ConnectionManager::Reply ConnectionManager::handle_enum(const ClientSession& session) {
   ipc::EnumReply reply;
   for (auto& [handle, c] : connections_) {
     // As on Windows NT, a connection is listed once it has connected, until it goes down.
@@ -324,7 +327,7 @@ ConnectionManager::Reply ConnectionManager::handle_enum(const Session& session) 
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_projection(const Session& session,
+ConnectionManager::Reply ConnectionManager::handle_projection(const ClientSession& session,
                                                               ipc::Reader& r) {
   ipc::ProjectionRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
@@ -350,7 +353,7 @@ ConnectionManager::Reply ConnectionManager::handle_projection(const Session& ses
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_statistics(const Session& session,
+ConnectionManager::Reply ConnectionManager::handle_statistics(const ClientSession& session,
                                                               ipc::Reader& r, bool clear) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
@@ -381,7 +384,8 @@ ConnectionManager::Reply ConnectionManager::handle_statistics(const Session& ses
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& session, ipc::Reader& r,
+ConnectionManager::Reply ConnectionManager::handle_subscribe(const ClientSession& session,
+                                                             ipc::Reader& r,
                                                              std::vector<int>& fds) {
   ipc::SubscribeRequest req;
   if (!req.decode(r) || !r.at_end() || fds.size() != 1) return fail(ERROR_INVALID_PARAMETER);
@@ -401,7 +405,7 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   sub.handle = req.handle;
   sub.flags = req.flags;
   sub.fd = fds.front();
-  sub.session = const_cast<Session&>(session).weak_from_this();
+  sub.session = const_cast<ClientSession&>(session).weak_from_this();
   sub.uid = session.peer().uid;
   sub.sees_everything = sees_everything(session.peer());
   fds.clear();
@@ -409,7 +413,7 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const Session& sess
   return done();
 }
 
-ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session& session,
+ConnectionManager::Reply ConnectionManager::handle_set_credentials(const ClientSession& session,
                                                                    ipc::Reader& r) {
   ipc::CredentialsRequest req;
   bool ok = req.decode(r) && r.at_end() && !req.entry.empty();
@@ -440,7 +444,7 @@ ConnectionManager::Reply ConnectionManager::handle_set_credentials(const Session
   return done();
 }
 
-ConnectionManager::Reply ConnectionManager::handle_get_credentials(const Session& session,
+ConnectionManager::Reply ConnectionManager::handle_get_credentials(const ClientSession& session,
                                                                    ipc::Reader& r) {
   ipc::CredentialsRequest req;
   if (!req.decode(r) || !r.at_end() || req.entry.empty()) return fail(ERROR_INVALID_PARAMETER);
@@ -611,7 +615,7 @@ void ConnectionManager::erase(std::uint32_t handle) {
   }
 }
 
-bool ConnectionManager::session_opened(const Session& session) {
+bool ConnectionManager::session_opened(const ClientSession& session) {
   const std::uint32_t uid = session.peer().uid;
   std::size_t& held = sessions_by_uid_[uid];
   if (uid != 0 && held >= options_.limits.sessions) {
@@ -624,7 +628,7 @@ bool ConnectionManager::session_opened(const Session& session) {
   return true;
 }
 
-void ConnectionManager::on_session_closed(Session& session) {
+void ConnectionManager::on_session_closed(ClientSession& session) {
   if (live_sessions_ > 0) --live_sessions_;
   if (auto it = sessions_by_uid_.find(session.peer().uid); it != sessions_by_uid_.end()) {
     if (--it->second == 0) sessions_by_uid_.erase(it);

@@ -16,12 +16,12 @@
 
 #include "dial/dial_machine.hpp"
 #include "ipc/messages.hpp"
+#include "manager/client_session.hpp"
 #include "manager/credentials.hpp"
 #include "manager/dns.hpp"
 #include "manager/host_journal.hpp"
 #include "manager/line_port.hpp"
 #include "manager/netlink.hpp"
-#include "manager/session.hpp"
 #include "manager/tun_offload.hpp"
 #include "manager/worker_pool.hpp"
 
@@ -42,8 +42,8 @@ struct Connection {
   bool connected_once = false;
   bool hung_up = false;
   PeerCredentials owner_peer;
-  std::weak_ptr<Session> notify;      // the dialing thread, until a final state
-  std::uint64_t dial_session_id = 0;  // the dial depends on this client until Connected
+  std::weak_ptr<ClientSession> notify;  // the dialing thread, until a final state
+  std::uint64_t dial_session_id = 0;    // the dial depends on this client until Connected
   int references = 1;
   TimePoint connected_at{};
   dial::LinkStatistics statistics_baseline;
@@ -116,7 +116,7 @@ struct ManagerOptions {
 };
 
 struct Subscription {
-  std::weak_ptr<Session> session;
+  std::weak_ptr<ClientSession> session;
   std::uint64_t session_id = 0;
   std::uint32_t handle = 0;  // 0: every connection
   std::uint32_t flags = 0;
@@ -130,9 +130,9 @@ class ConnectionManager final : public RequestHandler {
   explicit ConnectionManager(asio::io_context& io, ManagerOptions options = {});
   ~ConnectionManager() override;
 
-  void on_request(const std::shared_ptr<Session>& session, const ipc::FrameHeader& header,
+  void on_request(const std::shared_ptr<ClientSession>& session, const ipc::FrameHeader& header,
                   std::span<const std::byte> body, std::vector<int>& fds) override;
-  void on_session_closed(Session& session) override;
+  void on_session_closed(ClientSession& session) override;
 
   // Undoes what a previous instance left on the host (its journal in the state directory):
   // host routes, resolv.conf blocks, ip-down scripts that never ran. Call once, at start.
@@ -143,23 +143,23 @@ class ConnectionManager final : public RequestHandler {
   std::size_t session_count() const { return live_sessions_; }
   // A new client; false when its user already holds as many sessions as allowed (the caller
   // then drops it without starting it).
-  bool session_opened(const Session& session);
+  bool session_opened(const ClientSession& session);
 
  private:
   using Reply = std::vector<std::byte>;
 
-  Reply handle_dial(const std::shared_ptr<Session>& session, ipc::Reader& r);
-  Reply handle_resume(const Session& session, ipc::Reader& r);
-  Reply handle_hang_up(const Session& session, ipc::Reader& r);
-  Reply handle_status(const Session& session, ipc::Reader& r);
-  Reply handle_enum(const Session& session);
-  Reply handle_projection(const Session& session, ipc::Reader& r);
-  Reply handle_statistics(const Session& session, ipc::Reader& r, bool clear);
-  Reply handle_subscribe(const Session& session, ipc::Reader& r, std::vector<int>& fds);
-  Reply handle_set_credentials(const Session& session, ipc::Reader& r);
-  Reply handle_get_credentials(const Session& session, ipc::Reader& r);
+  Reply handle_dial(const std::shared_ptr<ClientSession>& session, ipc::Reader& r);
+  Reply handle_resume(const ClientSession& session, ipc::Reader& r);
+  Reply handle_hang_up(const ClientSession& session, ipc::Reader& r);
+  Reply handle_status(const ClientSession& session, ipc::Reader& r);
+  Reply handle_enum(const ClientSession& session);
+  Reply handle_projection(const ClientSession& session, ipc::Reader& r);
+  Reply handle_statistics(const ClientSession& session, ipc::Reader& r, bool clear);
+  Reply handle_subscribe(const ClientSession& session, ipc::Reader& r, std::vector<int>& fds);
+  Reply handle_set_credentials(const ClientSession& session, ipc::Reader& r);
+  Reply handle_get_credentials(const ClientSession& session, ipc::Reader& r);
 
-  Connection* find_visible(const Session& session, std::uint32_t handle);
+  Connection* find_visible(const ClientSession& session, std::uint32_t handle);
   bool sees_everything(const PeerCredentials& peer) const;
   void pump(Connection& c);
   void arm_timer(Connection& c);
@@ -202,7 +202,7 @@ class ConnectionManager final : public RequestHandler {
   std::size_t live_sessions_ = 0;
   std::map<std::uint32_t, std::size_t> sessions_by_uid_;
   std::function<void()> on_all_released_;
-  std::vector<std::pair<std::weak_ptr<Session>, ipc::StateEvent>> deferred_;
+  std::vector<std::pair<std::weak_ptr<ClientSession>, ipc::StateEvent>> deferred_;
   asio::ssl::context tls_context_;
   TlsSettings tls_;
   // Blocking host work (docs/architecture.md): TUN closes, several at once; DNS changes and

@@ -100,22 +100,22 @@ void Server::stop() {
 }
 
 void Server::accept_next() {
-  acceptor_.async_accept(
-      [this](const std::error_code& ec, asio::local::stream_protocol::socket socket) {
-        if (ec == asio::error::operation_aborted) return;
-        if (ec == asio::error::no_descriptors || ec.value() == ENFILE) {
-          shed_and_pause();
-          return;
-        }
-        if (ec) {
-          accept_next();
-          return;
-        }
-        auto session = std::make_shared<Session>(std::move(socket), manager_, next_session_id_++);
-        // Refused: the session is dropped unstarted, and its socket closes with it.
-        if (manager_.session_opened(*session)) session->start();
-        accept_next();
-      });
+  acceptor_.async_accept([this](const std::error_code& ec,
+                                asio::local::stream_protocol::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec == asio::error::no_descriptors || ec.value() == ENFILE) {
+      shed_and_pause();
+      return;
+    }
+    if (ec) {
+      accept_next();
+      return;
+    }
+    auto session = std::make_shared<ClientSession>(std::move(socket), manager_, next_session_id_++);
+    // Refused: the session is dropped unstarted, and its socket closes with it.
+    if (manager_.session_opened(*session)) session->start();
+    accept_next();
+  });
 }
 
 void Server::shed_and_pause() {

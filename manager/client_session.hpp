@@ -17,7 +17,7 @@
 
 namespace openras::manager {
 
-class Session;
+class ClientSession;
 
 struct PeerCredentials {
   std::uint32_t pid = 0;
@@ -32,15 +32,17 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   // `fds` holds descriptors that arrived with the frame; take ownership of those used and
   // leave the rest (the session closes them).
-  virtual void on_request(const std::shared_ptr<Session>& session, const ipc::FrameHeader& header,
-                          std::span<const std::byte> body, std::vector<int>& fds) = 0;
-  virtual void on_session_closed(Session& session) = 0;
+  virtual void on_request(const std::shared_ptr<ClientSession>& session,
+                          const ipc::FrameHeader& header, std::span<const std::byte> body,
+                          std::vector<int>& fds) = 0;
+  virtual void on_session_closed(ClientSession& session) = 0;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  Session(asio::local::stream_protocol::socket socket, RequestHandler& handler, std::uint64_t id);
-  ~Session();
+  ClientSession(asio::local::stream_protocol::socket socket, RequestHandler& handler,
+                std::uint64_t id);
+  ~ClientSession();
 
   void start();
   void send(ipc::MsgType type, std::uint32_t request_id, std::span<const std::byte> body);

@@ -1,4 +1,4 @@
-#include "manager/session.hpp"
+#include "manager/client_session.hpp"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,8 +16,8 @@ constexpr std::size_t kMaxPendingFds = 16;
 
 }  // namespace
 
-Session::Session(asio::local::stream_protocol::socket socket, RequestHandler& handler,
-                 std::uint64_t id)
+ClientSession::ClientSession(asio::local::stream_protocol::socket socket, RequestHandler& handler,
+                             std::uint64_t id)
     : socket_(std::move(socket)), handler_(handler), id_(id) {
   ucred cred{};
   socklen_t len = sizeof(cred);
@@ -36,15 +36,15 @@ bool PeerCredentials::in_group(std::uint32_t group) const {
   return gid == group || std::find(groups.begin(), groups.end(), group) != groups.end();
 }
 
-Session::~Session() {
+ClientSession::~ClientSession() {
   for (int fd : pending_fds_) ::close(fd);
 }
 
-void Session::start() {
+void ClientSession::start() {
   wait_readable();
 }
 
-void Session::wait_readable() {
+void ClientSession::wait_readable() {
   if (closed_) return;
   socket_.async_wait(asio::socket_base::wait_read,
                      [self = shared_from_this()](const std::error_code& ec) {
@@ -56,7 +56,7 @@ void Session::wait_readable() {
                      });
 }
 
-void Session::on_readable() {
+void ClientSession::on_readable() {
   std::byte buf[16384];
   for (;;) {
     iovec iov{buf, sizeof(buf)};
@@ -99,7 +99,7 @@ void Session::on_readable() {
   wait_readable();
 }
 
-void Session::process_buffer() {
+void ClientSession::process_buffer() {
   std::size_t pos = 0;
   while (!closed_ && in_.size() - pos >= ipc::kHeaderSize) {
     ipc::FrameHeader header = ipc::decode_header(in_.data() + pos);
@@ -120,7 +120,8 @@ void Session::process_buffer() {
   in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(pos));
 }
 
-void Session::send(ipc::MsgType type, std::uint32_t request_id, std::span<const std::byte> body) {
+void ClientSession::send(ipc::MsgType type, std::uint32_t request_id,
+                         std::span<const std::byte> body) {
   if (closed_) return;
   auto frame = ipc::make_frame(type, request_id, body);
   out_bytes_ += frame.size();
@@ -132,7 +133,7 @@ void Session::send(ipc::MsgType type, std::uint32_t request_id, std::span<const 
   write_next();
 }
 
-void Session::write_next() {
+void ClientSession::write_next() {
   if (writing_ || out_.empty() || closed_) return;
   writing_ = true;
   asio::async_write(socket_, asio::buffer(out_.front()),
@@ -148,7 +149,7 @@ void Session::write_next() {
                     });
 }
 
-void Session::close() {
+void ClientSession::close() {
   if (closed_) return;
   closed_ = true;
   std::error_code ignored;
