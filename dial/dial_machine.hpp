@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "dial/port_and_network.hpp"
 #include "phonebook/entry.hpp"
 #include "ppp/bytes.hpp"
 
@@ -62,39 +63,6 @@ struct LinkStatistics {
   std::uint32_t timeout_errors = 0;
   std::uint32_t framing_errors = 0;
   std::uint32_t bps = 0;
-};
-
-// What the manager must open for a machine that talks over a port: a tty, a TLS stream
-// (SSTP) or a UDP socket (L2TP).
-struct PortRequest {
-  enum class Kind { Tty, Tls, Udp };
-  Kind kind = Kind::Tty;
-  std::string device;  // a tty path, or the server's host name or address
-  std::uint32_t speed = 115200;
-  bool hardware_flow = false;
-  std::uint16_t remote_port = 0;  // TCP or UDP
-  // TLS: the server certificate is verified against the system store and `device` unless
-  // `insecure_no_verify`; a non-empty pin must equal the certificate's SHA-256 as well.
-  bool insecure_no_verify = false;
-  std::vector<std::uint8_t> pinned_sha256;
-  std::string proxy;  // "host:port" of an HTTP CONNECT proxy, or ""
-};
-
-// What the manager learnt opening the port.
-struct PortInfo {
-  std::vector<std::uint8_t> peer_certificate;  // TLS: the server's certificate, DER
-  std::uint32_t remote_ipv4 = 0;  // where the port's packets go (server or proxy); 0: not IPv4
-};
-
-// What the manager must configure once the machine is projected.
-struct NetworkRequest {
-  std::uint32_t ip = 0;  // host order
-  std::uint32_t peer_ip = 0;
-  std::uint32_t dns1 = 0;
-  std::uint32_t dns2 = 0;
-  std::uint16_t mtu = 1500;
-  bool default_route = true;   // "use default gateway on remote network"
-  std::string interface_name;  // a name the entry asks for, or "" for rasN
 };
 
 // Between two attempts of a dial that redials (RedialAttempts / RedialSeconds): what made the
