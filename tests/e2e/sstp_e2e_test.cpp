@@ -362,6 +362,33 @@ TEST_F(SstpE2E, ServerKilledAfterConnectIsDisconnectedAndCleansUp) {
   EXPECT_TRUE(wait_until_gone(h));
 }
 
+// A server that freezes with the TLS connection open (no FIN, no RST): LCP echo inside the
+// tunnel finds it in the entry's time (1 s x 2 here; 10 s x 3, 40 s, by default), not the
+// two minutes of SSTP's own hello timer.
+TEST_F(SstpE2E, AFrozenServerIsALinkFailureFoundByLcpEcho) {
+  ASSERT_TRUE(peer_->start_server());
+  auto p = params();
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr,
+                     phonebook("OpenRasLcpEchoSeconds=1\r\nOpenRasLcpEchoFailures=2\r\n").c_str(),
+                     &p, 0, nullptr, &h),
+            0u)
+      << rasmand_log();
+  peer_->freeze_server();
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    usleep(10 * 1000);
+  }
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_LINK_FAILURE)) << rasmand_log();
+  EXPECT_TRUE(interface_gone()) << links();
+  EXPECT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+}
+
 TEST_F(SstpE2E, HostileServersGetClearCodes) {
   const std::pair<const char*, DWORD> cases[] = {
       {"garbage", ERROR_UNRECOGNIZED_RESPONSE},

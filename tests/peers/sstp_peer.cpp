@@ -120,7 +120,12 @@ bool SstpPeer::start_server(const std::vector<std::string>& extra, const std::st
 }
 
 void SstpPeer::stop_server() {
+  if (server_pid_ > 0) kill(server_pid_, SIGCONT);  // a frozen server ends like a running one
   stop_process(server_pid_);
+}
+
+void SstpPeer::freeze_server() {
+  if (server_pid_ > 0) kill(server_pid_, SIGSTOP);
 }
 
 std::string SstpPeer::server_log() const {

@@ -42,6 +42,8 @@ class SstpPeer {
   // the CA-signed one. True once it listens.
   bool start_server(const std::vector<std::string>& extra = {}, const std::string& cert = "");
   void stop_server();
+  // The server stops answering (its TCP connections stay open): a frozen or blackholed peer.
+  void freeze_server();
   std::string server_log() const;
   static constexpr const char* kHost = NetnsPair::kHost;
   static constexpr const char* kHttpUrl = "http://192.168.40.1:8080/";
