@@ -76,6 +76,7 @@ void Fsm::send_configure_request(TimePoint now, bool retransmission) {
   // the dial waited another restart period).
   if (!retransmission || request != last_request_) request_id_ = next_id();
   last_request_ = std::move(request);
+  request_answered_ = false;
   send(kConfigureRequest, request_id_, last_request_);
   --restart_count_;
   deadline_ = now + config_.restart_timer;
@@ -300,10 +301,13 @@ void Fsm::on_configure_request(std::uint8_t id, ByteView options, TimePoint now)
 }
 
 void Fsm::on_configure_ack(std::uint8_t id, ByteView options, TimePoint now) {
-  if (id != request_id_ || !handler_.on_ack(options)) {
+  // A second answer to the same request (the peer answered both copies of a retransmission
+  // that kept its Identifier) is a duplicate, not news: as pppd, toss it.
+  if (id != request_id_ || request_answered_ || !handler_.on_ack(options)) {
     ++malformed_;  // not the answer to our outstanding request: silently discarded
     return;
   }
+  request_answered_ = true;
   switch (state_) {
     case FsmState::Closed:
     case FsmState::Stopped:
@@ -336,10 +340,11 @@ void Fsm::on_configure_ack(std::uint8_t id, ByteView options, TimePoint now) {
 
 void Fsm::on_configure_nak_or_reject(std::uint8_t code, std::uint8_t id, ByteView options,
                                      TimePoint now) {
-  if (id != request_id_) {
+  if (id != request_id_ || request_answered_) {
     ++malformed_;
     return;
   }
+  request_answered_ = true;
   switch (state_) {
     case FsmState::Closed:
     case FsmState::Stopped:

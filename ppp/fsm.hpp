@@ -130,7 +130,8 @@ class Fsm {
   FsmConfig config_;
   FsmState state_ = FsmState::Initial;
   std::uint8_t id_ = 0;
-  std::uint8_t request_id_ = 0;  // id of our outstanding Configure-Request
+  std::uint8_t request_id_ = 0;    // id of our outstanding Configure-Request
+  bool request_answered_ = false;  // a reply to it came: later ones with its id are duplicates
   int restart_count_ = 0;
   int failure_count_ = 0;
   std::optional<TimePoint> deadline_;
