@@ -398,4 +398,27 @@ void ConnectionManager::release_io(Connection& c) {
   c.tun_segment = {};
 }
 
+void ConnectionManager::recover_host_state() {
+  if (options_.state_dir.empty()) return;
+  Leftovers left;
+  if (!journal_.open(options_.state_dir + "/host-journal", left)) return;
+  for (const auto& block : left.resolv_blocks) {
+    remove_resolv_block(block.resolv_conf, block.handle);
+    log_line("journal", "removed the name servers a previous instance left in %s (conn=%u)",
+             block.resolv_conf.c_str(), block.handle);
+  }
+  // Routes and links belong to the boot that made them: after a reboot they are gone already.
+  if (!left.same_boot) return;
+  for (const auto& route : left.routes) {
+    int err = netlink::delete_host_route(route.destination, route.via, 0);
+    log_line("journal", "host route to %s a previous instance left: %s",
+             ipv4_string(route.destination).c_str(), err ? std::strerror(err) : "removed");
+  }
+  for (const auto& link : left.links_up) {
+    log_line("journal", "%s went down with a previous instance: running ip-down",
+             link.ifname.c_str());
+    run_hooks(options_.hooks_dir, "ip-down", link);
+  }
+}
+
 }  // namespace openras::manager

@@ -4,15 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <random>
 
-#include "common/ipv4.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
-#include "manager/client_event.hpp"
-#include "manager/hooks.hpp"
 #include "manager/log.hpp"
+#include "manager/replies.hpp"
 #include "phonebook/entry.hpp"
 #include "phonebook/pbk_file.hpp"
 #include "ras.h"
@@ -21,20 +18,6 @@ namespace openras::manager {
 namespace {
 
 using ipc::MsgType;
-
-template <typename Body>
-std::vector<std::byte> ok(const Body& body) {
-  return ipc::encode_reply(0, &body);
-}
-
-std::vector<std::byte> fail(std::uint32_t error) {
-  return ipc::encode_reply<ipc::DialReply>(error, nullptr);
-}
-
-// Success with nothing more to say.
-std::vector<std::byte> done() {
-  return ipc::encode_reply<ipc::DialReply>(0, nullptr);
-}
 
 bool has_control_character(std::string_view text) {
   return std::any_of(text.begin(), text.end(),
@@ -384,84 +367,6 @@ ConnectionManager::Reply ConnectionManager::handle_statistics(const ClientSessio
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_subscribe(const ClientSession& session,
-                                                             ipc::Reader& r,
-                                                             std::vector<int>& fds) {
-  ipc::SubscribeRequest req;
-  if (!req.decode(r) || !r.at_end() || fds.size() != 1) return fail(ERROR_INVALID_PARAMETER);
-  if (req.flags == 0) return fail(ERROR_INVALID_PARAMETER);
-  if (req.handle != 0 && !find_visible(session, req.handle)) return fail(ERROR_INVALID_HANDLE);
-  // Only an eventfd, made non-blocking: the daemon must never block writing to it.
-  if (!adopt_client_event(fds.front())) return fail(ERROR_INVALID_PARAMETER);
-  const std::uint32_t uid = session.peer().uid;
-  if (uid != 0 && static_cast<std::size_t>(std::count_if(
-                      subscriptions_.begin(), subscriptions_.end(), [uid](const Subscription& s) {
-                        return s.uid == uid;
-                      })) >= options_.limits.subscriptions) {
-    return fail(ERROR_NOT_ENOUGH_QUOTA);
-  }
-  Subscription sub;
-  sub.session_id = session.id();
-  sub.handle = req.handle;
-  sub.flags = req.flags;
-  sub.fd = fds.front();
-  sub.session = const_cast<ClientSession&>(session).weak_from_this();
-  sub.uid = session.peer().uid;
-  sub.sees_everything = sees_everything(session.peer());
-  fds.clear();
-  subscriptions_.push_back(sub);
-  return done();
-}
-
-ConnectionManager::Reply ConnectionManager::handle_set_credentials(const ClientSession& session,
-                                                                   ipc::Reader& r) {
-  ipc::CredentialsRequest req;
-  bool ok = req.decode(r) && r.at_end() && !req.entry.empty();
-  SavedCredentials fields;
-  fields.user = req.user;
-  fields.domain = req.domain;
-  // One secret travels in `password`: the pre-shared key when the mask says so (as Windows
-  // reads szPassword), never both.
-  if (req.mask & RASCM_PreSharedKey) {
-    fields.pre_shared_key = req.password;
-    ok = ok && !(req.mask & RASCM_Password);
-  } else {
-    fields.password = req.password;
-  }
-  fields.eap_user_data = req.eap_user_data;
-  // Field limits in UTF-8 octets: a W caller's 256 characters may take four octets each.
-  constexpr std::size_t kMaxText = 4 * (PWLEN + 1);
-  ok = ok && req.user.size() <= kMaxText && req.domain.size() <= kMaxText &&
-       req.password.size() <= kMaxText && req.eap_user_data.size() <= ipc::kMaxEapUserData;
-  wipe(req.password);
-  if (!ok) return fail(ERROR_INVALID_PARAMETER);
-  if (std::uint32_t error = credentials_.save(session.peer().uid, req.phonebook, req.entry, fields,
-                                              req.mask, req.clear != 0)) {
-    return fail(error);
-  }
-  log_line("credentials", "uid=%u saved for \"%s\" (fields 0x%x%s)", session.peer().uid,
-           req.entry.c_str(), req.mask, req.clear ? ", cleared" : "");
-  return done();
-}
-
-ConnectionManager::Reply ConnectionManager::handle_get_credentials(const ClientSession& session,
-                                                                   ipc::Reader& r) {
-  ipc::CredentialsRequest req;
-  if (!req.decode(r) || !r.at_end() || req.entry.empty()) return fail(ERROR_INVALID_PARAMETER);
-  wipe(req.password);
-  ipc::CredentialsReply reply;
-  if (auto saved = credentials_.load(session.peer().uid, req.phonebook, req.entry)) {
-    reply.user = saved->user;
-    reply.domain = saved->domain;
-    reply.mask =
-        (saved->user.empty() ? 0 : RASCM_UserName) | (saved->domain.empty() ? 0 : RASCM_Domain) |
-        (saved->password ? RASCM_Password : 0) | (saved->pre_shared_key ? RASCM_PreSharedKey : 0) |
-        (saved->eap_user_data.empty() ? 0 : ipc::kCredentialsEapUserData);
-    reply.eap_user_data = saved->eap_user_data;
-  }
-  return ok(reply);
-}
-
 void ConnectionManager::pump(Connection& c) {
   const std::uint32_t handle = c.handle;
   // Each step can enable the next (port open -> PPP -> projected -> interface -> Connected),
@@ -565,32 +470,6 @@ void ConnectionManager::arm_timer(Connection& c) {
   });
 }
 
-void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
-  const Connection* c = find(handle);
-  std::uint32_t owner = c ? c->owner_peer.uid : 0;
-  std::vector<int> failed;
-  for (const auto& sub : subscriptions_) {
-    if (!(sub.flags & flag)) continue;
-    bool matches =
-        sub.handle == handle || (sub.handle == 0 && (sub.sees_everything || sub.uid == owner));
-    if (matches && !signal_client_event(sub.fd)) failed.push_back(sub.fd);
-  }
-  if (failed.empty()) return;
-  log_line("notify", "dropping %zu notification(s) whose event could not be signalled",
-           failed.size());
-  drop_subscriptions([&](const Subscription& s) {
-    return std::find(failed.begin(), failed.end(), s.fd) != failed.end();
-  });
-}
-
-void ConnectionManager::drop_subscriptions(const std::function<bool(const Subscription&)>& which) {
-  std::erase_if(subscriptions_, [&](const Subscription& s) {
-    if (!which(s)) return false;
-    ::close(s.fd);
-    return true;
-  });
-}
-
 void ConnectionManager::erase(std::uint32_t handle) {
   log_line("dial", "conn=%u port released", handle);
   if (Connection* c = find(handle)) {
@@ -645,29 +524,6 @@ void ConnectionManager::on_session_closed(ClientSession& session) {
     begin_hang_up(*c);
   }
   drop_subscriptions([id](const Subscription& s) { return s.session_id == id; });
-}
-
-void ConnectionManager::recover_host_state() {
-  if (options_.state_dir.empty()) return;
-  Leftovers left;
-  if (!journal_.open(options_.state_dir + "/host-journal", left)) return;
-  for (const auto& block : left.resolv_blocks) {
-    remove_resolv_block(block.resolv_conf, block.handle);
-    log_line("journal", "removed the name servers a previous instance left in %s (conn=%u)",
-             block.resolv_conf.c_str(), block.handle);
-  }
-  // Routes and links belong to the boot that made them: after a reboot they are gone already.
-  if (!left.same_boot) return;
-  for (const auto& route : left.routes) {
-    int err = netlink::delete_host_route(route.destination, route.via, 0);
-    log_line("journal", "host route to %s a previous instance left: %s",
-             ipv4_string(route.destination).c_str(), err ? std::strerror(err) : "removed");
-  }
-  for (const auto& link : left.links_up) {
-    log_line("journal", "%s went down with a previous instance: running ip-down",
-             link.ifname.c_str());
-    run_hooks(options_.hooks_dir, "ip-down", link);
-  }
 }
 
 void ConnectionManager::shutdown(std::function<void()> done) {
