@@ -169,9 +169,11 @@ void ConnectionManager::close_port(Connection& c) {
   if (!c.port) return;
   c.port->close();
   c.port.reset();
-  c.port_out.clear();
-  c.port_pending.clear();
+  // What the port's data path grew goes with it (a failed dial is kept until RasHangUp).
+  c.port_out = {};
+  c.port_pending = {};
   c.port_sending.reset();  // a cancelled write may still hold it
+  c.port_buffer.reset();   // so may a cancelled read
   c.port_writing = false;
 }
 
@@ -310,7 +312,7 @@ void ConnectionManager::write_tun(Connection& c) {
   // With the virtio-net header, each queued write carries its own (see flush_output).
   c.tun->async_write_some(asio::buffer(c.tun_out.front()),
                           [this, handle = c.handle](const std::error_code& ec, std::size_t) {
-                            // Aborted: the TUN was closed, and release_io emptied the queue.
+                            // Aborted: the TUN was closed, and close_tun emptied the queue.
                             if (ec == asio::error::operation_aborted) return;
                             Connection* c = find(handle);
                             if (!c) return;
@@ -357,6 +359,11 @@ void ConnectionManager::close_tun(Connection& c) {
   int fd = c.tun->release();
   c.tun.reset();
   c.tun_closing = true;
+  // What the TUN's data path grew goes with it; the aborted handlers touch none of it.
+  c.tun_out = {};
+  c.tun_writing = false;
+  c.tun_buffer = {};
+  c.tun_segment = {};
   // The name servers go first, on the host thread after their addition; then the interface,
   // on a closer thread.
   host_.run(
@@ -387,15 +394,6 @@ void ConnectionManager::release_io(Connection& c) {
   if (c.pinned_route_to) unpin_route_to_server(c);
   c.network_configured = false;  // a redial configures its own
   close_tun(c);
-  // What the data path grew: a released connection waits for RasHangUp with nothing of it.
-  c.port_buffer.reset();
-  c.port_pending = {};
-  c.port_sending.reset();
-  c.port_out = {};
-  c.tun_out = {};
-  c.tun_writing = false;
-  c.tun_buffer = {};
-  c.tun_segment = {};
 }
 
 void ConnectionManager::recover_host_state() {
