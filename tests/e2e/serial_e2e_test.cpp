@@ -131,13 +131,9 @@ TEST_F(SerialE2E, AFrozenPeerIsALinkFailureFoundByLcpEcho) {
             0u);
   peer.freeze();
   auto frozen_at = std::chrono::steady_clock::now();
-  RASCONNSTATUSA st{};
-  st.dwSize = sizeof(st);
-  for (int i = 0; i < 1000; ++i) {
-    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
-    if (st.rasconnstate == RASCS_Disconnected) break;
-    usleep(10 * 1000);
-  }
+  const PolledStatus polled = wait_until_disconnected(h, 10000);
+  ASSERT_EQ(polled.call, 0u);
+  const RASCONNSTATUSA& st = polled.status;
   EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
   EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_LINK_FAILURE));
   std::printf("link failure reported %.1f s after the peer froze\n",
@@ -260,13 +256,9 @@ TEST_F(SerialE2E, IdleDisconnectSecondsHangsUpAQuietConnection) {
                phonebook_with(peer.pty_path(), "serial", "IdleDisconnectSeconds=1\r\n").c_str(), &p,
                0, nullptr, &h),
       0u);
-  RASCONNSTATUSA st{};
-  st.dwSize = sizeof(st);
-  for (int i = 0; i < 300; ++i) {
-    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
-    if (st.rasconnstate == RASCS_Disconnected) break;
-    usleep(10000);
-  }
+  const PolledStatus polled = wait_until_disconnected(h, 3000);
+  ASSERT_EQ(polled.call, 0u);
+  const RASCONNSTATUSA& st = polled.status;
   EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
   EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_IDLE_TIMEOUT));
   EXPECT_TRUE(interface_gone());

@@ -348,13 +348,9 @@ TEST_F(SstpE2E, ServerKilledAfterConnectIsDisconnectedAndCleansUp) {
   ASSERT_EQ(RasDialA(nullptr, phonebook().c_str(), &p, 0, nullptr, &h), 0u);
   EXPECT_FALSE(interface_gone());
   peer_->stop_server();
-  RASCONNSTATUSA st{};
-  st.dwSize = sizeof(st);
-  for (int i = 0; i < 300; ++i) {
-    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
-    if (st.rasconnstate == RASCS_Disconnected) break;
-    usleep(10000);
-  }
+  const PolledStatus polled = wait_until_disconnected(h, 3000);
+  ASSERT_EQ(polled.call, 0u);
+  const RASCONNSTATUSA& st = polled.status;
   EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
   EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_VPN_DISCONNECT));
   EXPECT_TRUE(interface_gone()) << links();
@@ -375,13 +371,9 @@ TEST_F(SstpE2E, AFrozenServerIsALinkFailureFoundByLcpEcho) {
             0u)
       << rasmand_log();
   peer_->freeze_server();
-  RASCONNSTATUSA st{};
-  st.dwSize = sizeof(st);
-  for (int i = 0; i < 1000; ++i) {
-    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
-    if (st.rasconnstate == RASCS_Disconnected) break;
-    usleep(10 * 1000);
-  }
+  const PolledStatus polled = wait_until_disconnected(h, 10000);
+  ASSERT_EQ(polled.call, 0u);
+  const RASCONNSTATUSA& st = polled.status;
   EXPECT_EQ(st.rasconnstate, RASCS_Disconnected);
   EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_LINK_FAILURE)) << rasmand_log();
   EXPECT_TRUE(interface_gone()) << links();
