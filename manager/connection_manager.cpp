@@ -164,7 +164,8 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
     }
     if (!is_final_state(c->state, c->error)) return fail(ERROR_DIAL_ALREADY_IN_PROGRESS);
   }
-  const std::size_t held = held_by_uid_.count(uid) ? held_by_uid_[uid] : 0;
+  const auto held_it = held_by_uid_.find(uid);
+  const std::size_t held = held_it == held_by_uid_.end() ? 0 : held_it->second;
 
   if (uid != 0 && held >= options_.limits.connections) {
     log_line("limits", "uid=%u holds %zu connections: dial refused", uid, held);

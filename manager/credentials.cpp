@@ -131,22 +131,18 @@ std::uint32_t CredentialStore::save(std::uint32_t uid, const std::string& phoneb
   SavedCredentials merged = load(uid, phonebook, entry).value_or(SavedCredentials{});
   if (mask & RASCM_UserName) merged.user = clear ? "" : fields.user;
   if (mask & RASCM_Domain) merged.domain = clear ? "" : fields.domain;
-  if (mask & RASCM_Password) {
+  // A secret is forgotten by wiping it, or replaced by what was given (an empty one counts).
+  auto update_secret = [clear](std::optional<std::string>& kept,
+                               const std::optional<std::string>& given) {
     if (clear) {
-      if (merged.password) wipe(*merged.password);
-      merged.password.reset();
+      if (kept) wipe(*kept);
+      kept.reset();
     } else {
-      merged.password = fields.password.value_or("");
+      kept = given.value_or("");
     }
-  }
-  if (mask & RASCM_PreSharedKey) {
-    if (clear) {
-      if (merged.pre_shared_key) wipe(*merged.pre_shared_key);
-      merged.pre_shared_key.reset();
-    } else {
-      merged.pre_shared_key = fields.pre_shared_key.value_or("");
-    }
-  }
+  };
+  if (mask & RASCM_Password) update_secret(merged.password, fields.password);
+  if (mask & RASCM_PreSharedKey) update_secret(merged.pre_shared_key, fields.pre_shared_key);
   if (mask & ipc::kCredentialsEapUserData) merged.eap_user_data = clear ? "" : fields.eap_user_data;
   if (merged.user.empty() && merged.domain.empty() && !merged.password && !merged.pre_shared_key &&
       merged.eap_user_data.empty()) {
