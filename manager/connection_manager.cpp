@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <random>
+#include <thread>
 
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
@@ -29,9 +30,12 @@ bool has_control_character(std::string_view text) {
 ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions options)
     : io_(io),
       options_(std::move(options)),
-      dns_(options_.dns_mode, options_.resolv_conf),
       credentials_(options_.state_dir, options_.limits.saved_credentials),
-      tls_context_(asio::ssl::context::tls_client) {
+      host_(io_, HostSettings{options_.dns_mode, options_.resolv_conf, options_.hooks_dir,
+                              options_.state_dir}),
+      tls_context_(asio::ssl::context::tls_client),
+      drivers_(options_.loops ? options_.loops
+                              : std::max(1u, std::thread::hardware_concurrency())) {
   // The system trust store (SSL_CERT_FILE / SSL_CERT_DIR point it elsewhere, as for any
   // OpenSSL program); nothing older than TLS 1.2.
   tls_context_.set_default_verify_paths();
@@ -50,7 +54,37 @@ ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions option
 }
 
 ConnectionManager::~ConnectionManager() {
+  // The drivers' loops stop first: nothing of this object is used from them afterwards.
+  drivers_.stop();
   for (auto& s : subscriptions_) ::close(s.fd);
+}
+
+void ConnectionManager::Answer::operator()(const Reply& reply) const {
+  if (auto s = session.lock()) s->send(MsgType::Reply, request_id, reply);
+}
+
+void ConnectionManager::command(const ConnectionRecord& c,
+                                std::function<void(runtime::ConnectionDriver&)> work) {
+  drivers_.with_driver(c.loop, c.handle, [work = std::move(work)](runtime::ConnectionDriver* d) {
+    if (d) work(*d);
+  });
+}
+
+template <typename T>
+void ConnectionManager::ask(const ConnectionRecord& c,
+                            std::function<T(runtime::ConnectionDriver&)> work,
+                            std::function<Reply(ConnectionRecord&, T)> reply,
+                            const Answer& answer) {
+  drivers_.with_driver(c.loop, c.handle,
+                       [this, handle = c.handle, work = std::move(work), reply = std::move(reply),
+                        answer](runtime::ConnectionDriver* d) {
+                         std::optional<T> result;
+                         if (d) result = work(*d);
+                         asio::post(io_, [this, handle, result = std::move(result), reply, answer] {
+                           ConnectionRecord* c = find(handle);
+                           answer(c && result ? reply(*c, *result) : fail(ERROR_INVALID_HANDLE));
+                         });
+                       });
 }
 
 std::uint32_t ConnectionManager::next_handle() {
@@ -64,31 +98,32 @@ void ConnectionManager::on_request(const std::shared_ptr<ClientSession>& session
                                    const ipc::FrameHeader& header, std::span<const std::byte> body,
                                    std::vector<int>& fds) {
   ipc::Reader r(body);
-  Reply reply;
+  const Answer answer{session, header.request_id};
+  MaybeReply reply;
   switch (header.type) {
     case MsgType::Dial:
       reply = handle_dial(session, r);
       break;
     case MsgType::Resume:
-      reply = handle_resume(*session, r);
+      reply = handle_resume(*session, r, answer);
       break;
     case MsgType::HangUp:
       reply = handle_hang_up(*session, r);
       break;
     case MsgType::GetStatus:
-      reply = handle_status(*session, r);
+      reply = handle_status(*session, r, answer);
       break;
     case MsgType::EnumConnections:
       reply = handle_enum(*session);
       break;
     case MsgType::GetProjection:
-      reply = handle_projection(*session, r);
+      reply = handle_projection(*session, r, answer);
       break;
     case MsgType::GetStatistics:
-      reply = handle_statistics(*session, r, false);
+      reply = handle_statistics(*session, r, false, answer);
       break;
     case MsgType::ClearStatistics:
-      reply = handle_statistics(*session, r, true);
+      reply = handle_statistics(*session, r, true, answer);
       break;
     case MsgType::Subscribe:
       reply = handle_subscribe(*session, r, fds);
@@ -109,7 +144,9 @@ void ConnectionManager::on_request(const std::shared_ptr<ClientSession>& session
       reply = fail(ERROR_INVALID_PARAMETER);
       break;
   }
-  session->send(MsgType::Reply, header.request_id, reply);
+  // No reply yet: the handler asked a driver and answers when it replies.
+  if (!reply) return;
+  answer(*reply);
   // Events a request caused (a referenced dial's Connected) go after its reply, so the client
   // knows the handle before it hears of it.
   auto deferred = std::move(deferred_);
@@ -152,7 +189,7 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
   const std::uint32_t uid = session->peer().uid;
   const EntryKey key{uid, req.phonebook, entry.name};
   for (auto [it, end] = by_entry_.equal_range(key); it != end; ++it) {
-    Connection* c = find(it->second);
+    ConnectionRecord* c = find(it->second);
     if (!c || c->hung_up) continue;
     if (c->state == RASCS_Connected && c->error == 0) {
       // Win32: dialing a connected entry succeeds and takes a reference on the connection;
@@ -198,27 +235,39 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
     return fail(made.error);
   }
 
-  auto c = std::make_unique<Connection>(io_);
+  auto c = std::make_unique<ConnectionRecord>();
   c->handle = handle;
+  c->loop = drivers_.pick();
   c->entry_name = entry.name;
   c->phonebook = req.phonebook;
   c->phone_number = req.phone_number.empty() ? entry.phone_number : req.phone_number;
-  c->machine = std::move(made.machine);
+  c->device_type = made.machine->device_type();
+  c->device_name = made.machine->device_name();
   c->owner_peer = session->peer();
   c->notify = session;
   c->dial_session_id = session->id();
   c->state = RASCS_OpenPort;
-  Connection& conn = *c;
+  ConnectionRecord& conn = *c;
   connections_.emplace(conn.handle, std::move(c));
   by_entry_.emplace(key, conn.handle);
   ++held_by_uid_[uid];
-  log_line("dial", "conn=%u entry=\"%s\" uid=%u pid=%u dialing", conn.handle,
-           conn.entry_name.c_str(), conn.owner_peer.uid, conn.owner_peer.pid);
-  conn.machine->start(Clock::now());
-  // The first states go out after the reply (posted), so the client knows the handle first.
-  asio::post(io_, [this, handle = conn.handle] {
-    if (Connection* c = find(handle)) pump(*c);
-  });
+  log_line("dial", "conn=%u entry=\"%s\" uid=%u pid=%u dialing on loop %u", conn.handle,
+           conn.entry_name.c_str(), conn.owner_peer.uid, conn.owner_peer.pid, conn.loop);
+  runtime::DriverSetup setup;
+  setup.handle = handle;
+  setup.machine = std::move(made.machine);
+  setup.entry_name = entry.name;
+  setup.caller.uid = conn.owner_peer.uid;
+  setup.caller.gids = conn.owner_peer.groups;
+  setup.caller.gids.push_back(conn.owner_peer.gid);
+  setup.tls = &tls_;
+  const unsigned loop = conn.loop;
+  auto driver = std::make_shared<runtime::ConnectionDriver>(
+      drivers_.io(loop), std::move(setup), static_cast<runtime::DriverObserver&>(*this),
+      [this, loop, handle] { drivers_.retire(loop, handle); });
+  // The first states reach the control loop after this reply, so the client knows the handle
+  // first.
+  drivers_.place(loop, handle, std::move(driver), [](runtime::ConnectionDriver& d) { d.start(); });
   return ok(ipc::DialReply{conn.handle});
 }
 
@@ -226,8 +275,14 @@ bool ConnectionManager::sees_everything(const PeerCredentials& peer) const {
   return peer.uid == 0 || (options_.admin_group && peer.in_group(*options_.admin_group));
 }
 
-Connection* ConnectionManager::find_visible(const ClientSession& session, std::uint32_t handle) {
-  Connection* c = find(handle);
+ConnectionRecord* ConnectionManager::find(std::uint32_t handle) {
+  auto it = connections_.find(handle);
+  return it == connections_.end() ? nullptr : it->second.get();
+}
+
+ConnectionRecord* ConnectionManager::find_visible(const ClientSession& session,
+                                                  std::uint32_t handle) {
+  ConnectionRecord* c = find(handle);
   if (!c) return nullptr;
   // A user sees the connections they dialed; root and the admin group see every connection.
   // Anything else is answered as if the handle did not exist.
@@ -236,24 +291,31 @@ Connection* ConnectionManager::find_visible(const ClientSession& session, std::u
   return c;
 }
 
-ConnectionManager::Reply ConnectionManager::handle_resume(const ClientSession& session,
-                                                          ipc::Reader& r) {
+ConnectionManager::MaybeReply ConnectionManager::handle_resume(const ClientSession& session,
+                                                               ipc::Reader& r,
+                                                               const Answer& answer) {
   ipc::ResumeRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
-  Connection* c = find_visible(session, req.handle);
+  ConnectionRecord* c = find_visible(session, req.handle);
   if (!c || c->hung_up) return fail(ERROR_INVALID_HANDLE);
-  std::uint32_t error =
-      c->machine->resume({req.user, req.password, req.domain, req.callback_number}, Clock::now());
-  if (error) return fail(error);
-  arm_timer(*c);
-  return done();
+  dial::Credentials credentials{req.user, req.password, req.domain, req.callback_number};
+  wipe(req.password);
+  // The driver answers before the resumed dial's first state, so the reply goes out first.
+  command(*c, [this, credentials = std::move(credentials),
+               answer](runtime::ConnectionDriver& d) mutable {
+    d.resume(credentials, [this, answer](std::uint32_t error) {
+      asio::post(io_, [answer, error] { answer(error ? fail(error) : done()); });
+    });
+    wipe(credentials.password);
+  });
+  return std::nullopt;
 }
 
 ConnectionManager::Reply ConnectionManager::handle_hang_up(const ClientSession& session,
                                                            ipc::Reader& r) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
-  Connection* c = find_visible(session, req.handle);
+  ConnectionRecord* c = find_visible(session, req.handle);
   if (!c) return fail(ERROR_INVALID_HANDLE);
   if (c->hung_up) return done();  // repeated RasHangUp while the port is released: harmless
   if (c->references > 1) {
@@ -266,7 +328,7 @@ ConnectionManager::Reply ConnectionManager::handle_hang_up(const ClientSession& 
   return done();
 }
 
-void ConnectionManager::begin_hang_up(Connection& c) {
+void ConnectionManager::begin_hang_up(ConnectionRecord& c) {
   if (c.hung_up) return;
   c.hung_up = true;
   if (auto s = c.notify.lock()) {
@@ -276,27 +338,35 @@ void ConnectionManager::begin_hang_up(Connection& c) {
   c.notify.reset();
   bool was_up = c.state == RASCS_Connected && c.error == 0;
   c.state = RASCS_Disconnected;
-  c.machine->hang_up(Clock::now());
+  command(c, [](runtime::ConnectionDriver& d) { d.hang_up(); });
   if (was_up) signal(c.handle, RASCN_Disconnection);
-  pump(c);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_status(const ClientSession& session,
-                                                          ipc::Reader& r) {
+ConnectionManager::MaybeReply ConnectionManager::handle_status(const ClientSession& session,
+                                                               ipc::Reader& r,
+                                                               const Answer& answer) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
-  Connection* c = find_visible(session, req.handle);
+  ConnectionRecord* c = find_visible(session, req.handle);
   if (!c) return fail(ERROR_INVALID_HANDLE);
-  ipc::StatusReply reply{c->state, c->error, c->machine->device_type(), c->machine->device_name(),
-                         c->phone_number};
-  if (auto redial = c->machine->redial_status(Clock::now())) {
-    reply.redial_error = redial->last_error;
-    reply.redial_next_attempt = redial->next_attempt;
-    reply.redial_attempts = redial->attempts;
-    reply.redial_in_ms = static_cast<std::uint32_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(redial->starts_in).count());
-  }
-  return ok(reply);
+  // The state is the control plane's (what the client has heard); a pending redial the
+  // driver's.
+  using Redial = std::optional<dial::RedialStatus>;
+  ask<Redial>(
+      *c, [](runtime::ConnectionDriver& d) { return d.redial_status(); },
+      [](ConnectionRecord& c, Redial redial) {
+        ipc::StatusReply reply{c.state, c.error, c.device_type, c.device_name, c.phone_number};
+        if (redial) {
+          reply.redial_error = redial->last_error;
+          reply.redial_next_attempt = redial->next_attempt;
+          reply.redial_attempts = redial->attempts;
+          reply.redial_in_ms = static_cast<std::uint32_t>(
+              std::chrono::duration_cast<std::chrono::milliseconds>(redial->starts_in).count());
+        }
+        return ok(reply);
+      },
+      answer);
+  return std::nullopt;
 }
 
 ConnectionManager::Reply ConnectionManager::handle_enum(const ClientSession& session) {
@@ -305,175 +375,67 @@ ConnectionManager::Reply ConnectionManager::handle_enum(const ClientSession& ses
     // As on Windows NT, a connection is listed once it has connected, until it goes down.
     if (c->hung_up || c->state != RASCS_Connected || c->error != 0) continue;
     if (!find_visible(session, handle)) continue;
-    reply.connections.push_back({handle, c->entry_name, c->machine->device_type(),
-                                 c->machine->device_name(), c->phonebook, 0, c->owner_peer.uid});
+    reply.connections.push_back({handle, c->entry_name, c->device_type, c->device_name,
+                                 c->phonebook, 0, c->owner_peer.uid});
   }
   return ok(reply);
 }
 
-ConnectionManager::Reply ConnectionManager::handle_projection(const ClientSession& session,
-                                                              ipc::Reader& r) {
+ConnectionManager::MaybeReply ConnectionManager::handle_projection(const ClientSession& session,
+                                                                   ipc::Reader& r,
+                                                                   const Answer& answer) {
   ipc::ProjectionRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
-  Connection* c = find_visible(session, req.handle);
+  ConnectionRecord* c = find_visible(session, req.handle);
   if (!c) return fail(ERROR_INVALID_HANDLE);
-  auto p = c->machine->projection();
-  if (!p) return fail(ERROR_PROJECTION_NOT_COMPLETE);
-  if (req.protocol == RASP_PppIpv6 && !p->ipv6) return fail(ERROR_PROTOCOL_NOT_CONFIGURED);
-  if (req.protocol != RASP_PppIp && req.protocol != RASP_PppIpv6 && req.protocol != RASP_PppLcp) {
-    return fail(ERROR_PROTOCOL_NOT_CONFIGURED);
-  }
-  ipc::ProjectionReply reply;
-  reply.ip_address = p->ip_address;
-  reply.server_ip_address = p->server_ip_address;
-  reply.dns1 = p->dns1;
-  reply.dns2 = p->dns2;
-  reply.local_interface_id = p->local_interface_id;
-  reply.peer_interface_id = p->peer_interface_id;
-  reply.auth_protocol = p->auth_protocol;
-  reply.auth_data = p->auth_data;
-  reply.lcp_options = p->lcp_options;
-  reply.lcp_server_options = p->lcp_server_options;
-  return ok(reply);
+  using Projected = std::optional<dial::Projection>;
+  ask<Projected>(
+      *c, [](runtime::ConnectionDriver& d) { return d.projection(); },
+      [protocol = req.protocol](ConnectionRecord&, Projected p) {
+        if (!p) return fail(ERROR_PROJECTION_NOT_COMPLETE);
+        if (protocol == RASP_PppIpv6 && !p->ipv6) return fail(ERROR_PROTOCOL_NOT_CONFIGURED);
+        if (protocol != RASP_PppIp && protocol != RASP_PppIpv6 && protocol != RASP_PppLcp) {
+          return fail(ERROR_PROTOCOL_NOT_CONFIGURED);
+        }
+        ipc::ProjectionReply reply;
+        reply.ip_address = p->ip_address;
+        reply.server_ip_address = p->server_ip_address;
+        reply.dns1 = p->dns1;
+        reply.dns2 = p->dns2;
+        reply.local_interface_id = p->local_interface_id;
+        reply.peer_interface_id = p->peer_interface_id;
+        reply.auth_protocol = p->auth_protocol;
+        reply.auth_data = p->auth_data;
+        reply.lcp_options = p->lcp_options;
+        reply.lcp_server_options = p->lcp_server_options;
+        return ok(reply);
+      },
+      answer);
+  return std::nullopt;
 }
 
-ConnectionManager::Reply ConnectionManager::handle_statistics(const ClientSession& session,
-                                                              ipc::Reader& r, bool clear) {
+ConnectionManager::MaybeReply ConnectionManager::handle_statistics(const ClientSession& session,
+                                                                   ipc::Reader& r, bool clear,
+                                                                   const Answer& answer) {
   ipc::HandleRequest req;
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
-  Connection* c = find_visible(session, req.handle);
+  ConnectionRecord* c = find_visible(session, req.handle);
   if (!c) return fail(ERROR_INVALID_HANDLE);
-  auto now = Clock::now();
-  auto s = c->machine->statistics();
   if (clear) {
-    c->statistics_baseline = s;
-    c->statistics_since = now;
+    // Whatever is asked next reaches the driver after this (one loop, in order).
+    command(*c, [](runtime::ConnectionDriver& d) { d.clear_statistics(); });
     return done();
   }
-  const auto& b = c->statistics_baseline;
-  ipc::StatisticsReply reply;
-  reply.bytes_sent = s.bytes_sent - b.bytes_sent;
-  reply.bytes_received = s.bytes_received - b.bytes_received;
-  reply.frames_sent = s.frames_sent - b.frames_sent;
-  reply.frames_received = s.frames_received - b.frames_received;
-  reply.crc_errors = s.crc_errors - b.crc_errors;
-  reply.timeout_errors = s.timeout_errors - b.timeout_errors;
-  reply.framing_errors = s.framing_errors - b.framing_errors;
-  reply.bps = s.bps;
-  if (c->connected_once) {
-    auto since = std::max(c->connected_at, c->statistics_since);
-    reply.duration_ms = static_cast<std::uint32_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(now - since).count());
-  }
-  return ok(reply);
-}
-
-void ConnectionManager::pump(Connection& c) {
-  const std::uint32_t handle = c.handle;
-  // Each step can enable the next (port open -> PPP -> projected -> interface -> Connected),
-  // so go round until nothing moves.
-  for (bool progress = true; progress;) {
-    progress = false;
-    if (auto request = c.machine->port_request()) {
-      open_port(c, *request);
-      progress = true;
-    }
-    if (!c.network_configured && !c.hung_up) {
-      if (auto request = c.machine->network_request()) {
-        configure_network(c, *request);
-        progress = true;
-      }
-    }
-    while (auto ev = c.machine->poll_event()) {
-      progress = true;
-      if (c.hung_up) continue;
-      // The link ended: its interface goes first (off the loop), and whoever hears of the end
-      // finds the interface gone. Events wait behind a closing interface, in order.
-      const bool link_ended = ev->error != 0 || ev->state == RASCS_Disconnected;
-      if (link_ended && c.tun) close_tun(c);
-      if (c.tun_closing) {
-        c.held_events.push_back(*ev);
-        continue;
-      }
-      publish(c, *ev);
-    }
-    flush_output(c);
-  }
-  if (c.machine->released()) {
-    release_io(c);
-    if (c.hung_up && !c.tun_closing) {
-      erase(handle);
-      return;
-    }
-  }
-  arm_timer(c);
-}
-
-void ConnectionManager::publish(Connection& c, const dial::DialEvent& ev) {
-  const std::uint32_t handle = c.handle;
-  c.state = ev.state;
-  if (ev.state == RASCS_OpenPort) c.error = 0;  // a new attempt (redial)
-  if (ev.error) c.error = ev.error;
-  log_line("state", "conn=%u entry=\"%s\" state=%s error=%u%s%s", handle, c.entry_name.c_str(),
-           std::string(state_name(ev.state)).c_str(), ev.error, ev.error ? " " : "",
-           ev.error ? std::string(error_name(ev.error)).c_str() : "");
-  if (ev.state == RASCS_Connected && ev.error == 0) {
-    c.connected_once = true;
-    c.connected_at = c.statistics_since = Clock::now();
-    c.dial_session_id = 0;  // from here the connection lives on without its client
-    signal(handle, RASCN_Connection);
-  } else if (ev.state == RASCS_Disconnected && c.connected_once) {
-    signal(handle, RASCN_Disconnection);
-  }
-  if (auto s = c.notify.lock()) {
-    ipc::StateEvent out{handle, ev.state, ev.error, ev.extended_error, 0, monotonic_ns()};
-    s->send(MsgType::StateEvent, 0, ipc::encode_body(out));
-  }
-  if (is_final_state(ev.state, ev.error)) c.notify.reset();
-}
-
-void ConnectionManager::tun_closed(std::uint32_t handle) {
-  Connection* c = find(handle);
-  if (!c) return;
-  c->tun_closing = false;
-  finish_network_release(*c);
-  auto held = std::move(c->held_events);
-  c->held_events.clear();
-  for (const auto& ev : held) {
-    if (!c->hung_up) publish(*c, ev);
-  }
-  // A redial asked for its network while the old interface was going.
-  if (auto deferred = std::move(c->deferred_network)) {
-    c->deferred_network.reset();
-    if (!c->hung_up) configure_network(*c, *deferred);
-  }
-  pump(*c);
-}
-
-void ConnectionManager::arm_timer(Connection& c) {
-  auto deadline = c.machine->next_deadline();
-  // Every packet pumps the connection: re-arming an unchanged deadline would cost a cancel
-  // and a new wait each time.
-  if (deadline == c.timer_deadline) return;
-  c.timer_deadline = deadline;
-  if (!deadline) {
-    c.timer.cancel();
-    return;
-  }
-  c.timer.expires_at(*deadline);
-  c.timer.async_wait([this, handle = c.handle](const std::error_code& ec) {
-    if (ec) return;
-    Connection* c = find(handle);
-    if (!c) return;
-    c->timer_deadline.reset();
-    c->machine->on_timer(Clock::now());
-    pump(*c);
-  });
+  ask<ipc::StatisticsReply>(
+      *c, [](runtime::ConnectionDriver& d) { return d.statistics(); },
+      [](ConnectionRecord&, ipc::StatisticsReply stats) { return ok(stats); }, answer);
+  return std::nullopt;
 }
 
 void ConnectionManager::erase(std::uint32_t handle) {
   log_line("dial", "conn=%u port released", handle);
-  if (Connection* c = find(handle)) {
+  if (ConnectionRecord* c = find(handle)) {
+    if (c->pinned_route_to) host_.unpin_route(c->pinned_route_to);
     const std::uint32_t uid = c->owner_peer.uid;
     for (auto [it, end] = by_entry_.equal_range(EntryKey{uid, c->phonebook, c->entry_name});
          it != end; ++it) {
@@ -519,7 +481,7 @@ void ConnectionManager::on_session_closed(ClientSession& session) {
     if (c->dial_session_id == id && !c->hung_up) abandoned.push_back(handle);
   }
   for (std::uint32_t handle : abandoned) {
-    Connection* c = find(handle);
+    ConnectionRecord* c = find(handle);
     if (!c) continue;
     log_line("dial", "conn=%u the dialing client went away before a final state: aborting", handle);
     begin_hang_up(*c);
@@ -536,7 +498,7 @@ void ConnectionManager::shutdown(std::function<void()> done) {
   std::vector<std::uint32_t> handles;
   for (auto& [handle, c] : connections_) handles.push_back(handle);
   for (auto handle : handles) {
-    if (Connection* c = find(handle)) begin_hang_up(*c);
+    if (ConnectionRecord* c = find(handle)) begin_hang_up(*c);
   }
 }
 

@@ -1,6 +1,7 @@
-// rasmand's connection table: every connection, the dial machine that drives it, its timer,
-// who dialed it (SO_PEERCRED) and which client thread hears its notifications. Runs on one
-// io_context thread, so nothing here takes a lock.
+// rasmand's control plane: the connection table (who dialed each connection, SO_PEERCRED,
+// which client thread hears its notifications, the loop of its driver, its last state),
+// the requests of client sessions, notifications and saved credentials. Runs on one
+// io_context thread (the control loop), so nothing here takes a lock.
 #pragma once
 
 #include <array>
@@ -18,25 +19,23 @@
 #include "ipc/messages.hpp"
 #include "manager/client_session.hpp"
 #include "manager/credentials.hpp"
-#include "manager/dns.hpp"
-#include "manager/host_journal.hpp"
+#include "manager/host_network.hpp"
 #include "manager/line_port.hpp"
-#include "manager/netlink.hpp"
-#include "manager/tun_offload.hpp"
-#include "manager/worker_pool.hpp"
+#include "runtime/connection_driver.hpp"
+#include "runtime/driver_pool.hpp"
 
 namespace openras::manager {
 
-struct Connection {
-  explicit Connection(asio::io_context& io) : timer(io) {}
-
+// The control plane's record of a connection: who owns it, who hears of it, the loop its driver
+// lives on, and the last state that driver reported. The driver (runtime/) holds the rest.
+struct ConnectionRecord {
   std::uint32_t handle = 0;
+  unsigned loop = 0;
   std::string entry_name;
   std::string phonebook;
   std::string phone_number;
-  std::unique_ptr<dial::DialMachine> machine;
-  asio::steady_timer timer;
-  std::optional<TimePoint> timer_deadline;  // what `timer` waits for, if anything
+  std::string device_type;
+  std::string device_name;
   std::uint32_t state = 0;
   std::uint32_t error = 0;
   bool connected_once = false;
@@ -45,45 +44,7 @@ struct Connection {
   std::weak_ptr<ClientSession> notify;  // the dialing thread, until a final state
   std::uint64_t dial_session_id = 0;    // the dial depends on this client until Connected
   int references = 1;
-  TimePoint connected_at{};
-  dial::LinkStatistics statistics_baseline;
-  TimePoint statistics_since{};
-
-  // The port (tty, TLS, UDP) and the interface (TUN), once the machine asks for them.
-  std::shared_ptr<LinePort> port;
-  std::shared_ptr<PortOpening> opening;  // a network port being opened
-  std::unique_ptr<asio::posix::stream_descriptor> tun;
-  // The TUN being closed on a closer thread: events wait behind it, and so does a redial's
-  // network, so that whoever hears the link ended finds its interface gone.
-  bool tun_closing = false;
-  std::vector<dial::DialEvent> held_events;
-  std::optional<dial::NetworkRequest> deferred_network;
-  std::string ifname;
-  std::optional<dial::NetworkRequest> network;  // what the interface was configured with
-  bool network_configured = false;
-  std::uint32_t remote_ipv4 = 0;      // the port's far end (server or proxy)
-  std::uint32_t pinned_route_to = 0;  // a host route this connection holds (see host_routes_)
-  // A datagram port's writes, one datagram each.
-  std::deque<ppp::LineBytes> port_out;
-  // A stream port's octets: what the machine appends while the write before is in flight, and
-  // that write's buffer. Both keep their capacity, so a burst neither allocates nor regrows.
-  ppp::LineBytes port_pending;
-  std::shared_ptr<ppp::LineBytes> port_sending;
-  std::deque<std::vector<std::uint8_t>> tun_out;
-  bool port_writing = false;
-  bool tun_writing = false;
-  // What one read of the port delivers: for TLS, as many records as have arrived, so that a
-  // download burst is one pump (measured: 250-259 -> 261-274 MB/s, 1 SSTP call, 16 -> 64 KB).
-  // Shared with the read in flight, which may complete after the connection is gone. Made
-  // when the port opens and let go with it: a failed dial kept until RasHangUp holds no 64 KB.
-  using PortBuffer = std::array<std::uint8_t, 65536>;
-  std::shared_ptr<PortBuffer> port_buffer;
-  // A read from the TUN: with the virtio-net header, a super-packet of up to 64 KB.
-  bool tun_vnet = false;
-  ppp::LineBytes tun_buffer;  // not zero-filled: pages are touched only as packets arrive
-  std::vector<std::uint8_t> tun_segment;  // one segment of a super-packet, as it is cut
-  std::uint64_t tun_malformed = 0;
-  offload::Coalescer tun_coalescer;  // received segments merged for the TUN
+  std::uint32_t pinned_route_to = 0;  // a host route this connection holds (HostNetwork)
 };
 
 // What one user other than root may hold at once, so that no user can fill the daemon's
@@ -107,6 +68,7 @@ struct ManagerOptions {
   DnsMode dns_mode = DnsMode::Auto;
   std::string resolv_conf = "/etc/resolv.conf";
   std::string hooks_dir = "/etc/openras";  // ip-up.d / ip-down.d below it
+  unsigned loops = 0;                      // driver loops; 0: one a core
   // Members of this group see and hang up every connection, as root does.
   std::optional<std::uint32_t> admin_group;
   std::string state_dir = CredentialStore::default_state_dir();  // saved credentials
@@ -125,7 +87,10 @@ struct Subscription {
   int fd = -1;  // eventfd, owned
 };
 
-class ConnectionManager final : public RequestHandler {
+// The control plane, on its own loop: client sessions' requests, the connection table,
+// notifications, saved credentials and the host service. Each connection's driver runs on a
+// loop of the DriverPool; requests that need it are posted there and answered when it replies.
+class ConnectionManager final : public RequestHandler, private runtime::DriverObserver {
  public:
   explicit ConnectionManager(asio::io_context& io, ManagerOptions options = {});
   ~ConnectionManager() override;
@@ -134,9 +99,8 @@ class ConnectionManager final : public RequestHandler {
                   std::span<const std::byte> body, std::vector<int>& fds) override;
   void on_session_closed(ClientSession& session) override;
 
-  // Undoes what a previous instance left on the host (its journal in the state directory):
-  // host routes, resolv.conf blocks, ip-down scripts that never ran. Call once, at start.
-  void recover_host_state();
+  // Undoes what a previous instance left on the host (HostNetwork::recover). Once, at start.
+  void recover_host_state() { host_.recover(); }
   // Hang up everything (daemon shutdown); `done` runs once every port is released.
   void shutdown(std::function<void()> done);
   std::size_t connection_count() const { return connections_.size(); }
@@ -147,51 +111,62 @@ class ConnectionManager final : public RequestHandler {
 
  private:
   using Reply = std::vector<std::byte>;
+  // A request answered later, once a driver has replied: to whom and under which id. An
+  // empty optional from a handler means it will answer through its Answer.
+  struct Answer {
+    std::weak_ptr<ClientSession> session;
+    std::uint32_t request_id = 0;
+    void operator()(const Reply& reply) const;
+  };
+  using MaybeReply = std::optional<Reply>;
 
   Reply handle_dial(const std::shared_ptr<ClientSession>& session, ipc::Reader& r);
-  Reply handle_resume(const ClientSession& session, ipc::Reader& r);
+  MaybeReply handle_resume(const ClientSession& session, ipc::Reader& r, const Answer& answer);
   Reply handle_hang_up(const ClientSession& session, ipc::Reader& r);
-  Reply handle_status(const ClientSession& session, ipc::Reader& r);
+  MaybeReply handle_status(const ClientSession& session, ipc::Reader& r, const Answer& answer);
   Reply handle_enum(const ClientSession& session);
-  Reply handle_projection(const ClientSession& session, ipc::Reader& r);
-  Reply handle_statistics(const ClientSession& session, ipc::Reader& r, bool clear);
+  MaybeReply handle_projection(const ClientSession& session, ipc::Reader& r, const Answer& answer);
+  MaybeReply handle_statistics(const ClientSession& session, ipc::Reader& r, bool clear,
+                               const Answer& answer);
   Reply handle_subscribe(const ClientSession& session, ipc::Reader& r, std::vector<int>& fds);
   Reply handle_set_credentials(const ClientSession& session, ipc::Reader& r);
   Reply handle_get_credentials(const ClientSession& session, ipc::Reader& r);
 
-  Connection* find_visible(const ClientSession& session, std::uint32_t handle);
+  ConnectionRecord* find_visible(const ClientSession& session, std::uint32_t handle);
   bool sees_everything(const PeerCredentials& peer) const;
-  void pump(Connection& c);
-  void arm_timer(Connection& c);
-  void begin_hang_up(Connection& c);
+  void begin_hang_up(ConnectionRecord& c);
   void signal(std::uint32_t handle, std::uint32_t flag);
   void erase(std::uint32_t handle);
   // Closes and forgets the subscriptions `which` selects.
   void drop_subscriptions(const std::function<bool(const Subscription&)>& which);
-  // Port and interface I/O (connection_io.cpp).
-  void open_port(Connection& c, const dial::PortRequest& request);
-  void read_port(Connection& c);
-  void write_port(Connection& c);
-  void close_port(Connection& c);
-  void configure_network(Connection& c, const dial::NetworkRequest& request);
-  void read_tun(Connection& c);
-  void write_tun(Connection& c);
-  void flush_output(Connection& c);
-  void release_io(Connection& c);
-  void close_tun(Connection& c);
-  void network_applied(std::uint32_t handle);
-  void tun_closed(std::uint32_t handle);
-  void finish_network_release(Connection& c);
-  void publish(Connection& c, const dial::DialEvent& ev);
-  Connection* find(std::uint32_t handle);
+  ConnectionRecord* find(std::uint32_t handle);
   std::uint32_t next_handle();
+  // Runs `work` on the connection's driver and gives what it returns to `reply`, back on the
+  // control loop (where the record's state is the newest); a connection gone meanwhile gives
+  // ERROR_INVALID_HANDLE.
+  template <typename T>
+  void ask(const ConnectionRecord& c, std::function<T(runtime::ConnectionDriver&)> work,
+           std::function<Reply(ConnectionRecord&, T)> reply, const Answer& answer);
+
+  // What drivers report (called on their loops, posted here; driver_reports.cpp).
+  void on_state(std::uint32_t handle, const dial::DialEvent& event) override;
+  void on_network_wanted(std::uint32_t handle, const dial::NetworkRequest& request,
+                         std::uint32_t remote_ipv4, const HookInfo& base) override;
+  void on_interface_released(std::uint32_t handle, int fd, const HookInfo& down) override;
+  void on_port_released(std::uint32_t handle) override;
+  void on_driver_gone(std::uint32_t handle) override;
+  // The same, on the control loop.
+  void publish(ConnectionRecord& c, const dial::DialEvent& ev);
+  void configure_network(std::uint32_t handle, dial::NetworkRequest request,
+                         std::uint32_t remote_ipv4, HookInfo up);
+  // Posts `work` to the driver of `c` (nothing happens when it has gone).
+  void command(const ConnectionRecord& c, std::function<void(runtime::ConnectionDriver&)> work);
 
   asio::io_context& io_;
   ManagerOptions options_;
-  DnsManager dns_;
   CredentialStore credentials_;
-  HostJournal journal_;
-  std::map<std::uint32_t, std::unique_ptr<Connection>> connections_;
+  HostNetwork host_;
+  std::map<std::uint32_t, std::unique_ptr<ConnectionRecord>> connections_;
   // A dial finds the connections of its entry, and its user's count, without scanning the
   // table (thousands of connections at once).
   using EntryKey = std::tuple<std::uint32_t, std::string, std::string>;  // uid, phonebook, entry
@@ -205,20 +180,8 @@ class ConnectionManager final : public RequestHandler {
   std::vector<std::pair<std::weak_ptr<ClientSession>, ipc::StateEvent>> deferred_;
   asio::ssl::context tls_context_;
   TlsSettings tls_;
-  // Blocking host work (docs/architecture.md): TUN closes, several at once; DNS changes and
-  // hook scripts on one thread, in order.
-  WorkerPool closer_{io_, 64};
-  WorkerPool host_{io_, 1};
-  // Host routes to VPN servers that keep them off the tunnels' default routes: the path that
-  // was taken to each before, and how many connections rely on it.
-  struct HostRoute {
-    netlink::Path via;
-    int users = 0;
-    bool ours = true;  // false: it was there before us
-  };
-  std::map<std::uint32_t, HostRoute> host_routes_;
-  void pin_route_to_server(Connection& c);
-  void unpin_route_to_server(Connection& c);
+  // Last: its loops stop (in the destructor) before anything their drivers use goes.
+  runtime::DriverPool drivers_;
 };
 
 }  // namespace openras::manager

@@ -43,7 +43,7 @@ ConnectionManager::Reply ConnectionManager::handle_subscribe(const ClientSession
 }
 
 void ConnectionManager::signal(std::uint32_t handle, std::uint32_t flag) {
-  const Connection* c = find(handle);
+  const ConnectionRecord* c = find(handle);
   std::uint32_t owner = c ? c->owner_peer.uid : 0;
   std::vector<int> failed;
   for (const auto& sub : subscriptions_) {

@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
   app.add_option("--allow-users-dns", options.policy.users_dns,
                  "whether connections of users other than root and admins may set the name "
                  "servers (true/false; default true, as Windows)");
+  app.add_option("--loops", options.loops,
+                 "event loops the connections' drivers run on (0: one a core)");
   app.add_option("--hooks-dir", options.hooks_dir,
                  "where ip-up.d and ip-down.d live (pppd-style scripts)");
   CLI11_PARSE(app, argc, argv);
