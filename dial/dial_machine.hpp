@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -23,6 +24,16 @@ struct DialEvent {
   std::uint32_t error = 0;  // non-zero: the dial failed (or the link dropped) in this state
   std::uint32_t extended_error = 0;
 };
+
+// The port is free, and the interface of this attempt may go (after a failure, a drop or a
+// hang-up). A redial opens its own port afterwards.
+struct PortReleased {};
+// After hang_up(): everything is let go and the machine will ask for nothing more.
+struct Finished {};
+
+// What a machine tells its host, one item at a time and in the order it happened: the states
+// it enters, the port to open, the network to configure once projected, and its releases.
+using DialOutput = std::variant<DialEvent, PortRequest, NetworkRequest, PortReleased, Finished>;
 
 struct Credentials {
   std::string user;
@@ -78,9 +89,14 @@ class DialMachine {
  public:
   virtual ~DialMachine() = default;
 
-  // ---- Port and network I/O, for machines with a real link (the manager does the I/O). ----
-  // A port the manager should open now (asked once, after start()).
-  virtual std::optional<PortRequest> port_request() { return std::nullopt; }
+  virtual void start(TimePoint now) = 0;
+  virtual void on_timer(TimePoint now) = 0;
+  virtual std::optional<TimePoint> next_deadline() const = 0;
+  // The next thing the machine asks of its host (see DialOutput); drained after every call.
+  virtual std::optional<DialOutput> poll_output() = 0;
+
+  // ---- What the host reports back, for machines with a real link. ----
+  // The port of a PortRequest is open, or could not be opened.
   virtual void port_opened(const PortInfo& info, TimePoint now) {
     (void)info;
     (void)now;
@@ -99,8 +115,7 @@ class DialMachine {
     return false;
   }
   virtual void line_closed(TimePoint now) { (void)now; }
-  // Once Projected: the network the manager must configure, then network_ready().
-  virtual std::optional<NetworkRequest> network_request() { return std::nullopt; }
+  // The network of a NetworkRequest is configured (0), or could not be.
   virtual void network_ready(std::uint32_t error, TimePoint now) {
     (void)error;
     (void)now;
@@ -115,14 +130,8 @@ class DialMachine {
     return false;
   }
 
-  virtual void start(TimePoint now) = 0;
-  virtual void on_timer(TimePoint now) = 0;
-  virtual std::optional<TimePoint> next_deadline() const = 0;
-  virtual std::optional<DialEvent> poll_event() = 0;
-
-  // Begin teardown from any state; released() turns true once the port is free.
+  // Begin teardown from any state; Finished follows once everything is let go.
   virtual void hang_up(TimePoint now) = 0;
-  virtual bool released() const = 0;
 
   // Continue from a paused state (RDEOPT_PausedStates) with what the user supplied.
   // Returns a Win32 error when the dial is not paused.

@@ -94,15 +94,30 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
 
 void PppDial::emit(std::uint32_t state, std::uint32_t error) {
   state_ = state;
-  events_.push_back({state, error, 0});
+  outputs_.push_back(DialEvent{state, error, 0});
+}
+
+void PppDial::release() {
+  if (!released_) {
+    released_ = true;
+    outputs_.push_back(PortReleased{});
+  }
+  if (hanging_up_ && !finished_) {
+    finished_ = true;
+    outputs_.push_back(Finished{});
+  }
 }
 
 void PppDial::fail(std::uint32_t error, TimePoint now) {
   if (phase_ == Phase::Done) return;
   bool was_connected = phase_ == Phase::Connected;
   phase_ = Phase::Done;
-  events_.push_back(
-      {was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
+  // A request not yet taken is void: a failed attempt wants no port and no network.
+  std::erase_if(outputs_, [](const DialOutput& o) {
+    return std::holds_alternative<PortRequest>(o) || std::holds_alternative<NetworkRequest>(o);
+  });
+  outputs_.push_back(
+      DialEvent{was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
   if (!session_finished_ && session_.phase() != ppp::Phase::Dead) {
     session_.close(now);  // LCP Terminate; the port is let go once it is done
     teardown_deadline_ = now + kTeardownLimit;
@@ -115,12 +130,7 @@ void PppDial::start(TimePoint now) {
   (void)now;
   phase_ = Phase::OpeningPort;
   emit(RASCS_OpenPort);
-}
-
-std::optional<PortRequest> PppDial::port_request() {
-  if (port_requested_ || phase_ != Phase::OpeningPort) return std::nullopt;
-  port_requested_ = true;
-  return port_;
+  outputs_.push_back(port_);
 }
 
 void PppDial::port_opened(const PortInfo& info, TimePoint now) {
@@ -142,7 +152,7 @@ void PppDial::device_connected(TimePoint now) {
 
 void PppDial::port_failed(std::uint32_t error, TimePoint now) {
   fail(error, now);
-  released_ = true;  // nothing was opened
+  release();  // nothing was opened
 }
 
 void PppDial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
@@ -184,7 +194,7 @@ void PppDial::pump(TimePoint now) {
   auto status = carrier_->status();
   if (carrier_closing_ &&
       (status == Carrier::Status::Closed || status == Carrier::Status::Failed)) {
-    released_ = true;
+    release();
   }
 }
 
@@ -224,6 +234,7 @@ void PppDial::pump_session(TimePoint now) {
         network_.mtu = std::min<std::uint16_t>({n.peer_mru, session_.config().mru, 1500});
         phase_ = Phase::WaitingForNetwork;
         emit(RASCS_Projected);
+        outputs_.push_back(network_);
         break;
       }
       case Kind::Ipv6Up:
@@ -241,7 +252,7 @@ void PppDial::on_timer(TimePoint now) {
   carrier_->on_timer(now);
   session_.on_timer(now);
   pump(now);
-  if (teardown_deadline_ && now >= *teardown_deadline_) released_ = true;
+  if (teardown_deadline_ && now >= *teardown_deadline_) release();
   if (idle_check_ && now >= *idle_check_ && phase_ == Phase::Connected) {
     quiet_quarters_ = active_since_check_ ? 0 : quiet_quarters_ + 1;
     active_since_check_ = false;
@@ -266,19 +277,21 @@ std::optional<TimePoint> PppDial::next_deadline() const {
   return released_ ? std::nullopt : best;
 }
 
-std::optional<DialEvent> PppDial::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  DialEvent e = events_.front();
-  events_.pop_front();
-  return e;
+std::optional<DialOutput> PppDial::poll_output() {
+  if (outputs_.empty()) return std::nullopt;
+  DialOutput out = std::move(outputs_.front());
+  outputs_.pop_front();
+  return out;
 }
 
 void PppDial::hang_up(TimePoint now) {
   if (hanging_up_) return;
   hanging_up_ = true;
-  events_.clear();
-  if (!port_open_) {
-    released_ = true;
+  // The caller hears nothing more of the dial; a release not yet taken still counts.
+  std::erase_if(outputs_,
+                [](const DialOutput& o) { return !std::holds_alternative<PortReleased>(o); });
+  if (!port_open_ || released_) {
+    release();
     return;
   }
   teardown_deadline_ = now + kTeardownLimit;
@@ -295,7 +308,7 @@ void PppDial::line_closed(TimePoint now) {
   session_.lower_down(now);
   session_finished_ = true;
   if (!hanging_up_) fail(lost_carrier_error(carrier_->line_lost_error()), now);
-  released_ = true;
+  release();
   pump_session(now);
 }
 
@@ -311,11 +324,6 @@ std::uint32_t PppDial::resume(const Credentials& credentials, TimePoint now) {
   emit(RASCS_Authenticate);
   pump_session(now);
   return 0;
-}
-
-std::optional<NetworkRequest> PppDial::network_request() {
-  if (phase_ != Phase::WaitingForNetwork) return std::nullopt;
-  return network_;
 }
 
 void PppDial::network_ready(std::uint32_t error, TimePoint now) {

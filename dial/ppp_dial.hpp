@@ -21,22 +21,19 @@ class PppDial final : public DialMachine {
   void start(TimePoint now) override;
   void on_timer(TimePoint now) override;
   std::optional<TimePoint> next_deadline() const override;
-  std::optional<DialEvent> poll_event() override;
+  std::optional<DialOutput> poll_output() override;
   void hang_up(TimePoint now) override;
-  bool released() const override { return released_; }
   std::uint32_t resume(const Credentials& credentials, TimePoint now) override;
   std::optional<Projection> projection() const override;
   LinkStatistics statistics() const override;
   std::string device_type() const override { return carrier_->device_type(); }
   std::string device_name() const override { return device_name_; }
 
-  std::optional<PortRequest> port_request() override;
   void port_opened(const PortInfo& info, TimePoint now) override;
   void port_failed(std::uint32_t error, TimePoint now) override;
   void feed_line(std::span<const std::uint8_t> octets, TimePoint now) override;
   bool poll_line(ppp::LineBytes& out) override;
   void line_closed(TimePoint now) override;
-  std::optional<NetworkRequest> network_request() override;
   void network_ready(std::uint32_t error, TimePoint now) override;
   bool send_packet(std::span<const std::uint8_t> packet) override;
   bool poll_packet(std::vector<std::uint8_t>& out) override;
@@ -46,6 +43,8 @@ class PppDial final : public DialMachine {
 
   void emit(std::uint32_t state, std::uint32_t error = 0);
   void fail(std::uint32_t error, TimePoint now);
+  // The port is free (PortReleased, once an attempt); after hang_up also Finished.
+  void release();
   void pump(TimePoint now);
   void pump_session(TimePoint now);
   void check_carrier(TimePoint now);
@@ -62,19 +61,19 @@ class PppDial final : public DialMachine {
   Phase phase_ = Phase::Idle;
   std::uint32_t state_ = 0;  // the last RASCONNSTATE emitted
   bool authenticated_emitted_ = false;
-  bool port_requested_ = false;
   bool port_open_ = false;
   bool hanging_up_ = false;
   bool session_finished_ = false;
   bool carrier_closing_ = false;
   bool released_ = false;
+  bool finished_ = false;
   std::optional<TimePoint> teardown_deadline_;
   // IdleDisconnectSeconds, checked in quarters: four quiet quarters in a row hang up.
   std::optional<Duration> idle_quarter_;
   std::optional<TimePoint> idle_check_;
   bool active_since_check_ = false;
   int quiet_quarters_ = 0;
-  std::deque<DialEvent> events_;
+  std::deque<DialOutput> outputs_;
 };
 
 // ppp::Random from the kernel's generator (getrandom).

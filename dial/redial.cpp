@@ -47,9 +47,12 @@ void RedialingDial::start(TimePoint now) {
   inner_->start(now);
 }
 
-std::optional<DialEvent> RedialingDial::poll_event() {
-  auto e = inner_->poll_event();
-  if (!e || hung_up_) return e;
+std::optional<DialOutput> RedialingDial::poll_output() {
+  auto out = inner_->poll_output();
+  if (!out) return out;
+  if (std::holds_alternative<PortReleased>(*out)) inner_released_ = true;
+  auto* e = std::get_if<DialEvent>(&*out);
+  if (!e || hung_up_) return out;
   if (e->state == RASCS_Connected && e->error == 0) connected_ = true;
   const bool failed_dial = e->error != 0 && !connected_;
   const bool link_dropped = connected_ && e->state == RASCS_Disconnected;
@@ -59,7 +62,7 @@ std::optional<DialEvent> RedialingDial::poll_event() {
     last_error_ = e->error;
     --redials_left_;
     redial_pending_ = true;  // the pause starts once the port is let go
-    return poll_event();
+    return poll_output();
   }
   if (link_dropped && policy_.on_link_failure && redial_can_help(e->error)) {
     // The connection reports the drop (RASCN_Disconnection), then dials again.
@@ -69,7 +72,7 @@ std::optional<DialEvent> RedialingDial::poll_event() {
     last_error_ = e->error;
     redial_pending_ = true;
   }
-  return e;
+  return out;
 }
 
 std::optional<RedialStatus> RedialingDial::redial_status(TimePoint now) const {
@@ -85,10 +88,11 @@ std::optional<RedialStatus> RedialingDial::redial_status(TimePoint now) const {
 }
 
 void RedialingDial::on_timer(TimePoint now) {
-  if (redial_pending_ && !redial_at_ && inner_->released()) redial_at_ = now + policy_.pause;
+  if (redial_pending_ && !redial_at_ && inner_released_) redial_at_ = now + policy_.pause;
   if (redial_at_ && now >= *redial_at_) {
     redial_pending_ = false;
     redial_at_.reset();
+    inner_released_ = false;
     inner_ = factory_(++attempt_);
     inner_->start(now);
     return;
@@ -101,7 +105,7 @@ std::optional<TimePoint> RedialingDial::next_deadline() const {
   if (redial_at_) return redial_at_;
   // Until the old attempt has let go of its port keep its timers; once it has, ask for a
   // tick right away (a deadline already past) to start the pause.
-  return inner_->released() ? std::optional<TimePoint>(TimePoint{}) : inner_->next_deadline();
+  return inner_released_ ? std::optional<TimePoint>(TimePoint{}) : inner_->next_deadline();
 }
 
 void RedialingDial::hang_up(TimePoint now) {
@@ -109,20 +113,6 @@ void RedialingDial::hang_up(TimePoint now) {
   redial_pending_ = false;
   redial_at_.reset();
   inner_->hang_up(now);
-}
-
-bool RedialingDial::released() const {
-  return inner_->released();
-}
-
-std::optional<PortRequest> RedialingDial::port_request() {
-  if (redial_pending_) return std::nullopt;
-  return inner_->port_request();
-}
-
-std::optional<NetworkRequest> RedialingDial::network_request() {
-  if (redial_pending_) return std::nullopt;
-  return inner_->network_request();
 }
 
 }  // namespace openras::dial

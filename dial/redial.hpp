@@ -27,9 +27,8 @@ class RedialingDial final : public DialMachine {
   void start(TimePoint now) override;
   void on_timer(TimePoint now) override;
   std::optional<TimePoint> next_deadline() const override;
-  std::optional<DialEvent> poll_event() override;
+  std::optional<DialOutput> poll_output() override;
   void hang_up(TimePoint now) override;
-  bool released() const override;
   std::uint32_t resume(const Credentials& c, TimePoint now) override {
     return inner_->resume(c, now);
   }
@@ -38,7 +37,6 @@ class RedialingDial final : public DialMachine {
   std::string device_type() const override { return inner_->device_type(); }
   std::string device_name() const override { return inner_->device_name(); }
 
-  std::optional<PortRequest> port_request() override;
   void port_opened(const PortInfo& info, TimePoint now) override { inner_->port_opened(info, now); }
   void port_failed(std::uint32_t e, TimePoint now) override { inner_->port_failed(e, now); }
   void feed_line(std::span<const std::uint8_t> o, TimePoint now) override {
@@ -46,7 +44,6 @@ class RedialingDial final : public DialMachine {
   }
   bool poll_line(ppp::LineBytes& out) override { return inner_->poll_line(out); }
   void line_closed(TimePoint now) override { inner_->line_closed(now); }
-  std::optional<NetworkRequest> network_request() override;
   void network_ready(std::uint32_t e, TimePoint now) override { inner_->network_ready(e, now); }
   bool send_packet(std::span<const std::uint8_t> p) override { return inner_->send_packet(p); }
   bool poll_packet(std::vector<std::uint8_t>& out) override { return inner_->poll_packet(out); }
@@ -63,6 +60,7 @@ class RedialingDial final : public DialMachine {
   std::uint32_t attempts_total_;  // of the current run of attempts, the first included
   bool connected_ = false;
   bool hung_up_ = false;
+  bool inner_released_ = false;  // the attempt's PortReleased has gone by
   // Between attempts: first until the failed attempt lets go of its port, then the pause.
   bool redial_pending_ = false;
   std::optional<TimePoint> redial_at_;

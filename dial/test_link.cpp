@@ -81,10 +81,21 @@ void TestLinkDial::start(TimePoint now) {
   deadline_ = now + step_delay_;
 }
 
+void TestLinkDial::emit(std::uint32_t state, std::uint32_t error) {
+  outputs_.push_back(DialEvent{state, error, 0});
+}
+
+void TestLinkDial::release() {
+  if (released_) return;
+  released_ = true;
+  outputs_.push_back(PortReleased{});
+}
+
 void TestLinkDial::fail(std::uint32_t state, std::uint32_t error) {
-  events_.push_back({state, error, 0});
+  emit(state, error);
   phase_ = Phase::Failed;
   deadline_.reset();
+  release();
 }
 
 void TestLinkDial::run_step(TimePoint now) {
@@ -103,12 +114,12 @@ void TestLinkDial::run_step(TimePoint now) {
       fail(script_[next_step_ > 1 ? next_step_ - 2 : 0].state, error);
       return;
     }
-    events_.push_back({step.state, 0, 0});
+    emit(step.state);
     phase_ = Phase::Paused;
     deadline_.reset();
     return;
   }
-  events_.push_back({step.state, 0, 0});
+  emit(step.state);
   if (step.state == RASCS_Projected) projected_ = true;
   if (step.error != 0) {
     fail(step.state, step.error);
@@ -117,7 +128,7 @@ void TestLinkDial::run_step(TimePoint now) {
   if (step.state == RASCS_Authenticate && expected_password_ &&
       params_.credentials.password != *expected_password_) {
     if (params_.options & RDEOPT_PausedStates) {
-      events_.push_back({RASCS_RetryAuthentication, 0, 0});
+      emit(RASCS_RetryAuthentication);
       phase_ = Phase::Paused;
       --next_step_;  // retry this state after resume
       deadline_.reset();
@@ -142,12 +153,14 @@ void TestLinkDial::on_timer(TimePoint now) {
       run_step(now);
       break;
     case Phase::Connected:
-      events_.push_back({RASCS_Disconnected, drop_error_, 0});
+      emit(RASCS_Disconnected, drop_error_);
       phase_ = Phase::Failed;
+      release();
       break;
     case Phase::TearingDown:
       phase_ = Phase::Released;
-      released_ = true;
+      release();
+      outputs_.push_back(Finished{});
       break;
     default:
       break;
@@ -158,17 +171,19 @@ std::optional<TimePoint> TestLinkDial::next_deadline() const {
   return deadline_;
 }
 
-std::optional<DialEvent> TestLinkDial::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  DialEvent e = events_.front();
-  events_.pop_front();
-  return e;
+std::optional<DialOutput> TestLinkDial::poll_output() {
+  if (outputs_.empty()) return std::nullopt;
+  DialOutput out = std::move(outputs_.front());
+  outputs_.pop_front();
+  return out;
 }
 
 void TestLinkDial::hang_up(TimePoint now) {
   if (phase_ == Phase::TearingDown || phase_ == Phase::Released) return;
   phase_ = Phase::TearingDown;
-  events_.clear();
+  // The caller hears nothing more of the dial; a release not yet taken still counts.
+  std::erase_if(outputs_,
+                [](const DialOutput& o) { return !std::holds_alternative<PortReleased>(o); });
   deadline_ = now + teardown_delay_;
 }
 

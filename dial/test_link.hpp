@@ -36,10 +36,8 @@ class TestLinkDial final : public DialMachine {
   void start(TimePoint now) override;
   void on_timer(TimePoint now) override;
   std::optional<TimePoint> next_deadline() const override;
-  std::optional<DialEvent> poll_event() override;
+  std::optional<DialOutput> poll_output() override;
   void hang_up(TimePoint now) override;
-  // A failed or dropped link has let go of its port (so a redial can take it).
-  bool released() const override { return released_ || phase_ == Phase::Failed; }
   std::uint32_t resume(const Credentials& credentials, TimePoint now) override;
   std::optional<Projection> projection() const override;
   LinkStatistics statistics() const override { return {}; }
@@ -50,7 +48,10 @@ class TestLinkDial final : public DialMachine {
   enum class Phase { Idle, Running, Paused, Connected, Failed, TearingDown, Released };
 
   void run_step(TimePoint now);
+  // A failed or dropped link lets go of its port at once (so a redial can take it).
   void fail(std::uint32_t state, std::uint32_t error);
+  void emit(std::uint32_t state, std::uint32_t error = 0);
+  void release();
 
   std::vector<ScriptStep> script_;
   std::size_t next_step_ = 0;
@@ -64,7 +65,7 @@ class TestLinkDial final : public DialMachine {
   bool projected_ = false;
   Phase phase_ = Phase::Idle;
   std::optional<TimePoint> deadline_;
-  std::deque<DialEvent> events_;
+  std::deque<DialOutput> outputs_;
   bool released_ = false;
 };
 

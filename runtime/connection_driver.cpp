@@ -55,22 +55,10 @@ void ConnectionDriver::resume(const dial::Credentials& credentials,
 
 void ConnectionDriver::pump() {
   if (gone_) return;
-  // Each step can enable the next (port open -> PPP -> projected -> interface -> Connected),
-  // so go round until nothing moves.
-  for (bool progress = true; progress;) {
-    progress = false;
-    if (auto request = machine_->port_request()) {
-      open_port(*request);
-      progress = true;
-    }
-    if (!network_asked_ && !hung_up_) {
-      if (auto request = machine_->network_request()) {
-        want_network(*request);
-        progress = true;
-      }
-    }
-    while (auto ev = machine_->poll_event()) {
-      progress = true;
+  // Handling an output can make the machine emit more (a tty opens at once, so PortOpened
+  // and ConnectDevice follow); they are taken in the same pass, in order.
+  while (auto out = machine_->poll_output()) {
+    if (auto* ev = std::get_if<dial::DialEvent>(&*out)) {
       if (hung_up_) continue;
       // The link ended: its interface goes first (off the loops), and whoever hears of the end
       // finds the interface gone. Events wait behind a closing interface, in order.
@@ -78,21 +66,28 @@ void ConnectionDriver::pump() {
       if (link_ended && tun_) close_tun();
       if (tun_closing_) {
         held_events_.push_back(*ev);
-        continue;
+      } else {
+        publish(*ev);
       }
-      publish(*ev);
+    } else if (auto* port = std::get_if<dial::PortRequest>(&*out)) {
+      port_released_ = false;
+      open_port(*port);
+    } else if (auto* network = std::get_if<dial::NetworkRequest>(&*out)) {
+      if (!network_asked_ && !hung_up_) want_network(*network);
+    } else if (std::holds_alternative<dial::PortReleased>(*out)) {
+      port_released_ = true;  // let go below, once what the port still has to send is queued
+    } else if (std::holds_alternative<dial::Finished>(*out)) {
+      finished_ = true;
     }
-    flush_output();
   }
-  if (machine_->released()) {
-    release_io();
-    if (hung_up_ && !tun_closing_) {
-      gone_ = true;
-      timer_.cancel();
-      observer_.on_driver_gone(handle_);
-      retire_();
-      return;
-    }
+  flush_output();
+  if (port_released_) release_io();
+  if (finished_ && !tun_closing_) {
+    gone_ = true;
+    timer_.cancel();
+    observer_.on_driver_gone(handle_);
+    retire_();
+    return;
   }
   arm_timer();
 }

@@ -111,6 +111,8 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   asio::steady_timer timer_;
   std::optional<TimePoint> timer_deadline_;  // what `timer_` waits for, if anything
   bool hung_up_ = false;
+  bool port_released_ = false;  // the machine's PortReleased, until it asks for a port again
+  bool finished_ = false;       // the machine's Finished: gone once the interface is
   bool gone_ = false;
   bool connected_once_ = false;
   TimePoint connected_at_{};

@@ -13,19 +13,44 @@ phonebook::Entry entry_with(const std::string& keys) {
   return *parsed.entry;
 }
 
-// Runs the machine in virtual time until it has no deadline; returns what it emitted.
+// Takes what the machine emitted: its states into `events`; whether it let go of its port
+// and whether it finished.
+struct Drained {
+  bool port_released = false;
+  bool finished = false;
+};
+Drained drain(DialMachine& m, std::vector<DialEvent>& events) {
+  Drained d;
+  while (auto out = m.poll_output()) {
+    if (auto* e = std::get_if<DialEvent>(&*out)) events.push_back(*e);
+    if (std::holds_alternative<PortReleased>(*out)) d.port_released = true;
+    if (std::holds_alternative<Finished>(*out)) d.finished = true;
+  }
+  return d;
+}
+
+// Runs the machine in virtual time until it has no deadline; returns the states it entered.
 std::vector<DialEvent> run(DialMachine& m, TimePoint& now) {
   std::vector<DialEvent> out;
   m.start(now);
   for (int i = 0; i < 100; ++i) {
-    while (auto e = m.poll_event()) out.push_back(*e);
+    drain(m, out);
     auto d = m.next_deadline();
     if (!d) break;
     now = *d;
     m.on_timer(now);
   }
-  while (auto e = m.poll_event()) out.push_back(*e);
+  drain(m, out);
   return out;
+}
+
+// The port the machine asks for first, once started.
+std::optional<PortRequest> port_request(DialMachine& m) {
+  m.start({});
+  while (auto out = m.poll_output()) {
+    if (auto* port = std::get_if<PortRequest>(&*out)) return *port;
+  }
+  return std::nullopt;
 }
 
 TEST(TestLink, ParsesNamesNumbersAndErrors) {
@@ -77,11 +102,34 @@ TEST(TestLink, HangUpReleasesAfterTheTeardownDelay) {
   TimePoint now{};
   run(m, now);
   m.hang_up(now);
-  EXPECT_FALSE(m.released());
+  std::vector<DialEvent> after;
+  EXPECT_FALSE(drain(m, after).finished);
   ASSERT_TRUE(m.next_deadline());
   EXPECT_EQ(*m.next_deadline() - now, std::chrono::milliseconds(40));
   m.on_timer(*m.next_deadline());
-  EXPECT_TRUE(m.released());
+  auto released = drain(m, after);
+  EXPECT_TRUE(released.port_released);
+  EXPECT_TRUE(released.finished);
+  EXPECT_TRUE(after.empty()) << "a hung-up dial reports no more states";
+}
+
+TEST(TestLink, AFailedLinkLetsGoOfItsPortAtOnceAndFinishesOnlyWhenHungUp) {
+  auto e = entry_with("OpenRasTestScript=OpenPort,ConnectDevice!679\nOpenRasTestTeardownMs=40\n");
+  TestLinkDial m(e, {}, *parse_test_script(*e.key("OpenRasTestScript")));
+  TimePoint now{};
+  m.start(now);
+  std::vector<DialEvent> events;
+  Drained seen;
+  for (int i = 0; i < 10 && !seen.port_released; ++i) {
+    now = *m.next_deadline();
+    m.on_timer(now);
+    seen = drain(m, events);
+  }
+  EXPECT_TRUE(seen.port_released);
+  EXPECT_FALSE(seen.finished);
+  m.hang_up(now);
+  m.on_timer(*m.next_deadline());
+  EXPECT_TRUE(drain(m, events).finished);
 }
 
 TEST(TestLink, PausedRetryAndResume) {
@@ -98,7 +146,7 @@ TEST(TestLink, PausedRetryAndResume) {
   EXPECT_EQ(m.resume({"", "pw", "", ""}, now), 0u);
   std::vector<DialEvent> rest;
   for (int i = 0; i < 10; ++i) {
-    while (auto ev = m.poll_event()) rest.push_back(*ev);
+    drain(m, rest);
     auto d = m.next_deadline();
     if (!d) break;
     m.on_timer(*d);
@@ -124,8 +172,7 @@ TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
     auto made = make_dial_machine(e, {});
     ASSERT_TRUE(made.machine) << sstp;
     EXPECT_EQ(made.machine->device_type(), "vpn");
-    made.machine->start({});
-    auto port = made.machine->port_request();
+    auto port = port_request(*made.machine);
     ASSERT_TRUE(port);
     EXPECT_EQ(port->kind, PortRequest::Kind::Tls);
     EXPECT_EQ(port->device, "vpn.example.com");
@@ -149,8 +196,7 @@ TEST(TestLink, FactoryPicksL2tpAndRefusesItsIpsec) {
     auto e = entry_with(std::string("Type=2\n") + l2tp + "DEVICE=vpn\nPhoneNumber=lns.example\n");
     auto made = make_dial_machine(e, {});
     ASSERT_TRUE(made.machine) << l2tp;
-    made.machine->start({});
-    auto port = made.machine->port_request();
+    auto port = port_request(*made.machine);
     ASSERT_TRUE(port);
     EXPECT_EQ(port->kind, PortRequest::Kind::Udp);
     EXPECT_EQ(port->device, "lns.example");
@@ -159,8 +205,7 @@ TEST(TestLink, FactoryPicksL2tpAndRefusesItsIpsec) {
   auto custom_port = make_dial_machine(
       entry_with("Type=2\nVpnStrategy=3\nDEVICE=vpn\nPhoneNumber=[fd00::1]:1702\n"), {});
   ASSERT_TRUE(custom_port.machine);
-  custom_port.machine->start({});
-  EXPECT_EQ(custom_port.machine->port_request()->remote_port, 1702);
+  EXPECT_EQ(port_request(*custom_port.machine)->remote_port, 1702);
   // Encryption required (on L2TP only IPsec gives it) or a pre-shared key: no IPsec policy.
   for (const char* ipsec : {"DataEncryption=256\n", "DataEncryption=512\n", "IpSecFlags=1\n"}) {
     auto e = entry_with(std::string("Type=2\nVpnStrategy=3\n") + ipsec +
