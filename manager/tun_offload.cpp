@@ -37,13 +37,26 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 
 // Native 16-bit words summed in 32-bit lanes (no lane can overflow within 32768 words), in
 // a loop simple enough for the compiler to vectorize; an AVX2 clone where the CPU has it.
-#if defined(__clang__)
-#define OPENRAS_VECTORIZE  // clang vectorizes at -O2 already
-#else
-#define OPENRAS_VECTORIZE , optimize("tree-vectorize")
+// (clang vectorizes at -O2 already; GCC is asked to.)
+// The clones' resolver runs while the dynamic linker relocates, before ThreadSanitizer's
+// runtime is up, and crashes when instrumented: a TSan build has the default loop only.
+#if defined(__SANITIZE_THREAD__)
+#define OPENRAS_NO_CLONES
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define OPENRAS_NO_CLONES
 #endif
-__attribute__((target_clones("avx2", "default") OPENRAS_VECTORIZE)) std::uint64_t sum_native_words(
-    const std::uint8_t* p, std::size_t words) {
+#endif
+#ifdef OPENRAS_NO_CLONES
+#define OPENRAS_CLONES_AND_VECTORIZE
+#elif defined(__clang__)
+#define OPENRAS_CLONES_AND_VECTORIZE __attribute__((target_clones("avx2", "default")))
+#else
+#define OPENRAS_CLONES_AND_VECTORIZE \
+  __attribute__((target_clones("avx2", "default"), optimize("tree-vectorize")))
+#endif
+OPENRAS_CLONES_AND_VECTORIZE std::uint64_t sum_native_words(const std::uint8_t* p,
+                                                            std::size_t words) {
   std::uint64_t total = 0;
   while (words > 0) {
     const std::size_t block = words < 32768 ? words : 32768;
