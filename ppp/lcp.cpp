@@ -85,26 +85,141 @@ AuthMethod Lcp::preferred_auth() const {
   return AuthMethod::None;
 }
 
+std::span<const Lcp::OptionRow> Lcp::option_rows() {
+  // In the order our Configure-Request lists them.
+  static const OptionRow rows[] = {
+      {kMru,
+       [](Lcp& l, Bytes& out) {
+         if (!l.wants_.mru) return;
+         Bytes v;
+         put16(v, l.our_mru_);
+         put_option(out, kMru, v);
+       },
+       [](Lcp& l, ByteView data, Bytes& nak) {
+         if (data.size() != 2) return Verdict::Reject;
+         if (get16(data.data()) < kMinMru) {
+           Bytes v;
+           put16(v, 1500);
+           put_option(nak, kMru, v);
+           return Verdict::Nak;
+         }
+         l.pending_.peer_mru = get16(data.data());
+         return Verdict::Ack;
+       },
+       nullptr,
+       [](Lcp& l, ByteView data) {
+         if (data.size() != 2) return;
+         l.our_mru_ = std::clamp<std::uint16_t>(get16(data.data()), kMinMru, 1500);
+         l.wants_.mru = true;
+       },
+       [](Lcp& l) {
+         l.wants_.mru = false;
+         l.our_mru_ = 1500;
+       }},
+      {kAccm,
+       [](Lcp& l, Bytes& out) {
+         if (!l.wants_.accm) return;
+         Bytes v;
+         put32(v, 0);
+         put_option(out, kAccm, v);
+       },
+       [](Lcp& l, ByteView data, Bytes&) {
+         if (data.size() != 4) return Verdict::Reject;
+         l.pending_.tx_accm = get32(data.data());
+         return Verdict::Ack;
+       },
+       [](Lcp& l, ByteView data) {
+         if (data.size() == 4) l.negotiated_.rx_accm = get32(data.data());
+       },
+       // We keep asking for 0; the peer's map applies to what it sends anyway.
+       [](Lcp&, ByteView) {}, [](Lcp& l) { l.wants_.accm = false; }},
+      {kAuthProtocol,
+       [](Lcp& l, Bytes& out) {
+         if (l.wants_.auth) put_auth(out, *l.wants_.auth);
+       },
+       [](Lcp& l, ByteView data, Bytes& nak) { return l.check_auth(data, nak); },
+       [](Lcp& l, ByteView data) {
+         if (!l.config_.server) return;
+         if (auto m = parse_auth(data)) l.negotiated_.auth = *m;
+       },
+       [](Lcp& l, ByteView data) {
+         if (!l.config_.server) return;
+         // The client prefers another method: take it if we offer it, else our next one.
+         auto m = parse_auth(data);
+         const auto& req = l.config_.server_settings.require;
+         if (m && std::find(req.begin(), req.end(), *m) != req.end()) {
+           l.wants_.auth = *m;
+         } else if (++l.server_auth_index_ < req.size()) {
+           l.wants_.auth = req[l.server_auth_index_];
+         }
+       },
+       // The client will not authenticate; the server refuses it later.
+       [](Lcp& l) { l.wants_.auth.reset(); }},
+      {kMagicNumber,
+       [](Lcp& l, Bytes& out) {
+         if (!l.wants_.magic) return;
+         Bytes v;
+         put32(v, l.negotiated_.our_magic);
+         put_option(out, kMagicNumber, v);
+       },
+       [](Lcp& l, ByteView data, Bytes& nak) {
+         if (data.size() != 4 || (l.config_.server && l.config_.server_settings.reject_magic)) {
+           return Verdict::Reject;
+         }
+         std::uint32_t magic = get32(data.data());
+         if (magic != 0 && magic == l.negotiated_.our_magic && l.wants_.magic) {
+           // Our own number came back: a looped-back line, or a rare collision.
+           if (++l.magic_collisions_ >= l.config_.loopback_limit) l.hooks_.loopback_detected();
+           l.negotiated_.our_magic = nonzero_magic(l.random_);
+         } else if (magic != 0) {
+           l.magic_collisions_ = 0;
+           l.pending_.peer_magic = magic;
+           return Verdict::Ack;
+         }
+         Bytes v;
+         put32(v, nonzero_magic(l.random_));
+         put_option(nak, kMagicNumber, v);
+         return Verdict::Nak;
+       },
+       nullptr, [](Lcp& l, ByteView) { l.negotiated_.our_magic = nonzero_magic(l.random_); },
+       [](Lcp& l) {
+         l.wants_.magic = false;
+         l.negotiated_.our_magic = 0;
+       }},
+      {kPfc,
+       [](Lcp& l, Bytes& out) {
+         if (l.wants_.pfc) put_option(out, kPfc, {});
+       },
+       [](Lcp& l, ByteView data, Bytes&) {
+         if (!data.empty()) return Verdict::Reject;
+         l.pending_.tx_pfc = true;
+         return Verdict::Ack;
+       },
+       nullptr, [](Lcp&, ByteView) {}, [](Lcp& l) { l.wants_.pfc = false; }},
+      {kAcfc,
+       [](Lcp& l, Bytes& out) {
+         if (l.wants_.acfc) put_option(out, kAcfc, {});
+       },
+       [](Lcp& l, ByteView data, Bytes&) {
+         if (!data.empty()) return Verdict::Reject;
+         l.pending_.tx_acfc = true;
+         return Verdict::Ack;
+       },
+       nullptr, [](Lcp&, ByteView) {}, [](Lcp& l) { l.wants_.acfc = false; }},
+  };
+  return rows;
+}
+
+const Lcp::OptionRow* Lcp::row_for(std::uint8_t type) {
+  for (const auto& row : option_rows()) {
+    if (row.type == type) return &row;
+  }
+  return nullptr;
+}
+
 Bytes Lcp::build_request() {
   Bytes out;
-  if (wants_.mru) {
-    Bytes v;
-    put16(v, our_mru_);
-    put_option(out, kMru, v);
-  }
-  if (wants_.accm) {
-    Bytes v;
-    put32(v, 0);
-    put_option(out, kAccm, v);
-  }
-  if (wants_.auth) put_auth(out, *wants_.auth);
-  if (wants_.magic) {
-    Bytes v;
-    put32(v, negotiated_.our_magic);
-    put_option(out, kMagicNumber, v);
-  }
-  if (wants_.pfc) put_option(out, kPfc, {});
-  if (wants_.acfc) put_option(out, kAcfc, {});
+  for (const auto& row : option_rows()) row.build(*this, out);
   return out;
 }
 
@@ -130,65 +245,9 @@ Verdict Lcp::check_request(ByteView options, Bytes& reply) {
   pending_.tx_accm = 0xffffffff;
   pending_.peer_mru = 1500;
   bool well_formed = for_each_option(options, [&](const Option& o) {
-    Bytes raw;
-    put_option(raw, o.type, o.data);
-    auto reject = [&] { rejects.insert(rejects.end(), raw.begin(), raw.end()); };
-    switch (o.type) {
-      case kMru:
-        if (o.data.size() != 2) return reject();
-        if (get16(o.data.data()) < kMinMru) {
-          Bytes v;
-          put16(v, 1500);
-          put_option(naks, kMru, v);
-        } else {
-          pending_.peer_mru = get16(o.data.data());
-        }
-        break;
-      case kAccm:
-        if (o.data.size() != 4) return reject();
-        pending_.tx_accm = get32(o.data.data());
-        break;
-      case kAuthProtocol: {
-        Bytes nak;
-        Verdict v = check_auth(o.data, nak);
-        if (v == Verdict::Reject) reject();
-        if (v == Verdict::Nak) naks.insert(naks.end(), nak.begin(), nak.end());
-        break;
-      }
-      case kMagicNumber: {
-        if (o.data.size() != 4 || (config_.server && config_.server_settings.reject_magic)) {
-          return reject();
-        }
-        std::uint32_t magic = get32(o.data.data());
-        if (magic != 0 && magic == negotiated_.our_magic && wants_.magic) {
-          // Our own number came back: a looped-back line, or a rare collision.
-          if (++magic_collisions_ >= config_.loopback_limit) hooks_.loopback_detected();
-          negotiated_.our_magic = nonzero_magic(random_);
-          Bytes v;
-          put32(v, nonzero_magic(random_));
-          put_option(naks, kMagicNumber, v);
-        } else if (magic == 0) {
-          Bytes v;
-          put32(v, nonzero_magic(random_));
-          put_option(naks, kMagicNumber, v);
-        } else {
-          magic_collisions_ = 0;
-          pending_.peer_magic = magic;
-        }
-        break;
-      }
-      case kPfc:
-        if (!o.data.empty()) return reject();
-        pending_.tx_pfc = true;
-        break;
-      case kAcfc:
-        if (!o.data.empty()) return reject();
-        pending_.tx_acfc = true;
-        break;
-      default:
-        reject();
-        break;
-    }
+    const OptionRow* row = row_for(o.type);
+    if (row && row->check(*this, o.data, naks) != Verdict::Reject) return;
+    put_option(rejects, o.type, o.data);  // unknown, or refused as it stands
   });
   Verdict verdict = settle_request(well_formed, options, rejects, naks, reply);
   if (verdict != Verdict::Ack) return verdict;
@@ -203,71 +262,20 @@ Verdict Lcp::check_request(ByteView options, Bytes& reply) {
 
 bool Lcp::on_ack(ByteView options) {
   return for_each_option(options, [&](const Option& o) {
-    if (o.type == kAccm && o.data.size() == 4) negotiated_.rx_accm = get32(o.data.data());
-    if (o.type == kAuthProtocol && config_.server) {
-      if (auto m = parse_auth(o.data)) negotiated_.auth = *m;
-    }
+    const OptionRow* row = row_for(o.type);
+    if (row && row->acked) row->acked(*this, o.data);
   });
 }
 
 void Lcp::on_nak(ByteView options) {
   for_each_option(options, [&](const Option& o) {
-    switch (o.type) {
-      case kMru:
-        if (o.data.size() == 2) {
-          our_mru_ = std::clamp<std::uint16_t>(get16(o.data.data()), kMinMru, 1500);
-          wants_.mru = true;
-        }
-        break;
-      case kAccm:
-        break;  // we keep asking for 0; the peer's map applies to what it sends anyway
-      case kMagicNumber:
-        negotiated_.our_magic = nonzero_magic(random_);
-        break;
-      case kAuthProtocol:
-        if (config_.server) {
-          // The client prefers another method: take it if we offer it, else our next one.
-          auto m = parse_auth(o.data);
-          const auto& req = config_.server_settings.require;
-          if (m && std::find(req.begin(), req.end(), *m) != req.end()) {
-            wants_.auth = *m;
-          } else if (++server_auth_index_ < req.size()) {
-            wants_.auth = req[server_auth_index_];
-          }
-        }
-        break;
-      default:
-        break;
-    }
+    if (const OptionRow* row = row_for(o.type)) row->nakked(*this, o.data);
   });
 }
 
 void Lcp::on_reject(ByteView options) {
   for_each_option(options, [&](const Option& o) {
-    switch (o.type) {
-      case kMru:
-        wants_.mru = false;
-        our_mru_ = 1500;
-        break;
-      case kAccm:
-        wants_.accm = false;
-        break;
-      case kMagicNumber:
-        wants_.magic = false;
-        negotiated_.our_magic = 0;
-        break;
-      case kPfc:
-        wants_.pfc = false;
-        break;
-      case kAcfc:
-        wants_.acfc = false;
-        break;
-      case kAuthProtocol:
-        wants_.auth.reset();  // the client will not authenticate; the server refuses later
-        break;
-      default:
-        break;
-    }
+    if (const OptionRow* row = row_for(o.type)) row->rejected(*this);
   });
 }
 

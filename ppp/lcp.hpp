@@ -3,6 +3,8 @@
 // authentication protocol they ask for and accept.
 #pragma once
 
+#include <span>
+
 #include "ppp/fsm.hpp"
 #include "ppp/layer_hooks.hpp"
 #include "ppp/types.hpp"
@@ -32,6 +34,19 @@ class Lcp final : public FsmProtocol {
   void this_layer_finished(FinishReason reason) override;
 
  private:
+  // One row per option (lcp.cpp): how we ask for it, how we judge the peer's, and what the
+  // peer's Ack, Nak or Reject of ours changes. Adding an option touches the table only.
+  struct OptionRow {
+    std::uint8_t type;
+    void (*build)(Lcp&, Bytes& out);                    // appends ours, if we ask for it
+    Verdict (*check)(Lcp&, ByteView data, Bytes& nak);  // the peer's; Nak appends to `nak`
+    void (*acked)(Lcp&, ByteView data);                 // ours acked (may be null)
+    void (*nakked)(Lcp&, ByteView data);                // the peer's counter-proposal to ours
+    void (*rejected)(Lcp&);                             // the peer will not have ours
+  };
+  static std::span<const OptionRow> option_rows();
+  static const OptionRow* row_for(std::uint8_t type);
+
   struct Wants {  // what we put in our Configure-Request
     bool mru = false;
     bool accm = false;
