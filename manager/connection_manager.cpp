@@ -33,20 +33,25 @@ ConnectionManager::ConnectionManager(asio::io_context& io, ManagerOptions option
       credentials_(options_.state_dir, options_.limits.saved_credentials),
       host_(io_, HostSettings{options_.dns_mode, options_.resolv_conf, options_.hooks_dir,
                               options_.state_dir}),
-      tls_context_(asio::ssl::context::tls_client),
       drivers_(options_.loops ? options_.loops
                               : std::max(1u, std::thread::hardware_concurrency())) {
-  // The system trust store (SSL_CERT_FILE / SSL_CERT_DIR point it elsewhere, as for any
-  // OpenSSL program); nothing older than TLS 1.2.
-  tls_context_.set_default_verify_paths();
-  SSL_CTX_set_min_proto_version(tls_context_.native_handle(), TLS1_2_VERSION);
-  // An idle session gives its record buffers back (about 34 KiB each): thousands of calls
-  // sit idle most of the time.
-  SSL_CTX_set_mode(tls_context_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
-  tls_.context = &tls_context_;
   const char* proxy = std::getenv("https_proxy");
   if (!proxy || !*proxy) proxy = std::getenv("HTTPS_PROXY");
-  tls_.default_proxy = proxy_from_environment_value(proxy);
+  // One TLS context a loop: OpenSSL's certificate store caches what it looks up, and loops
+  // that shared one raced in it (ThreadSanitizer, two SSTP dials verifying at once).
+  for (unsigned loop = 0; loop < drivers_.size(); ++loop) {
+    auto tls = std::make_unique<LoopTls>();
+    // The system trust store (SSL_CERT_FILE / SSL_CERT_DIR point it elsewhere, as for any
+    // OpenSSL program); nothing older than TLS 1.2.
+    tls->context.set_default_verify_paths();
+    SSL_CTX_set_min_proto_version(tls->context.native_handle(), TLS1_2_VERSION);
+    // An idle session gives its record buffers back (about 34 KiB each): thousands of calls
+    // sit idle most of the time.
+    SSL_CTX_set_mode(tls->context.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    tls->settings.context = &tls->context;
+    tls->settings.default_proxy = proxy_from_environment_value(proxy);
+    tls_by_loop_.push_back(std::move(tls));
+  }
   // Handles are opaque to clients; starting at a random point keeps a stale handle from an
   // earlier daemon from naming a new connection.
   std::random_device rd;
@@ -260,7 +265,7 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
   setup.caller.uid = conn.owner_peer.uid;
   setup.caller.gids = conn.owner_peer.groups;
   setup.caller.gids.push_back(conn.owner_peer.gid);
-  setup.tls = &tls_;
+  setup.tls = &tls_by_loop_[conn.loop]->settings;
   const unsigned loop = conn.loop;
   auto driver = std::make_shared<runtime::ConnectionDriver>(
       drivers_.io(loop), std::move(setup), static_cast<runtime::DriverObserver&>(*this),

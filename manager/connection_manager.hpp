@@ -178,8 +178,11 @@ class ConnectionManager final : public RequestHandler, private runtime::DriverOb
   std::map<std::uint32_t, std::size_t> sessions_by_uid_;
   std::function<void()> on_all_released_;
   std::vector<std::pair<std::weak_ptr<ClientSession>, ipc::StateEvent>> deferred_;
-  asio::ssl::context tls_context_;
-  TlsSettings tls_;
+  struct LoopTls {
+    asio::ssl::context context{asio::ssl::context::tls_client};
+    TlsSettings settings;
+  };
+  std::vector<std::unique_ptr<LoopTls>> tls_by_loop_;  // read only on its loop once made
   // Last: its loops stop (in the destructor) before anything their drivers use goes.
   runtime::DriverPool drivers_;
 };
