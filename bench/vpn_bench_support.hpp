@@ -47,15 +47,20 @@ struct VpnBench {
   pid_t daemon = -1;
   pid_t sink = -1;
 
-  VpnBench(const std::string& client, const std::string& server)
+  // `rasmand_args` are added to rasmand's command line (e.g. "--loops", "1").
+  VpnBench(const std::string& client, const std::string& server,
+           const std::vector<std::string>& rasmand_args = {})
       : client_ns(client), server_ns(server) {
     char tmpl[] = "/tmp/openras-bench-vpn-XXXXXX";
     dir = mkdtemp(tmpl);
     std::string socket = dir + "/rasmand.sock";
     setenv("OPENRAS_SOCKET", socket.c_str(), 1);
     setenv("OPENRAS_NO_SPAWN", "1", 1);
-    daemon = testing::spawn({"ip", "netns", "exec", client_ns, OPENRAS_RASMAND_PATH, "--socket",
-                             socket, "--dns", "none", "--quiet"});
+    std::vector<std::string> command = {
+        "ip",       "netns", "exec",  client_ns, OPENRAS_RASMAND_PATH,
+        "--socket", socket,  "--dns", "none",    "--quiet"};
+    command.insert(command.end(), rasmand_args.begin(), rasmand_args.end());
+    daemon = testing::spawn(command);
     for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i) usleep(2000);
     // The sink: every connection read to its end and thrown away.
     sink = testing::spawn({"ip", "netns", "exec", server_ns, "socat", "-u",

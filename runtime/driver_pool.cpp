@@ -3,6 +3,12 @@
 #include "runtime/connection_driver.hpp"
 
 namespace openras::runtime {
+namespace {
+
+// Commands a loop runs before it looks at its sockets again.
+constexpr std::size_t kCommandsPerTurn = 4;
+
+}  // namespace
 
 DriverPool::DriverPool(unsigned loops) {
   if (loops == 0) loops = 1;
@@ -42,10 +48,41 @@ unsigned DriverPool::pick() {
   return best;
 }
 
+void DriverPool::deliver(Loop& loop, std::function<void()> work) {
+  {
+    std::lock_guard lock(loop.inbox_mutex);
+    loop.inbox.push_back(std::move(work));
+    if (loop.draining) return;
+    loop.draining = true;
+  }
+  asio::post(loop.io, [&loop] { drain(loop); });
+}
+
+void DriverPool::drain(Loop& loop) {
+  std::deque<std::function<void()>> batch;
+  {
+    std::lock_guard lock(loop.inbox_mutex);
+    const std::size_t n = std::min(kCommandsPerTurn, loop.inbox.size());
+    std::move(loop.inbox.begin(), loop.inbox.begin() + static_cast<std::ptrdiff_t>(n),
+              std::back_inserter(batch));
+    loop.inbox.erase(loop.inbox.begin(), loop.inbox.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  for (auto& work : batch) work();
+  {
+    std::lock_guard lock(loop.inbox_mutex);
+    if (loop.inbox.empty()) {
+      loop.draining = false;
+      return;
+    }
+  }
+  // Behind whatever the loop's sockets have completed meanwhile.
+  asio::post(loop.io, [&loop] { drain(loop); });
+}
+
 void DriverPool::with_driver(unsigned loop, std::uint32_t handle,
                              std::function<void(ConnectionDriver*)> work) {
   Loop& l = *loops_[loop];
-  asio::post(l.io, [&l, handle, work = std::move(work)] {
+  deliver(l, [&l, handle, work = std::move(work)] {
     auto it = l.drivers.find(handle);
     // Held for the call: the work may retire the driver.
     std::shared_ptr<ConnectionDriver> driver = it == l.drivers.end() ? nullptr : it->second;
@@ -57,7 +94,7 @@ void DriverPool::place(unsigned loop, std::uint32_t handle,
                        std::shared_ptr<ConnectionDriver> driver,
                        std::function<void(ConnectionDriver&)> then) {
   Loop& l = *loops_[loop];
-  asio::post(l.io, [&l, handle, driver = std::move(driver), then = std::move(then)] {
+  deliver(l, [&l, handle, driver = std::move(driver), then = std::move(then)]() mutable {
     l.drivers[handle] = driver;
     then(*driver);
   });

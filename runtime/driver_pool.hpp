@@ -7,8 +7,10 @@
 #include <asio.hpp>
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -45,13 +47,23 @@ class DriverPool {
   void stop();
 
  private:
+  // What other threads give a loop waits in its inbox and is taken a few at a time, with the
+  // loop's I/O in between: a burst of commands (a mass hang-up) posted straight to the
+  // io_context would all run before any packet another connection has waiting (measured: a
+  // surviving call's ping reached 214-310 ms during 1,000 hang-ups).
   struct Loop {
     asio::io_context io{1};
     asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+    std::mutex inbox_mutex;
+    std::deque<std::function<void()>> inbox;
+    bool draining = false;  // a drain is posted and has not finished
     std::unordered_map<std::uint32_t, std::shared_ptr<ConnectionDriver>> drivers;
     std::atomic<std::size_t> load{0};  // drivers placed and not yet retired
     std::thread thread;
   };
+  static void deliver(Loop& loop, std::function<void()> work);
+  static void drain(Loop& loop);
+
   std::vector<std::unique_ptr<Loop>> loops_;
 };
 
