@@ -40,6 +40,14 @@ struct NetworkRequest {
   std::uint16_t mtu = 1500;
   bool default_route = true;   // "use default gateway on remote network"
   std::string interface_name;  // a name the entry asks for, or "" for rasN
+  // The entry's own routes through the tunnel (Add-VpnConnectionRoute), IPv4.
+  struct Route {
+    std::uint32_t destination = 0;  // host order
+    std::uint8_t prefix_length = 0;
+    std::uint32_t metric = 1;
+  };
+  std::vector<Route> routes;
+  std::string dns_suffix;  // IpDnsSuffix: the domain the tunnel's name servers answer for
 };
 
 }  // namespace openras::dial

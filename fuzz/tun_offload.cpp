@@ -1,7 +1,7 @@
 // libFuzzer: the TUN offload code on packets from a hostile PPP peer (what the coalescer
 // merges for the TUN) and on odd TUN reads. Never a crash or an overrun; whatever the
 // coalescer writes cuts back (split) into the very packets it was given.
-#include "manager/tun_offload.hpp"
+#include "host/tun_offload.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -7,9 +7,9 @@
 #include <random>
 #include <thread>
 
+#include "common/log.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
-#include "manager/log.hpp"
 #include "manager/replies.hpp"
 #include "phonebook/entry.hpp"
 #include "phonebook/pbk_file.hpp"

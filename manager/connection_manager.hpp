@@ -16,13 +16,13 @@
 #include <vector>
 
 #include "dial/dial_machine.hpp"
+#include "host/host_network.hpp"
 #include "ipc/messages.hpp"
 #include "manager/client_session.hpp"
 #include "manager/credentials.hpp"
-#include "manager/host_network.hpp"
-#include "manager/line_port.hpp"
 #include "runtime/connection_driver.hpp"
 #include "runtime/driver_pool.hpp"
+#include "transport/line_port.hpp"
 
 namespace openras::manager {
 

@@ -1,7 +1,7 @@
 // SetCredentials and GetCredentials: what a client may store in rasmand's credential store and
 // read back (never a password or a pre-shared key, only that one is saved).
+#include "common/log.hpp"
 #include "manager/connection_manager.hpp"
-#include "manager/log.hpp"
 #include "manager/replies.hpp"
 #include "ras.h"
 

@@ -3,10 +3,10 @@
 // states published to the dialing client and to the notifications, the network made and
 // announced by the host service, the interface closed, the driver gone.
 #include "common/ipv4.hpp"
+#include "common/log.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
 #include "manager/connection_manager.hpp"
-#include "manager/log.hpp"
 #include "ras.h"
 
 namespace openras::manager {
@@ -127,13 +127,15 @@ void ConnectionManager::configure_network(std::uint32_t handle, dial::NetworkReq
   up.remote = ipv4_string(request.peer_ip);
   up.dns1 = ipv4_string(request.dns1);
   up.dns2 = ipv4_string(request.dns2);
-  std::vector<std::string> servers;
+  NameService names;
   for (std::uint32_t dns : {request.dns1, request.dns2}) {
-    if (dns) servers.push_back(ipv4_string(dns));
+    if (dns) names.servers.push_back(ipv4_string(dns));
   }
+  names.suffix = request.dns_suffix;
+  names.default_route = request.default_route;
   // The name servers are the system's, and the ip-up scripts started, before the machine
   // hears the network is ready (and reports Connected).
-  host_.announce(handle, up, std::move(servers), [this, handle, loop] {
+  host_.announce(handle, up, names, [this, handle, loop] {
     drivers_.with_driver(loop, handle, [](runtime::ConnectionDriver* d) {
       if (d) d->network_ready(0);
     });

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "common/log.hpp"
 #include "manager/client_event.hpp"
 #include "manager/connection_manager.hpp"
-#include "manager/log.hpp"
 #include "manager/replies.hpp"
 #include "ras.h"
 

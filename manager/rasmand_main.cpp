@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/log.hpp"
 #include "common/paths.hpp"
 #include "manager/connection_manager.hpp"
-#include "manager/log.hpp"
 #include "manager/server.hpp"
 
 int main(int argc, char** argv) {

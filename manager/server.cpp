@@ -10,7 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "manager/log.hpp"
+#include "common/log.hpp"
 
 namespace openras::manager {
 

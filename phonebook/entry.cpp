@@ -1,5 +1,6 @@
 #include "phonebook/entry.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "raserror.h"
@@ -63,6 +64,16 @@ std::uint32_t Entry::key_u32(std::string_view k, std::uint32_t fallback) const {
   return v && !v->empty() ? parse_u32(*v, fallback) : fallback;
 }
 
+bool is_dns_name(std::string_view name) {
+  if (name.empty() || name.size() > 253 || name.front() == '.' || name.front() == '-') {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+  });
+}
+
 EntryParse entry_from_pbk(const PbkFile& file, std::string_view name) {
   EntryParse out;
   if (!file.has_entry(name)) {
@@ -83,6 +94,7 @@ EntryParse entry_from_pbk(const PbkFile& file, std::string_view name) {
   // Entry-scope keys, in file order; the first occurrence wins as on Windows.
   std::size_t pos = 0;
   bool in_entry_scope = true;
+  std::string route_hex;  // every Routes= line, in order: they continue one another
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);
     std::string_view line(text.data() + pos, (nl == std::string::npos ? text.size() : nl) - pos);
@@ -92,6 +104,7 @@ EntryParse entry_from_pbk(const PbkFile& file, std::string_view name) {
     if (!split_key_line(line, k, v)) continue;
     if (k == "MEDIA" || k == "DEVICE" || k == "NETCOMPONENTS") in_entry_scope = false;
     if (in_entry_scope) e.keys.emplace(std::string(k), std::string(v));
+    if (in_entry_scope && k == "Routes") route_hex.append(v);
   }
   if (std::string wrong = out_of_range_key(e); !wrong.empty()) {
     out.error = ERROR_CORRUPT_PHONEBOOK;
@@ -107,6 +120,16 @@ EntryParse entry_from_pbk(const PbkFile& file, std::string_view name) {
   e.auth_restrictions = e.key_u32("AuthRestrictions", 0);
   e.data_encryption = e.key_u32("DataEncryption", 0);
   e.remote_default_gateway = e.key_u32("IpPrioritizeRemote", 1) != 0;
+  // A suffix reaches resolv.conf and resolvectl: only a DNS name is taken.
+  e.dns_suffix = e.key("IpDnsSuffix").value_or("");
+  if (!is_dns_name(e.dns_suffix)) e.dns_suffix.clear();
+  auto routes = parse_entry_routes(e.key_u32("NumRoutes", 0), route_hex);
+  if (!routes) {
+    out.error = ERROR_CORRUPT_PHONEBOOK;
+    out.detail = "NumRoutes and Routes do not describe that many routes";
+    return out;
+  }
+  e.routes = std::move(*routes);
   e.media = one.get(name, "MEDIA", Scope::Media).value_or("");
   e.port = one.get(name, "Port", Scope::Media).value_or("");
   e.device_name = one.get(name, "Device", Scope::Media).value_or("");

@@ -7,7 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "phonebook/entry_routes.hpp"
 #include "phonebook/pbk_file.hpp"
 
 namespace openras::phonebook {
@@ -40,9 +42,11 @@ struct Entry {
   std::uint32_t redial_seconds = 0;
   bool redial_on_link_failure = false;
   std::uint32_t idle_disconnect_seconds = 0;
-  std::uint32_t auth_restrictions = 0;                   // 0: the default set
-  std::uint32_t data_encryption = 0;                     // DataEncryption: one of kDataEncryption*
-  bool remote_default_gateway = true;                    // IpPrioritizeRemote
+  std::uint32_t auth_restrictions = 0;  // 0: the default set
+  std::uint32_t data_encryption = 0;    // DataEncryption: one of kDataEncryption*
+  bool remote_default_gateway = true;   // IpPrioritizeRemote
+  std::vector<EntryRoute> routes;       // NumRoutes + Routes= (Add-VpnConnectionRoute)
+  std::string dns_suffix;               // IpDnsSuffix: the connection's DNS domain
   std::map<std::string, std::string, std::less<>> keys;  // every Entry-scope key, raw
 
   std::optional<std::string> key(std::string_view k) const;
@@ -56,6 +60,8 @@ struct EntryParse {
 };
 
 EntryParse entry_from_pbk(const PbkFile& file, std::string_view name);
+// Letters, digits, '-' and '.', at most 253 octets: what a DNS suffix may hold.
+bool is_dns_name(std::string_view name);
 EntryParse entry_from_text(std::string_view section_text);
 
 }  // namespace openras::phonebook

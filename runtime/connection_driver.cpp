@@ -5,7 +5,7 @@
 #include "common/ipv4.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
-#include "manager/log.hpp"
+#include "common/log.hpp"
 #include "ras.h"
 
 namespace openras::runtime {

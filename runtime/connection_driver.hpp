@@ -15,10 +15,10 @@
 
 #include "dial/dial_machine.hpp"
 #include "ipc/messages.hpp"
-#include "manager/hooks.hpp"
-#include "manager/line_port.hpp"
-#include "manager/serial_port.hpp"
-#include "manager/tun_offload.hpp"
+#include "host/hooks.hpp"
+#include "transport/line_port.hpp"
+#include "transport/serial_port.hpp"
+#include "host/tun_offload.hpp"
 
 namespace openras::runtime {
 

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "common/ras_errors.hpp"
-#include "manager/log.hpp"
+#include "common/log.hpp"
 #include "runtime/connection_driver.hpp"
 
 namespace openras::runtime {

@@ -267,6 +267,39 @@ TEST_F(SstpE2E, DialsThroughAnHttpConnectProxy) {
   stop_process(proxy);
 }
 
+// A split tunnel with the entry's own routes (Add-VpnConnectionRoute) and DNS suffix: the
+// routes go through the tunnel and nothing else does; the suffix is the search domain of the
+// tunnel's name servers; all of it goes with the connection.
+TEST_F(SstpE2E, EntryRoutesAndDnsSuffixComeAndGoWithTheConnection) {
+  ASSERT_TRUE(peer_->start_server());
+  const std::string zeros(40, '0');
+  // 172.16.0.0/12 and 198.51.100.0/24, metric 1, over two Routes= lines as Windows wraps them.
+  const std::string routes =
+      "01000000020000000C000000AC100000" + zeros + "010000000200000018000000C6336400" + zeros;
+  std::string pbk =
+      phonebook(std::vector<std::string>{"Office"}, SstpPeer::kHost,
+                "IpPrioritizeRemote=0\r\nIpDnsSuffix=corp.example\r\nNumRoutes=2\r\n"
+                "Routes=" +
+                    routes.substr(0, 128) + "\r\nRoutes=" + routes.substr(128) + "\r\n");
+  auto p = params("Office");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  auto show = [&](const char* what) {
+    return run_in_netns(peer_->client_netns(), std::string("ip route show ") + what);
+  };
+  EXPECT_NE(show("172.16.0.0/12").find("dev Office"), std::string::npos) << show("");
+  EXPECT_NE(show("198.51.100.0/24").find("dev Office"), std::string::npos) << show("");
+  EXPECT_EQ(show("default").find("dev Office"), std::string::npos) << "a split tunnel";
+  std::string resolv = slurp(resolv_);
+  EXPECT_NE(resolv.find("nameserver 192.168.40.1"), std::string::npos) << resolv;
+  EXPECT_NE(resolv.find("search corp.example"), std::string::npos) << resolv;
+  ASSERT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_EQ(show("172.16.0.0/12"), "");
+  EXPECT_EQ(show("198.51.100.0/24"), "");
+  EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
+}
+
 // Two connections that both take the default route: the newest wins, and when it goes the
 // first one's is still there; the server's host route lives until the last one goes.
 TEST_F(SstpE2E, DefaultRoutesOfTwoConnectionsStack) {

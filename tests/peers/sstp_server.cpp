@@ -41,8 +41,8 @@
 #include "link/http_head.hpp"
 #include "link/sstp_binding.hpp"
 #include "link/sstp_packet.hpp"
-#include "manager/netlink.hpp"
-#include "manager/tun_offload.hpp"
+#include "host/netlink.hpp"
+#include "host/tun_offload.hpp"
 #include "ppp/session.hpp"
 
 namespace {
@@ -98,7 +98,7 @@ int open_tun(std::uint32_t local, std::uint32_t peer, std::string& name) {
   if (fd < 0) return -1;
   ifreq ifr{};
   // With the virtio-net header: what it writes are super-packets where the received segments
-  // allow (manager/tun_offload), as a NIC's GRO would hand them to the kernel.
+  // allow (host/tun_offload), as a NIC's GRO would hand them to the kernel.
   ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
   std::strncpy(ifr.ifr_name, "sstps%d", IFNAMSIZ - 1);
   if (::ioctl(fd, TUNSETIFF, &ifr) != 0) {
@@ -106,7 +106,7 @@ int open_tun(std::uint32_t local, std::uint32_t peer, std::string& name) {
     return -1;
   }
   // And what it reads: TCP super-packets of up to 64 KB, cut into segments here
-  // (manager/tun_offload), rather than cut and checksummed one by one in the kernel.
+  // (host/tun_offload), rather than cut and checksummed one by one in the kernel.
   if (::ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0) {
     ::close(fd);
     return -1;

@@ -1,0 +1,149 @@
+// The UDP kind of LinePort (L2TP): the server's name resolved asynchronously, then a connected
+// UDP socket, so that only the server's datagrams arrive. A datagram is one read and one
+// write. An ICMP "port unreachable" (ECONNREFUSED on the next read) is ignored, as Windows
+// ignores it: the control channel's retransmissions decide when the server is gone.
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+
+#include "transport/line_port.hpp"
+#include "raserror.h"
+
+namespace openras::manager {
+namespace {
+
+using asio::ip::udp;
+
+class UdpPort final : public LinePort {
+ public:
+  explicit UdpPort(asio::io_context& io) : socket_(io) {}
+  ~UdpPort() override { close(); }
+
+  udp::socket& socket() { return socket_; }
+  void async_read(asio::mutable_buffer buffer, Handler handler) override {
+    socket_.async_receive(buffer, [this, buffer, handler = std::move(handler)](
+                                      const std::error_code& ec, std::size_t n) mutable {
+      if (ec == asio::error::connection_refused) {
+        async_read(buffer, std::move(handler));
+        return;
+      }
+      handler(ec, n);
+    });
+  }
+  void async_write(asio::const_buffer buffer, Handler handler) override {
+    socket_.async_send(buffer,
+                       [handler = std::move(handler)](const std::error_code& ec, std::size_t n) {
+                         // A refused or dropped datagram is like a lost one: not a reason to close
+                         // the port.
+                         handler(ec == asio::error::connection_refused ? std::error_code() : ec, n);
+                       });
+  }
+  bool concurrent_writes() const override { return true; }
+  bool send_queued(std::deque<ppp::LineBytes>& queue, std::function<void()> retry) override {
+    constexpr std::size_t kBatch = 64;
+    int refused = 0;
+    while (!queue.empty() && socket_.is_open()) {
+      std::array<mmsghdr, kBatch> messages{};
+      std::array<iovec, kBatch> parts{};
+      const std::size_t n = std::min(queue.size(), kBatch);
+      for (std::size_t i = 0; i < n; ++i) {
+        parts[i] = {queue[i].data(), queue[i].size()};
+        messages[i].msg_hdr.msg_iov = &parts[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+      }
+      int sent = ::sendmmsg(socket_.native_handle(), messages.data(), static_cast<unsigned>(n),
+                            MSG_DONTWAIT);
+      if (sent > 0) {
+        queue.erase(queue.begin(), queue.begin() + sent);
+        refused = 0;
+        continue;
+      }
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        socket_.async_wait(udp::socket::wait_write, [retry](const std::error_code& ec) {
+          if (!ec) retry();
+        });
+        return true;
+      }
+      if (sent < 0 && errno == EINTR) continue;
+      // An ICMP error of an earlier datagram (ECONNREFUSED) is reported once and consumed:
+      // try again; anything else, or the same twice, loses the datagram as a network would.
+      if (sent < 0 && errno == ECONNREFUSED && ++refused < 2) continue;
+      queue.pop_front();
+      refused = 0;
+    }
+    return true;
+  }
+  void close() override {
+    if (!socket_.is_open()) return;
+    std::error_code ignored;
+    socket_.cancel(ignored);
+    socket_.close(ignored);
+  }
+
+ private:
+  udp::socket socket_;
+};
+
+class UdpOpening final : public PortOpening, public std::enable_shared_from_this<UdpOpening> {
+ public:
+  UdpOpening(asio::io_context& io, const dial::PortRequest& request, PortOpened done)
+      : request_(request),
+        done_(std::move(done)),
+        resolver_(io),
+        port_(std::make_unique<UdpPort>(io)) {}
+
+  void start() {
+    resolver_.async_resolve(request_.device, std::to_string(request_.remote_port),
+                            [self = shared_from_this()](const std::error_code& ec,
+                                                        udp::resolver::results_type results) {
+                              self->resolved(ec, std::move(results));
+                            });
+  }
+  void cancel() override {
+    cancelled_ = true;
+    resolver_.cancel();
+  }
+
+ private:
+  void resolved(const std::error_code& ec, const udp::resolver::results_type& results) {
+    if (cancelled_) return;
+    if (ec || results.empty()) {
+      done_(nullptr, {}, ERROR_DNSNAME_NOT_RESOLVABLE);
+      return;
+    }
+    std::error_code error;
+    for (const auto& r : results) {
+      auto& socket = port_->socket();
+      if (socket.is_open()) socket.close(error);
+      socket.open(r.endpoint().protocol(), error);
+      if (!error) socket.connect(r.endpoint(), error);
+      if (!error) break;
+    }
+    if (error) {
+      done_(nullptr, {}, ERROR_VPN_TIMEOUT);  // no route to any of the server's addresses
+      return;
+    }
+    dial::PortInfo info;
+    auto remote = port_->socket().remote_endpoint(error);
+    if (!error && remote.address().is_v4()) info.remote_ipv4 = remote.address().to_v4().to_uint();
+    done_(std::move(port_), std::move(info), 0);
+  }
+
+  dial::PortRequest request_;
+  PortOpened done_;
+  udp::resolver resolver_;
+  std::unique_ptr<UdpPort> port_;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<PortOpening> open_udp_port(asio::io_context& io, const dial::PortRequest& request,
+                                           PortOpened done) {
+  auto opening = std::make_shared<UdpOpening>(io, request, std::move(done));
+  opening->start();
+  return opening;
+}
+
+}  // namespace openras::manager
