@@ -3,9 +3,9 @@
 #include "runtime/connection_driver.hpp"
 
 #include "common/ipv4.hpp"
+#include "common/log.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
-#include "common/log.hpp"
 #include "ras.h"
 
 namespace openras::runtime {

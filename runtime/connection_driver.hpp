@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "dial/dial_machine.hpp"
-#include "ipc/messages.hpp"
 #include "host/hooks.hpp"
+#include "host/tun_offload.hpp"
+#include "ipc/messages.hpp"
 #include "transport/line_port.hpp"
 #include "transport/serial_port.hpp"
-#include "host/tun_offload.hpp"
 
 namespace openras::runtime {
 
@@ -90,6 +90,7 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   void port_ready(std::unique_ptr<manager::LinePort> port, const dial::PortInfo& info,
                   std::uint32_t error, const std::string& device, const char* kind);
   void read_port();
+  void take_waiting_datagrams(std::array<std::uint8_t, 65536>& buffer, TimePoint now);
   void write_port();
   void close_port();
   void want_network(const dial::NetworkRequest& request);

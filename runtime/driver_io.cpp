@@ -3,8 +3,8 @@
 // closed by the control plane's host service (on_network_wanted, on_interface_released).
 #include <unistd.h>
 
-#include "common/ras_errors.hpp"
 #include "common/log.hpp"
+#include "common/ras_errors.hpp"
 #include "runtime/connection_driver.hpp"
 
 namespace openras::runtime {
@@ -81,11 +81,29 @@ void ConnectionDriver::read_port() {
       self->close_port();
       self->machine_->line_closed(Clock::now());
     } else {
-      self->machine_->feed_line({buffer->data(), n}, Clock::now());
+      const TimePoint now = Clock::now();
+      self->machine_->feed_line({buffer->data(), n}, now);
+      self->take_waiting_datagrams(*buffer, now);
       self->read_port();
     }
     self->pump();
   });
+}
+
+void ConnectionDriver::take_waiting_datagrams(PortBuffer& buffer, TimePoint now) {
+  if (!port_ || !port_->concurrent_writes()) return;
+  // What else has arrived goes to the machine before one pump: a burst of datagrams becomes
+  // one flush, whose packets the TUN coalescer can merge, and a few recvmmsg calls.
+  constexpr std::size_t kSlot = 2048;  // an L2TP datagram fits a 1,500-octet path
+  std::array<std::size_t, std::tuple_size_v<PortBuffer> / kSlot> lengths{};
+  for (int round = 0; round < 4 && port_; ++round) {
+    const std::size_t got = port_->receive_waiting(buffer, kSlot, lengths);
+    for (std::size_t i = 0; i < got && port_; ++i) {
+      // 0: a datagram longer than a slot, cut short and dropped as a lost one would be.
+      if (lengths[i]) machine_->feed_line({buffer.data() + i * kSlot, lengths[i]}, now);
+    }
+    if (got < lengths.size()) break;
+  }
 }
 
 void ConnectionDriver::write_port() {

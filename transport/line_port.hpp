@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <system_error>
 
 #include "dial/dial_machine.hpp"
@@ -31,6 +32,17 @@ class LinePort {
     (void)queue;
     (void)retry;
     return false;
+  }
+  // A datagram port: the datagrams already waiting, taken without waiting and many a system
+  // call (recvmmsg), each into its own `slot`-octet part of `buffer`; their lengths go to
+  // `lengths` (0 for one longer than a slot, which is dropped). Returns how many were taken
+  // (0: none waiting, or no such path).
+  virtual std::size_t receive_waiting(std::span<std::uint8_t> buffer, std::size_t slot,
+                                      std::span<std::size_t> lengths) {
+    (void)buffer;
+    (void)slot;
+    (void)lengths;
+    return 0;
   }
   // Cancels what is pending (handlers run with operation_aborted) and closes.
   virtual void close() = 0;

@@ -4,12 +4,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "common/log.hpp"
 #include "link/http_head.hpp"
 #include "link/sstp_binding.hpp"
-#include "transport/line_port.hpp"
-#include "common/log.hpp"
-#include "transport/tls_stream.hpp"
 #include "raserror.h"
+#include "transport/line_port.hpp"
+#include "transport/tls_stream.hpp"
 
 namespace openras::manager {
 namespace {

@@ -7,8 +7,8 @@
 #include <array>
 #include <cerrno>
 
-#include "transport/line_port.hpp"
 #include "raserror.h"
+#include "transport/line_port.hpp"
 
 namespace openras::manager {
 namespace {
@@ -73,6 +73,34 @@ class UdpPort final : public LinePort {
       refused = 0;
     }
     return true;
+  }
+  std::size_t receive_waiting(std::span<std::uint8_t> buffer, std::size_t slot,
+                              std::span<std::size_t> lengths) override {
+    constexpr std::size_t kBatch = 64;
+    const std::size_t n = std::min({lengths.size(), buffer.size() / slot, kBatch});
+    if (n == 0 || !socket_.is_open()) return 0;
+    std::array<mmsghdr, kBatch> messages{};
+    std::array<iovec, kBatch> parts{};
+    for (std::size_t i = 0; i < n; ++i) {
+      parts[i] = {buffer.data() + i * slot, slot};
+      messages[i].msg_hdr.msg_iov = &parts[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      int got = ::recvmmsg(socket_.native_handle(), messages.data(), static_cast<unsigned>(n),
+                           MSG_DONTWAIT, nullptr);
+      if (got > 0) {
+        for (int i = 0; i < got; ++i) {
+          const bool cut = messages[i].msg_hdr.msg_flags & MSG_TRUNC;
+          lengths[i] = cut ? 0 : messages[i].msg_len;
+        }
+        return static_cast<std::size_t>(got);
+      }
+      // An ICMP error of an earlier datagram is reported once and consumed: look again.
+      if (got < 0 && errno == ECONNREFUSED) continue;
+      break;
+    }
+    return 0;  // nothing waiting (EAGAIN), or an error the next asynchronous read reports
   }
   void close() override {
     if (!socket_.is_open()) return;
