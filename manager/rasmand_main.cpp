@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
   app.add_option("--allow-users-dns", options.policy.users_dns,
                  "whether connections of users other than root and admins may set the name "
                  "servers (true/false; default true, as Windows)");
+  unsigned stop_timeout_seconds = 60;
+  app.add_option("--stop-timeout", stop_timeout_seconds,
+                 "on SIGTERM, how long to wait for every call to end and its interface to go "
+                 "(each call's own teardown is bounded; closing thousands of interfaces is the "
+                 "kernel's slow part); below systemd's 90 s");
   app.add_option("--loops", options.loops,
                  "event loops the connections' drivers run on (0: one a core)");
   app.add_option("--hooks-dir", options.hooks_dir,
@@ -114,7 +119,7 @@ int main(int argc, char** argv) {
   signals.async_wait([&](const std::error_code&, int) {
     server.stop();
     manager.shutdown([&] { io.stop(); });
-    shutdown_guard.expires_after(std::chrono::seconds(3));
+    shutdown_guard.expires_after(std::chrono::seconds(stop_timeout_seconds));
     shutdown_guard.async_wait([&](const std::error_code& ec) {
       if (!ec) io.stop();
     });
