@@ -121,6 +121,10 @@ class DialMachine {
     (void)now;
   }
   // Data path: an IP packet from the interface, and packets for it.
+  // The machine that carries the data of the current attempt: a wrapper (RedialingDial)
+  // hands out the attempt it wraps, so octets and packets cross one virtual call, not two.
+  // Valid until the next call on this machine other than the data path's own.
+  virtual DialMachine& data_path() { return *this; }
   virtual bool send_packet(std::span<const std::uint8_t> packet) {
     (void)packet;
     return false;

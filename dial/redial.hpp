@@ -45,6 +45,7 @@ class RedialingDial final : public DialMachine {
   bool poll_line(ppp::LineBytes& out) override { return inner_->poll_line(out); }
   void line_closed(TimePoint now) override { inner_->line_closed(now); }
   void network_ready(std::uint32_t e, TimePoint now) override { inner_->network_ready(e, now); }
+  DialMachine& data_path() override { return inner_->data_path(); }
   bool send_packet(std::span<const std::uint8_t> p) override { return inner_->send_packet(p); }
   bool poll_packet(std::vector<std::uint8_t>& out) override { return inner_->poll_packet(out); }
 

@@ -95,7 +95,7 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   void close_port();
   void want_network(const dial::NetworkRequest& request);
   void read_tun();
-  void deliver_tun_read(std::size_t got);
+  void deliver_tun_read(dial::DialMachine& data, std::size_t got);
   void write_tun();
   void flush_output();
   void close_tun();

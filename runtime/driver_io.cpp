@@ -82,7 +82,7 @@ void ConnectionDriver::read_port() {
       self->machine_->line_closed(Clock::now());
     } else {
       const TimePoint now = Clock::now();
-      self->machine_->feed_line({buffer->data(), n}, now);
+      self->machine_->data_path().feed_line({buffer->data(), n}, now);
       self->take_waiting_datagrams(*buffer, now);
       self->read_port();
     }
@@ -96,11 +96,12 @@ void ConnectionDriver::take_waiting_datagrams(PortBuffer& buffer, TimePoint now)
   // one flush, whose packets the TUN coalescer can merge, and a few recvmmsg calls.
   constexpr std::size_t kSlot = 2048;  // an L2TP datagram fits a 1,500-octet path
   std::array<std::size_t, std::tuple_size_v<PortBuffer> / kSlot> lengths{};
+  dial::DialMachine& data = machine_->data_path();
   for (int round = 0; round < 4 && port_; ++round) {
     const std::size_t got = port_->receive_waiting(buffer, kSlot, lengths);
     for (std::size_t i = 0; i < got && port_; ++i) {
       // 0: a datagram longer than a slot, cut short and dropped as a lost one would be.
-      if (lengths[i]) machine_->feed_line({buffer.data() + i * kSlot, lengths[i]}, now);
+      if (lengths[i]) data.feed_line({buffer.data() + i * kSlot, lengths[i]}, now);
     }
     if (got < lengths.size()) break;
   }
@@ -199,27 +200,27 @@ void ConnectionDriver::read_tun() {
                                                        const std::error_code& ec, std::size_t n) {
     auto self = weak.lock();
     if (!self || !self->tun_ || ec) return;
-    self->deliver_tun_read(n);
+    dial::DialMachine& data = self->machine_->data_path();
+    self->deliver_tun_read(data, n);
     // Take what else is queued (the descriptor is non-blocking) before pumping once: a burst
     // leaves as one write on the port.
     for (int more = 0; more < 32; ++more) {
       ssize_t got =
           ::read(self->tun_->native_handle(), self->tun_buffer_.data(), self->tun_buffer_.size());
       if (got <= 0) break;
-      self->deliver_tun_read(static_cast<std::size_t>(got));
+      self->deliver_tun_read(data, static_cast<std::size_t>(got));
     }
     self->read_tun();
     self->pump();
   });
 }
 
-void ConnectionDriver::deliver_tun_read(std::size_t got) {
+void ConnectionDriver::deliver_tun_read(dial::DialMachine& data, std::size_t got) {
   std::span<std::uint8_t> read(tun_buffer_.data(), got);
   if (!tun_vnet_) {
-    machine_->send_packet(read);
-  } else if (!offload::split(read, tun_segment_, [this](std::span<const std::uint8_t> p) {
-               machine_->send_packet(p);
-             })) {
+    data.send_packet(read);
+  } else if (!offload::split(read, tun_segment_,
+                             [&data](std::span<const std::uint8_t> p) { data.send_packet(p); })) {
     ++tun_malformed_;
   }
 }
@@ -241,12 +242,13 @@ void ConnectionDriver::write_tun() {
 }
 
 void ConnectionDriver::flush_output() {
+  dial::DialMachine& data = machine_->data_path();
   if (port_ && !port_->concurrent_writes()) {
-    while (machine_->poll_line(port_pending_)) {
+    while (data.poll_line(port_pending_)) {
     }
   } else {
     ppp::LineBytes datagram;
-    while (machine_->poll_line(datagram)) {
+    while (data.poll_line(datagram)) {
       if (port_) port_out_.push_back(std::move(datagram));
       datagram = {};
     }
@@ -255,7 +257,7 @@ void ConnectionDriver::flush_output() {
   // Received TCP segments of one flow go to the TUN as one super-packet where they can.
   offload::Coalescer::Out packets;
   std::vector<std::uint8_t> buf;
-  while (machine_->poll_packet(buf)) {
+  while (data.poll_packet(buf)) {
     if (tun_ && tun_vnet_) {
       tun_coalescer_.add(buf, packets);
     } else if (tun_) {
