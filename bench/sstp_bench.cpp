@@ -65,14 +65,19 @@ int bench_sstp(int argc, char** argv) {
     return 1;
   }
   const auto& certs = t::test_certificates();
-  VpnBench b(peer.client_netns(), peer.server_netns());
+  // --loops N: rasmand's driver loops (default: one a core).
+  std::vector<std::string> rasmand_args;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--loops") rasmand_args = {"--loops", argv[i + 1]};
+  }
+  VpnBench b(peer.client_netns(), peer.server_netns(), rasmand_args);
   int status = 0;
 
   std::printf(
       "sstp: RasDial -> RASCS_Connected against openras-sstp-server (MS-CHAPv2), "
       "median of 5\n");
   // --throughput-only skips the dial table; --calls N measures N calls at once instead of 1 and
-  // 8, --way up|down one direction only (for profiling one case).
+  // 8, --way up|down one direction only (for profiling one case), --loops N rasmand's loops.
   bool dial = true, measure_up = true, measure_down = true;
   std::vector<int> call_counts = {1, 8};
   for (int i = 1; i < argc; ++i) {
