@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-namespace openras::manager {
+namespace openras {
 namespace {
 
 bool g_quiet = false;
@@ -52,4 +52,4 @@ void log_line(const char* topic, const char* fmt, ...) {
   std::fprintf(stderr, "rasmand[%s]: %s\n", topic, line);
 }
 
-}  // namespace openras::manager
+}  // namespace openras

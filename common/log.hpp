@@ -4,11 +4,11 @@
 
 #include <string>
 
-namespace openras::manager {
+namespace openras {
 
 void set_log_quiet(bool quiet);
 // Send log lines as journald native datagrams to this socket (falls back to stderr on error).
 bool use_journal(const std::string& socket_path);
 [[gnu::format(printf, 2, 3)]] void log_line(const char* topic, const char* fmt, ...);
 
-}  // namespace openras::manager
+}  // namespace openras

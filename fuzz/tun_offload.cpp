@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-using namespace openras::manager::offload;
+using namespace openras::host::offload;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // A list of packets, each behind a two-octet length.

@@ -9,7 +9,7 @@
 
 #include "common/log.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 namespace {
 
 std::string marker(std::uint32_t handle, bool begin) {
@@ -110,4 +110,4 @@ void remove_resolv_block(const std::string& resolv_conf, std::uint32_t handle) {
   if (rest != text) write_file(resolv_conf, rest);
 }
 
-}  // namespace openras::manager
+}  // namespace openras::host

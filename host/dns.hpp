@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace openras::manager {
+namespace openras::host {
 
 enum class DnsMode { Auto, Resolved, File, None };
 
@@ -38,4 +38,4 @@ class DnsManager {
 // Takes connection `handle`'s block out of `resolv_conf` (a previous instance's leftover).
 void remove_resolv_block(const std::string& resolv_conf, std::uint32_t handle);
 
-}  // namespace openras::manager
+}  // namespace openras::host

@@ -9,7 +9,7 @@
 
 #include "common/log.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 
 int run_hooks(const std::string& hooks_dir, const char* which, const HookInfo& info) {
   namespace fs = std::filesystem;
@@ -74,4 +74,4 @@ int run_hooks(const std::string& hooks_dir, const char* which, const HookInfo& i
   return static_cast<int>(scripts.size());
 }
 
-}  // namespace openras::manager
+}  // namespace openras::host

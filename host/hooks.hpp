@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-namespace openras::manager {
+namespace openras::host {
 
 struct HookInfo {
   std::string ifname;
@@ -27,4 +27,4 @@ struct HookInfo {
 // `which` is "ip-up" or "ip-down". Returns how many scripts were started.
 int run_hooks(const std::string& hooks_dir, const char* which, const HookInfo& info);
 
-}  // namespace openras::manager
+}  // namespace openras::host

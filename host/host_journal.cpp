@@ -13,7 +13,7 @@
 
 #include "common/log.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 namespace {
 
 // Compaction once the file holds this many more lines than there are live records.
@@ -194,4 +194,4 @@ void HostJournal::link_down(std::uint32_t handle) {
   record("up\t" + std::to_string(handle), "");
 }
 
-}  // namespace openras::manager
+}  // namespace openras::host

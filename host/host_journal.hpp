@@ -20,7 +20,7 @@
 #include "host/hooks.hpp"
 #include "host/netlink.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 
 struct Leftovers {
   struct Route {
@@ -74,4 +74,4 @@ class HostJournal {
 // The kernel's id of this boot, "" where it cannot be read.
 std::string current_boot_id();
 
-}  // namespace openras::manager
+}  // namespace openras::host

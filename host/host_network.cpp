@@ -8,7 +8,7 @@
 #include "common/ipv4.hpp"
 #include "common/log.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 
 HostNetwork::HostNetwork(asio::io_context& control, HostSettings settings)
     : control_(control),
@@ -113,4 +113,4 @@ void HostNetwork::recover() {
   }
 }
 
-}  // namespace openras::manager
+}  // namespace openras::host

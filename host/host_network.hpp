@@ -20,7 +20,7 @@
 #include "host/netlink.hpp"
 #include "host/worker_pool.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 
 // What a connection's name service is: its servers, its DNS suffix, whether it takes every
 // name (a full tunnel) or only its suffix's (a split tunnel; see DnsManager::apply).
@@ -81,4 +81,4 @@ class HostNetwork {
   std::map<std::uint32_t, HostRoute> host_routes_;
 };
 
-}  // namespace openras::manager
+}  // namespace openras::host

@@ -12,7 +12,7 @@
 #include "host/netlink.hpp"
 #include "raserror.h"
 
-namespace openras::manager {
+namespace openras::host {
 namespace {
 
 // The metric Windows gives a VPN default route sits below the LAN's; a low one here too.
@@ -90,4 +90,4 @@ Interface create_interface(const dial::NetworkRequest& request) {
   return out;
 }
 
-}  // namespace openras::manager
+}  // namespace openras::host

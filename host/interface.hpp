@@ -9,7 +9,7 @@
 
 #include "dial/dial_machine.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 
 struct Interface {
   int fd = -1;
@@ -20,4 +20,4 @@ struct Interface {
 
 Interface create_interface(const dial::NetworkRequest& request);
 
-}  // namespace openras::manager
+}  // namespace openras::host

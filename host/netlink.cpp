@@ -11,7 +11,7 @@
 #include <ctime>
 #include <vector>
 
-namespace openras::manager::netlink {
+namespace openras::host::netlink {
 namespace {
 
 // Sends one request and waits for its acknowledgement (and, with `on_reply`, its answer).
@@ -148,4 +148,4 @@ int add_route(unsigned ifindex, std::uint32_t destination, unsigned prefix, unsi
   return transact(nlh);
 }
 
-}  // namespace openras::manager::netlink
+}  // namespace openras::host::netlink

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace openras::manager::netlink {
+namespace openras::host::netlink {
 
 int set_link_up(unsigned ifindex, unsigned mtu);
 int add_peer_address(unsigned ifindex, std::uint32_t local, std::uint32_t peer);  // host order
@@ -24,4 +24,4 @@ int route_to(std::uint32_t destination, Path& path);
 int add_host_route(std::uint32_t destination, const Path& via, unsigned metric);
 int delete_host_route(std::uint32_t destination, const Path& via, unsigned metric);
 
-}  // namespace openras::manager::netlink
+}  // namespace openras::host::netlink

@@ -6,7 +6,7 @@
 
 #include "ppp/bytes.hpp"
 
-namespace openras::manager::offload {
+namespace openras::host::offload {
 namespace {
 
 // virtio_net_hdr: flags, gso_type, then four 16-bit fields in the host's order (the TUN
@@ -318,4 +318,4 @@ void Coalescer::flush(Out& out) {
   pending_.clear();
 }
 
-}  // namespace openras::manager::offload
+}  // namespace openras::host::offload

@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-namespace openras::manager::offload {
+namespace openras::host::offload {
 
 constexpr std::size_t kVnetHeaderSize = 10;  // struct virtio_net_hdr
 
@@ -88,4 +88,4 @@ class Coalescer {
   bool closed_ = false;  // the last segment was short or had PSH
 };
 
-}  // namespace openras::manager::offload
+}  // namespace openras::host::offload

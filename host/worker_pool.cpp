@@ -1,6 +1,6 @@
 #include "host/worker_pool.hpp"
 
-namespace openras::manager {
+namespace openras::host {
 
 WorkerPool::WorkerPool(asio::io_context& io, unsigned max_threads)
     : io_(io), max_threads_(max_threads) {}
@@ -43,4 +43,4 @@ void WorkerPool::serve() {
   }
 }
 
-}  // namespace openras::manager
+}  // namespace openras::host

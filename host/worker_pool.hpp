@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-namespace openras::manager {
+namespace openras::host {
 
 class WorkerPool {
  public:
@@ -41,4 +41,4 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace openras::manager
+}  // namespace openras::host

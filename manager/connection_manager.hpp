@@ -26,6 +26,16 @@
 
 namespace openras::manager {
 
+// What the control plane takes from the host service (host/) and the ports (transport/).
+using host::DnsMode;
+using host::HookInfo;
+using host::HostNetwork;
+using host::HostSettings;
+using host::Interface;
+using host::NameService;
+using transport::proxy_from_environment_value;
+using transport::TlsSettings;
+
 // The control plane's record of a connection: who owns it, who hears of it, the loop its driver
 // lives on, and the last state that driver reported. The driver (runtime/) holds the rest.
 struct ConnectionRecord {

@@ -72,13 +72,13 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  openras::manager::set_log_quiet(quiet);
+  openras::set_log_quiet(quiet);
   // Under systemd, JOURNAL_STREAM says stderr already goes to the journal: then speak its
   // native protocol, which keeps the topic as a field.
   bool journal =
       log_target == "journal" || (log_target == "auto" && std::getenv("JOURNAL_STREAM") &&
                                   access(journal_socket.c_str(), W_OK) == 0);
-  if (journal) openras::manager::use_journal(journal_socket);
+  if (journal) openras::use_journal(journal_socket);
   asio::io_context io;
   if (!admin_group.empty()) {
     struct group* g = getgrnam(admin_group.c_str());
@@ -88,10 +88,10 @@ int main(int argc, char** argv) {
     }
     options.admin_group = g->gr_gid;
   }
-  options.dns_mode = dns_mode == "resolved" ? openras::manager::DnsMode::Resolved
-                     : dns_mode == "file"   ? openras::manager::DnsMode::File
-                     : dns_mode == "none"   ? openras::manager::DnsMode::None
-                                            : openras::manager::DnsMode::Auto;
+  options.dns_mode = dns_mode == "resolved" ? openras::host::DnsMode::Resolved
+                     : dns_mode == "file"   ? openras::host::DnsMode::File
+                     : dns_mode == "none"   ? openras::host::DnsMode::None
+                                            : openras::host::DnsMode::Auto;
   openras::manager::ConnectionManager manager(io, options);
   openras::manager::Server server(io, manager);
   // Socket activation: systemd passes the listening socket as fd 3 (LISTEN_FDS, LISTEN_PID).
@@ -110,9 +110,9 @@ int main(int argc, char** argv) {
   }
   // Only the instance that holds the socket's lock cleans up after a previous one.
   manager.recover_host_state();
-  openras::manager::log_line("server", "listening on %s (pid %d)",
-                             activated ? "the socket systemd passed" : socket_path.c_str(),
-                             static_cast<int>(getpid()));
+  openras::log_line("server", "listening on %s (pid %d)",
+                    activated ? "the socket systemd passed" : socket_path.c_str(),
+                    static_cast<int>(getpid()));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer shutdown_guard(io);

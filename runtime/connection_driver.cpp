@@ -10,8 +10,6 @@
 
 namespace openras::runtime {
 
-using manager::log_line;
-
 ConnectionDriver::ConnectionDriver(asio::io_context& loop, DriverSetup setup,
                                    DriverObserver& observer, std::function<void()> retire)
     : loop_(loop),
@@ -139,8 +137,8 @@ void ConnectionDriver::interface_closed() {
   pump();
 }
 
-manager::HookInfo ConnectionDriver::hook_info() const {
-  manager::HookInfo info;
+host::HookInfo ConnectionDriver::hook_info() const {
+  host::HookInfo info;
   info.ifname = ifname_;
   info.device = machine_->device_name();
   info.link_name = entry_name_;

@@ -32,10 +32,9 @@ class DriverObserver {
   // The machine is projected: configure this network, then answer with interface_up() and
   // network_ready(), or network_ready(error). `remote_ipv4` is where the port's packets go.
   virtual void on_network_wanted(std::uint32_t handle, const dial::NetworkRequest& request,
-                                 std::uint32_t remote_ipv4, const manager::HookInfo& base) = 0;
+                                 std::uint32_t remote_ipv4, const host::HookInfo& base) = 0;
   // The driver let go of its interface: close `fd` off every loop, then interface_closed().
-  virtual void on_interface_released(std::uint32_t handle, int fd,
-                                     const manager::HookInfo& down) = 0;
+  virtual void on_interface_released(std::uint32_t handle, int fd, const host::HookInfo& down) = 0;
   // The port is let go: what was kept on the host for it (a route to the server) may go.
   virtual void on_port_released(std::uint32_t handle) = 0;
   // Hung up and released: the driver is gone and its handle with it.
@@ -45,9 +44,9 @@ class DriverObserver {
 struct DriverSetup {
   std::uint32_t handle = 0;
   std::unique_ptr<dial::DialMachine> machine;
-  std::string entry_name;      // logs and hooks
-  manager::PortCaller caller;  // whose rights open a tty
-  const manager::TlsSettings* tls = nullptr;
+  std::string entry_name;        // logs and hooks
+  transport::PortCaller caller;  // whose rights open a tty
+  const transport::TlsSettings* tls = nullptr;
 };
 
 class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
@@ -84,10 +83,10 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   void pump();
   void arm_timer();
   void publish(const dial::DialEvent& event);
-  manager::HookInfo hook_info() const;
+  host::HookInfo hook_info() const;
   // Port and interface I/O (driver_io.cpp).
   void open_port(const dial::PortRequest& request);
-  void port_ready(std::unique_ptr<manager::LinePort> port, const dial::PortInfo& info,
+  void port_ready(std::unique_ptr<transport::LinePort> port, const dial::PortInfo& info,
                   std::uint32_t error, const std::string& device, const char* kind);
   void read_port();
   void take_waiting_datagrams(std::array<std::uint8_t, 65536>& buffer, TimePoint now);
@@ -106,8 +105,8 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   std::function<void()> retire_;
   const std::uint32_t handle_;
   const std::string entry_name_;
-  const manager::PortCaller caller_;
-  const manager::TlsSettings* tls_;
+  const transport::PortCaller caller_;
+  const transport::TlsSettings* tls_;
   std::unique_ptr<dial::DialMachine> machine_;
   asio::steady_timer timer_;
   std::optional<TimePoint> timer_deadline_;  // what `timer_` waits for, if anything
@@ -121,9 +120,9 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   TimePoint statistics_since_{};
 
   // The port, once the machine asks for it.
-  std::shared_ptr<manager::LinePort> port_;
-  std::shared_ptr<manager::PortOpening> opening_;  // a network port being opened
-  std::uint32_t remote_ipv4_ = 0;                  // the port's far end (server or proxy)
+  std::shared_ptr<transport::LinePort> port_;
+  std::shared_ptr<transport::PortOpening> opening_;  // a network port being opened
+  std::uint32_t remote_ipv4_ = 0;                    // the port's far end (server or proxy)
   // A datagram port's writes, one datagram each.
   std::deque<ppp::LineBytes> port_out_;
   // A stream port's octets: what the machine appends while the write before is in flight, and
@@ -155,7 +154,7 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   ppp::LineBytes tun_buffer_;  // not zero-filled: pages are touched only as packets arrive
   std::vector<std::uint8_t> tun_segment_;  // one segment of a super-packet, as it is cut
   std::uint64_t tun_malformed_ = 0;
-  manager::offload::Coalescer tun_coalescer_;  // received segments merged for the TUN
+  host::offload::Coalescer tun_coalescer_;  // received segments merged for the TUN
 };
 
 }  // namespace openras::runtime

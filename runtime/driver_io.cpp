@@ -9,8 +9,7 @@
 
 namespace openras::runtime {
 
-using manager::log_line;
-namespace offload = manager::offload;
+namespace offload = host::offload;
 
 namespace {
 
@@ -22,7 +21,7 @@ constexpr std::size_t kKeptWriteCapacity = 256 * 1024;
 void ConnectionDriver::open_port(const dial::PortRequest& request) {
   if (request.kind == dial::PortRequest::Kind::Tty) {
     std::uint32_t error = 0;
-    port_ = manager::open_tty_port(loop_, request, caller_, error);
+    port_ = transport::open_tty_port(loop_, request, caller_, error);
     if (!port_) {
       log_line("port", "conn=%u cannot open %s for uid %u: %s", handle_, request.device.c_str(),
                caller_.uid, std::string(error_name(error)).c_str());
@@ -36,18 +35,18 @@ void ConnectionDriver::open_port(const dial::PortRequest& request) {
   }
   const char* kind = request.kind == dial::PortRequest::Kind::Udp ? "UDP" : "TLS";
   auto opened = [weak = weak_from_this(), device = request.device, kind](
-                    std::unique_ptr<manager::LinePort> port, dial::PortInfo info,
+                    std::unique_ptr<transport::LinePort> port, dial::PortInfo info,
                     std::uint32_t error) {
     if (auto self = weak.lock()) self->port_ready(std::move(port), info, error, device, kind);
   };
   log_line("port", "conn=%u connecting to %s port %u", handle_, request.device.c_str(),
            request.remote_port);
   opening_ = request.kind == dial::PortRequest::Kind::Udp
-                 ? manager::open_udp_port(loop_, request, std::move(opened))
-                 : manager::open_tls_port(loop_, *tls_, request, std::move(opened));
+                 ? transport::open_udp_port(loop_, request, std::move(opened))
+                 : transport::open_tls_port(loop_, *tls_, request, std::move(opened));
 }
 
-void ConnectionDriver::port_ready(std::unique_ptr<manager::LinePort> port,
+void ConnectionDriver::port_ready(std::unique_ptr<transport::LinePort> port,
                                   const dial::PortInfo& info, std::uint32_t error,
                                   const std::string& device, const char* kind) {
   opening_.reset();

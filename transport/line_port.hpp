@@ -15,7 +15,7 @@
 #include "dial/dial_machine.hpp"
 #include "ppp/bytes.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 
 class LinePort {
  public:
@@ -81,4 +81,4 @@ std::shared_ptr<PortOpening> open_udp_port(asio::io_context& io, const dial::Por
 // "http://host:port/" or "host:port" from an https_proxy value; "" when it names none.
 std::string proxy_from_environment_value(const char* value);
 
-}  // namespace openras::manager
+}  // namespace openras::transport

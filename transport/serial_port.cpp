@@ -12,7 +12,7 @@
 
 #include "raserror.h"
 
-namespace openras::manager {
+namespace openras::transport {
 namespace {
 
 speed_t to_speed(std::uint32_t bps) {
@@ -121,4 +121,4 @@ void close_serial_port(int fd, const termios& saved) {
   ::close(fd);
 }
 
-}  // namespace openras::manager
+}  // namespace openras::transport

@@ -11,7 +11,7 @@
 
 #include "dial/dial_machine.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 
 // Who asks for the port.
 struct PortCaller {
@@ -29,4 +29,4 @@ OpenedPort open_serial_port(const dial::PortRequest& request, const PortCaller& 
 // Lower DTR (a modem hangs up on it), restore the saved line settings, then close.
 void close_serial_port(int fd, const termios& saved);
 
-}  // namespace openras::manager
+}  // namespace openras::transport

@@ -11,7 +11,7 @@
 #include "transport/line_port.hpp"
 #include "transport/tls_stream.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 namespace {
 
 using asio::ip::tcp;
@@ -292,4 +292,4 @@ std::string proxy_from_environment_value(const char* value) {
   return v;
 }
 
-}  // namespace openras::manager
+}  // namespace openras::transport

@@ -7,7 +7,7 @@
 
 #include "ppp/bytes.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 namespace {
 
 constexpr std::size_t kInputSize = 64 * 1024;
@@ -344,4 +344,4 @@ void TlsStream::close() {
   }
 }
 
-}  // namespace openras::manager
+}  // namespace openras::transport

@@ -19,7 +19,7 @@
 #include <system_error>
 #include <vector>
 
-namespace openras::manager {
+namespace openras::transport {
 
 class TlsStream {
  public:
@@ -48,4 +48,4 @@ class TlsStream {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace openras::manager
+}  // namespace openras::transport

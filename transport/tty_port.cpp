@@ -2,7 +2,7 @@
 #include "transport/line_port.hpp"
 #include "transport/serial_port.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 namespace {
 
 class TtyPort final : public LinePort {
@@ -41,4 +41,4 @@ std::unique_ptr<LinePort> open_tty_port(asio::io_context& io, const dial::PortRe
   return std::make_unique<TtyPort>(io, opened.fd, opened.saved);
 }
 
-}  // namespace openras::manager
+}  // namespace openras::transport

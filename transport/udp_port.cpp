@@ -10,7 +10,7 @@
 #include "raserror.h"
 #include "transport/line_port.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 namespace {
 
 using asio::ip::udp;
@@ -174,4 +174,4 @@ std::shared_ptr<PortOpening> open_udp_port(asio::io_context& io, const dial::Por
   return opening;
 }
 
-}  // namespace openras::manager
+}  // namespace openras::transport

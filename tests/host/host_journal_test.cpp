@@ -8,7 +8,7 @@
 #include <fstream>
 #include <memory>
 
-namespace openras::manager {
+namespace openras::host {
 namespace {
 
 class HostJournalTest : public ::testing::Test {
@@ -122,4 +122,4 @@ TEST_F(HostJournalTest, TheFileStaysTheSizeOfWhatIsLive) {
 }
 
 }  // namespace
-}  // namespace openras::manager
+}  // namespace openras::host

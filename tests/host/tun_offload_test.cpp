@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-namespace openras::manager::offload {
+namespace openras::host::offload {
 namespace {
 
 std::uint16_t be16(const std::uint8_t* p) {
@@ -300,4 +300,4 @@ TEST(TunOffload, WhatCannotBeParsedIsRefused) {
 }
 
 }  // namespace
-}  // namespace openras::manager::offload
+}  // namespace openras::host::offload

@@ -38,11 +38,11 @@
 
 #include "common/ipv4.hpp"
 #include "dial/ppp_dial.hpp"
+#include "host/netlink.hpp"
+#include "host/tun_offload.hpp"
 #include "link/http_head.hpp"
 #include "link/sstp_binding.hpp"
 #include "link/sstp_packet.hpp"
-#include "host/netlink.hpp"
-#include "host/tun_offload.hpp"
 #include "ppp/session.hpp"
 
 namespace {
@@ -116,8 +116,8 @@ int open_tun(std::uint32_t local, std::uint32_t peer, std::string& name) {
   // they leave in one TLS record.
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   unsigned index = if_nametoindex(name.c_str());
-  if (manager::netlink::set_link_up(index, 1500) != 0 ||
-      manager::netlink::add_peer_address(index, local, peer) != 0) {
+  if (host::netlink::set_link_up(index, 1500) != 0 ||
+      host::netlink::add_peer_address(index, local, peer) != 0) {
     ::close(fd);
     return -1;
   }
@@ -261,7 +261,7 @@ class Call {
         burst.insert(burst.end(), packet.begin(), packet.end());
       }
       write(burst);
-      manager::offload::Coalescer::Out writes;
+      host::offload::Coalescer::Out writes;
       while (auto p = session.poll_packet()) {
         if (tun_ >= 0 && state_ == State::Connected) coalescer_.add(p->data, writes);
       }
@@ -312,12 +312,12 @@ class Call {
           ssize_t got = ::read(tun_, tun_read_.data(), tun_read_.size());
           if (got <= 0) break;
           if (state_ != State::Connected) continue;
-          manager::offload::split({tun_read_.data(), static_cast<std::size_t>(got)}, tun_segment_,
-                                  [&](std::span<const std::uint8_t> p) {
-                                    std::uint8_t version = p[0] >> 4;
-                                    session.send_packet(
-                                        version == 6 ? ppp::kProtoIpv6 : ppp::kProtoIp, p);
-                                  });
+          host::offload::split({tun_read_.data(), static_cast<std::size_t>(got)}, tun_segment_,
+                               [&](std::span<const std::uint8_t> p) {
+                                 std::uint8_t version = p[0] >> 4;
+                                 session.send_packet(version == 6 ? ppp::kProtoIpv6 : ppp::kProtoIp,
+                                                     p);
+                               });
         }
       }
     }
@@ -411,12 +411,12 @@ class Call {
   int id_;
   SSL* ssl_ = nullptr;
   int tun_ = -1;
-  manager::offload::Coalescer coalescer_;
+  host::offload::Coalescer coalescer_;
   static constexpr std::size_t kReadBuffer = 16384;
   std::unique_ptr<std::uint8_t[]> read_buffer_ =
       std::make_unique_for_overwrite<std::uint8_t[]>(kReadBuffer);
   std::vector<std::uint8_t> tun_read_ =
-      std::vector<std::uint8_t>(manager::offload::kVnetHeaderSize + 65536);
+      std::vector<std::uint8_t>(host::offload::kVnetHeaderSize + 65536);
   std::vector<std::uint8_t> tun_segment_;  // a segment of a TUN read, as it is cut
   State state_ = State::WaitRequest;
   PacketReader reader_;

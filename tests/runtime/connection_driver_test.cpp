@@ -65,10 +65,10 @@ struct Recorder final : DriverObserver {
     log.push_back("state " + std::to_string(e.state) + "/" + std::to_string(e.error));
   }
   void on_network_wanted(std::uint32_t, const dial::NetworkRequest& r, std::uint32_t,
-                         const manager::HookInfo& base) override {
+                         const host::HookInfo& base) override {
     log.push_back("network " + std::to_string(r.ip) + " " + base.link_name);
   }
-  void on_interface_released(std::uint32_t, int fd, const manager::HookInfo& down) override {
+  void on_interface_released(std::uint32_t, int fd, const host::HookInfo& down) override {
     released_fd = fd;
     log.push_back("interface released " + down.ifname);
   }

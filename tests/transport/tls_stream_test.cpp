@@ -20,7 +20,7 @@
 
 #include "../peers/sstp_peer.hpp"
 
-namespace openras::manager {
+namespace openras::transport {
 namespace {
 
 using asio::ip::tcp;
@@ -224,4 +224,4 @@ TEST(TlsStream, UntrustedCertificateFailsTheHandshake) {
 }
 
 }  // namespace
-}  // namespace openras::manager
+}  // namespace openras::transport
