@@ -122,6 +122,17 @@ class UdpOpening final : public PortOpening, public std::enable_shared_from_this
         port_(std::make_unique<UdpPort>(io)) {}
 
   void start() {
+    // An address needs no resolver (see open_tls_port).
+    std::error_code not_numeric;
+    const auto address = asio::ip::make_address(request_.device, not_numeric);
+    if (!not_numeric) {
+      auto results = udp::resolver::results_type::create(
+          udp::endpoint(address, request_.remote_port), request_.device,
+          std::to_string(request_.remote_port));
+      asio::post(resolver_.get_executor(),
+                 [self = shared_from_this(), results] { self->resolved({}, results); });
+      return;
+    }
     resolver_.async_resolve(request_.device, std::to_string(request_.remote_port),
                             [self = shared_from_this()](const std::error_code& ec,
                                                         udp::resolver::results_type results) {
