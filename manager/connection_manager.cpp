@@ -70,7 +70,12 @@ void ConnectionManager::Answer::operator()(const Reply& reply) const {
 
 void ConnectionManager::command(const ConnectionRecord& c,
                                 std::function<void(runtime::ConnectionDriver&)> work) {
-  drivers_.with_driver(c.loop, c.handle, [work = std::move(work)](runtime::ConnectionDriver* d) {
+  command(c.loop, c.handle, std::move(work));
+}
+
+void ConnectionManager::command(unsigned loop, std::uint32_t handle,
+                                std::function<void(runtime::ConnectionDriver&)> work) {
+  drivers_.with_driver(loop, handle, [work = std::move(work)](runtime::ConnectionDriver* d) {
     if (d) work(*d);
   });
 }

@@ -169,8 +169,11 @@ class ConnectionManager final : public RequestHandler, private runtime::DriverOb
   void publish(ConnectionRecord& c, const dial::DialEvent& ev);
   void configure_network(std::uint32_t handle, dial::NetworkRequest request,
                          std::uint32_t remote_ipv4, HookInfo up);
-  // Posts `work` to the driver of `c` (nothing happens when it has gone).
+  // Posts `work` to the driver of `c`, or of `handle` on `loop` (nothing happens when it has
+  // gone; the second form serves completions that may outlive the record).
   void command(const ConnectionRecord& c, std::function<void(runtime::ConnectionDriver&)> work);
+  void command(unsigned loop, std::uint32_t handle,
+               std::function<void(runtime::ConnectionDriver&)> work);
 
   asio::io_context& io_;
   ManagerOptions options_;

@@ -33,10 +33,7 @@ void ConnectionManager::on_interface_released(std::uint32_t handle, int fd, cons
     ConnectionRecord* c = find(handle);
     const unsigned loop = c ? c->loop : 0;
     host_.close_interface(handle, fd, down, [this, handle, loop, known = c != nullptr] {
-      if (!known) return;
-      drivers_.with_driver(loop, handle, [](runtime::ConnectionDriver* d) {
-        if (d) d->interface_closed();
-      });
+      if (known) command(loop, handle, [](runtime::ConnectionDriver& d) { d.interface_closed(); });
     });
   });
 }
@@ -95,17 +92,11 @@ void ConnectionManager::configure_network(std::uint32_t handle, dial::NetworkReq
              c->owner_peer.uid);
     request.dns1 = request.dns2 = 0;
   }
-  // A redial's new network: the route of the attempt before is still held.
-  if (c->pinned_route_to) {
-    host_.unpin_route(c->pinned_route_to);
-    c->pinned_route_to = 0;
-  }
   const unsigned loop = c->loop;
   Interface iface = host_.open_interface(handle, request, remote_ipv4, c->pinned_route_to);
   if (iface.fd < 0) {
-    drivers_.with_driver(loop, handle, [error = iface.error](runtime::ConnectionDriver* d) {
-      if (d) d->network_ready(error);
-    });
+    command(loop, handle,
+            [error = iface.error](runtime::ConnectionDriver& d) { d.network_ready(error); });
     return;
   }
   log_line("net", "conn=%u %s up, mtu %u, %s route", handle, iface.name.c_str(), request.mtu,
@@ -136,9 +127,7 @@ void ConnectionManager::configure_network(std::uint32_t handle, dial::NetworkReq
   // The name servers are the system's, and the ip-up scripts started, before the machine
   // hears the network is ready (and reports Connected).
   host_.announce(handle, up, names, [this, handle, loop] {
-    drivers_.with_driver(loop, handle, [](runtime::ConnectionDriver* d) {
-      if (d) d->network_ready(0);
-    });
+    command(loop, handle, [](runtime::ConnectionDriver& d) { d.network_ready(0); });
   });
 }
 

@@ -4,12 +4,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <cstdlib>
-
 #include "common/log.hpp"
 #include "link/http_head.hpp"
 #include "link/sstp_binding.hpp"
 #include "raserror.h"
+#include "transport/address_results.hpp"
 #include "transport/line_port.hpp"
 #include "transport/tls_stream.hpp"
 
@@ -81,15 +80,9 @@ class TlsOpening final : public PortOpening, public std::enable_shared_from_this
       self->timed_out_ = true;
       self->port_->close();
     });
-    // An address needs no resolver: getaddrinfo runs on one thread an io_context, and with
-    // thousands of dials queued there it failed some (868 at 10,000 calls).
-    std::error_code not_numeric;
-    const auto address = asio::ip::make_address(host, not_numeric);
-    unsigned long port_number = std::strtoul(service.c_str(), nullptr, 10);
-    if (!not_numeric && port_number > 0 && port_number <= 65535) {
-      auto results = tcp::resolver::results_type::create(
-          tcp::endpoint(address, static_cast<unsigned short>(port_number)), host, service);
-      asio::post(io_, [self = shared_from_this(), results] { self->resolved({}, results); });
+    if (auto results = address_results<tcp>(host, service)) {
+      asio::post(io_,
+                 [self = shared_from_this(), results = *results] { self->resolved({}, results); });
       return;
     }
     resolver_.async_resolve(host, service,

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "raserror.h"
+#include "transport/address_results.hpp"
 #include "transport/line_port.hpp"
 
 namespace openras::transport {
@@ -122,18 +123,13 @@ class UdpOpening final : public PortOpening, public std::enable_shared_from_this
         port_(std::make_unique<UdpPort>(io)) {}
 
   void start() {
-    // An address needs no resolver (see open_tls_port).
-    std::error_code not_numeric;
-    const auto address = asio::ip::make_address(request_.device, not_numeric);
-    if (!not_numeric) {
-      auto results = udp::resolver::results_type::create(
-          udp::endpoint(address, request_.remote_port), request_.device,
-          std::to_string(request_.remote_port));
+    const std::string service = std::to_string(request_.remote_port);
+    if (auto results = address_results<udp>(request_.device, service)) {
       asio::post(resolver_.get_executor(),
-                 [self = shared_from_this(), results] { self->resolved({}, results); });
+                 [self = shared_from_this(), results = *results] { self->resolved({}, results); });
       return;
     }
-    resolver_.async_resolve(request_.device, std::to_string(request_.remote_port),
+    resolver_.async_resolve(request_.device, service,
                             [self = shared_from_this()](const std::error_code& ec,
                                                         udp::resolver::results_type results) {
                               self->resolved(ec, std::move(results));
