@@ -3,6 +3,7 @@
 
 #include "dial/dial_machine.hpp"
 #include "dial/hdlc_carrier.hpp"
+#include "dial/ikev2_dial.hpp"
 #include "dial/l2tp_carrier.hpp"
 #include "dial/ppp_dial.hpp"
 #include "dial/redial.hpp"
@@ -17,7 +18,7 @@
 namespace openras::dial {
 namespace {
 
-enum class VpnProtocol { Sstp, L2tp, Unsupported };
+enum class VpnProtocol { Ikev2, Sstp, L2tp, Unsupported };
 
 bool names_miniport(const phonebook::Entry& entry, std::string_view kind) {
   return entry.device_name.find(kind) != std::string::npos;
@@ -29,10 +30,13 @@ VpnProtocol vpn_protocol(const phonebook::Entry& entry) {
   switch (entry.vpn_strategy) {
     case VS_Default:
       if (names_miniport(entry, "(L2TP)")) return VpnProtocol::L2tp;
-      if (names_miniport(entry, "(IKEv2)") || names_miniport(entry, "(PPTP)")) {
-        return VpnProtocol::Unsupported;
-      }
+      if (names_miniport(entry, "(IKEv2)")) return VpnProtocol::Ikev2;
+      if (names_miniport(entry, "(PPTP)")) return VpnProtocol::Unsupported;
       return VpnProtocol::Sstp;
+    case VS_Ikev2Only:
+    case VS_Ikev2First:
+    case VS_Ikev2Sstp:
+      return VpnProtocol::Ikev2;
     case VS_L2tpOnly:
     case VS_L2tpFirst:
       return VpnProtocol::L2tp;
@@ -40,7 +44,6 @@ VpnProtocol vpn_protocol(const phonebook::Entry& entry) {
     case VS_SstpFirst:
     case VS_PptpSstp:
     case VS_L2tpSstp:
-    case VS_Ikev2Sstp:
     case VS_ProtocolList:
       return VpnProtocol::Sstp;
     default:
@@ -104,11 +107,20 @@ MachineOrError make_single_machine(const phonebook::Entry& entry, const DialPara
         return tunnel_machine<SstpCarrier>(entry, params, sstp_setup);
       case VpnProtocol::L2tp:
         return tunnel_machine<L2tpCarrier>(entry, params, l2tp_setup);
+      case VpnProtocol::Ikev2: {
+        Ikev2Setup setup = ikev2_setup(entry, params);
+        if (setup.error) {
+          out.error = setup.error;
+          return out;
+        }
+        out.machine = std::make_unique<Ikev2Dial>(entry, params, std::move(setup), system_random());
+        return out;
+      }
       case VpnProtocol::Unsupported:
         break;
     }
   }
-  // PPTP and IKEv2: a device type this build cannot open.
+  // PPTP: a device type this build cannot open.
   out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
   return out;
 }

@@ -40,6 +40,8 @@ struct Credentials {
   std::string password;
   std::string domain;
   std::string callback_number;
+  // RASCM_PreSharedKey, for an entry whose IKE authenticates with it (never from the .pbk).
+  std::string pre_shared_key;
 };
 
 struct DialParams {

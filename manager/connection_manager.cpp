@@ -228,8 +228,13 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
     }
   }
   dial::DialParams params;
-  params.credentials = {req.user, req.password, req.domain, req.callback_number};
+  params.credentials = {req.user, req.password, req.domain, req.callback_number, {}};
   wipe(req.password);
+  // The pre-shared key is only ever the saved one (RasSetCredentials(RASCM_PreSharedKey)).
+  if (auto saved = credentials_.load(session->peer().uid, req.phonebook, req.entry_name);
+      saved && saved->pre_shared_key) {
+    params.credentials.pre_shared_key = *saved->pre_shared_key;
+  }
   params.phone_number = req.phone_number;
   params.options = req.options;
   const std::uint32_t handle = next_handle();
@@ -308,7 +313,7 @@ ConnectionManager::MaybeReply ConnectionManager::handle_resume(const ClientSessi
   if (!req.decode(r) || !r.at_end()) return fail(ERROR_INVALID_PARAMETER);
   ConnectionRecord* c = find_visible(session, req.handle);
   if (!c || c->hung_up) return fail(ERROR_INVALID_HANDLE);
-  dial::Credentials credentials{req.user, req.password, req.domain, req.callback_number};
+  dial::Credentials credentials{req.user, req.password, req.domain, req.callback_number, {}};
   wipe(req.password);
   // The driver answers before the resumed dial's first state, so the reply goes out first.
   command(*c, [this, credentials = std::move(credentials),

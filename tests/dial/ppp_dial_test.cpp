@@ -42,7 +42,7 @@ class PppDialTest : public ::testing::Test {
         "DEVICE=null\n");
     entry_ = *parsed.entry;
     DialParams params;
-    params.credentials = {"alice", password, "", ""};
+    params.credentials = {"alice", password, "", "", ""};
     return std::make_unique<PppDial>(entry_, params,
                                      std::make_unique<ppp::testing::SeededRandom>(3),
                                      std::make_unique<HdlcCarrier>(entry_, params, false));

@@ -143,7 +143,7 @@ TEST(TestLink, PausedRetryAndResume) {
   auto events = run(m, now);
   EXPECT_EQ(events.back().state, static_cast<std::uint32_t>(RASCS_RetryAuthentication));
   EXPECT_FALSE(m.next_deadline());
-  EXPECT_EQ(m.resume({"", "pw", "", ""}, now), 0u);
+  EXPECT_EQ(m.resume({"", "pw", "", "", ""}, now), 0u);
   std::vector<DialEvent> rest;
   for (int i = 0; i < 10; ++i) {
     drain(m, rest);

@@ -1,0 +1,362 @@
+#include "dial/ikev2_dial.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+
+#include "common/ipv4.hpp"
+#include "dial/server_address.hpp"
+#include "ras.h"
+#include "raserror.h"
+
+namespace openras::dial {
+namespace {
+
+constexpr std::uint16_t kIkeNatTPort = 4500;
+// RFC 3948 4: a NAT keeps a UDP mapping for about a minute; 20 s is what most clients send.
+constexpr auto kKeepalive = std::chrono::seconds(20);
+// What the TUN's packets may be so that ESP in UDP still fits a 1,500-octet path.
+constexpr std::uint16_t kIkev2Mtu = 1400;
+// Entry values of "CustomAuthKey" and IpSecFlags that choose the IKEv2 authentication.
+constexpr std::uint32_t kEapMsChapV2Type = 26;
+
+bool cidr_of_range(std::uint32_t start, std::uint32_t end, std::uint8_t& prefix) {
+  const std::uint32_t size = end - start;
+  if ((size & (size + 1)) != 0 || (start & size) != 0) return false;  // not 2^n aligned
+  prefix = static_cast<std::uint8_t>(32 - std::popcount(size));
+  return true;
+}
+
+std::uint32_t parse_hex32(std::string_view text) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  std::uint32_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v, 16);
+  return ec == std::errc() ? v : 0;
+}
+
+}  // namespace
+
+Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) {
+  Ikev2Setup s;
+  std::string server = params.phone_number.empty() ? entry.phone_number : params.phone_number;
+  s.port.kind = PortRequest::Kind::Udp;
+  std::uint16_t port = kIkeNatTPort;
+  if (!split_server(server, kIkeNatTPort, s.port.device, port)) {
+    s.error = ERROR_BAD_ADDRESS_SPECIFIED;
+    return s;
+  }
+  s.port.remote_port = port;
+  auto& c = s.config;
+  c.server_port = port;
+  // RASEO2_UsePreSharedKeyForIkev2Initiator has no phonebook key of its own: the client
+  // library keeps it among the other RASEO2 bits in OpenRasOptions2 (hexadecimal).
+  std::uint32_t options2 = 0;
+  if (auto hex = entry.key("OpenRasOptions2")) options2 = parse_hex32(*hex);
+  const bool psk = (options2 & RASEO2_UsePreSharedKeyForIkev2Initiator) != 0;
+  if (psk) {
+    c.method = ike::InitiatorConfig::Method::PreSharedKey;
+    c.pre_shared_key = params.credentials.pre_shared_key;
+    if (c.pre_shared_key.empty()) {
+      s.error = ERROR_IPSEC_IKE_AUTH_FAIL;  // nothing to prove ourselves with
+      return s;
+    }
+  } else {
+    if (entry.key_u32("CustomAuthKey", kEapMsChapV2Type) != kEapMsChapV2Type) {
+      s.error = ERROR_EAP_METHOD_NOT_INSTALLED;  // only EAP-MSCHAPv2 here
+      return s;
+    }
+    c.method = ike::InitiatorConfig::Method::Eap;
+    c.user = params.credentials.user;
+    if (!params.credentials.domain.empty()) c.user = params.credentials.domain + "\\" + c.user;
+    c.password = params.credentials.password;
+  }
+  if (auto idi = entry.key("IDi"); idi && !idi->empty()) c.local_id = *idi;
+  if (auto idr = entry.key("IDr"); idr && !idr->empty()) c.remote_id = *idr;
+  c.server_name = s.port.device;
+  c.skip_name_eku = entry.key_u32("DisableIKENameEkuCheck", 0) != 0;
+  c.fragmentation = entry.key_u32("Disable_IKEv2_Fragmentation", 0) == 0;
+  c.mobike = entry.key_u32("DisableMobility", 0) == 0;
+  c.transmissions = static_cast<int>(std::clamp<std::uint32_t>(
+      entry.key_u32("OpenRasIkeTransmissions", 6), 1, 12));
+  c.liveness_after = std::chrono::seconds(
+      std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeLivenessSeconds", 30), 5, 3600));
+  // The CA a server's certificate must chain to: the system store, or one the entry names.
+  s.verifier = ike::make_openssl_verifier(entry.key("OpenRasIkeCaFile").value_or(""));
+  c.verifier = s.verifier.get();
+  return s;
+}
+
+Ikev2Dial::Ikev2Dial(const phonebook::Entry& entry, const DialParams& params, Ikev2Setup setup,
+                     std::unique_ptr<ppp::Random> random)
+    : random_(std::move(random)), setup_(std::move(setup)) {
+  (void)params;
+  device_name_ = entry.device_name.empty() ? "WAN Miniport (IKEv2)" : entry.device_name;
+  network_.default_route = entry.remote_default_gateway;
+  network_.dns_suffix = entry.dns_suffix;
+  network_.mtu = kIkev2Mtu;
+  for (const auto& route : entry.routes) {
+    if (route.family != phonebook::EntryRoute::kIpv4) continue;
+    const auto& a = route.address;
+    network_.routes.push_back(
+        {static_cast<std::uint32_t>(a[0]) << 24 | a[1] << 16 | a[2] << 8 | a[3],
+         static_cast<std::uint8_t>(route.prefix_length), route.metric});
+  }
+  plumb_ts_routes_ = entry.key_u32("PlumbIKEv2TSAsRoutes", 0) != 0;
+}
+
+Ikev2Dial::~Ikev2Dial() = default;
+
+void Ikev2Dial::emit(std::uint32_t state, std::uint32_t error) {
+  state_ = state;
+  outputs_.push_back(DialEvent{state, error, 0});
+}
+
+void Ikev2Dial::release() {
+  if (!released_) {
+    released_ = true;
+    children_.clear();
+    datagrams_.clear();
+    outputs_.push_back(PortReleased{});
+  }
+  if (hanging_up_ && !finished_) {
+    finished_ = true;
+    outputs_.push_back(Finished{});
+  }
+}
+
+void Ikev2Dial::fail(std::uint32_t error) {
+  if (phase_ == Phase::Done) return;
+  const bool was_connected = phase_ == Phase::Connected;
+  phase_ = Phase::Done;
+  std::erase_if(outputs_, [](const DialOutput& o) {
+    return std::holds_alternative<PortRequest>(o) || std::holds_alternative<NetworkRequest>(o);
+  });
+  outputs_.push_back(DialEvent{
+      was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
+  children_.clear();
+  release();
+}
+
+void Ikev2Dial::start(TimePoint now) {
+  (void)now;
+  if (phase_ != Phase::Idle) return;
+  phase_ = Phase::OpeningPort;
+  emit(RASCS_OpenPort);
+  outputs_.push_back(setup_.port);
+}
+
+void Ikev2Dial::port_opened(const PortInfo& info, TimePoint now) {
+  if (phase_ != Phase::OpeningPort) return;
+  emit(RASCS_PortOpened);
+  emit(RASCS_ConnectDevice);
+  phase_ = Phase::Negotiating;
+  setup_.config.server_ipv4 = info.remote_ipv4;
+  server_ipv4_ = info.remote_ipv4;
+  ike_ = std::make_unique<ike::Initiator>(std::move(setup_.config), *random_);
+  ike_->start(now);
+  pump(now);
+}
+
+void Ikev2Dial::port_failed(std::uint32_t error, TimePoint now) {
+  (void)now;
+  fail(error);
+}
+
+void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
+  if (!ike_ || released_) return;
+  if (octets.size() == 1 && octets[0] == 0xff) return;  // a NAT-T keepalive
+  if (octets.size() >= 4 && octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0) {
+    ike_->receive(octets.subspan(4), now);  // IKE after the non-ESP marker
+    pump(now);
+    return;
+  }
+  if (octets.size() < 8) return;
+  const std::uint32_t spi = static_cast<std::uint32_t>(octets[0]) << 24 | octets[1] << 16 |
+                            octets[2] << 8 | octets[3];
+  for (auto& child : children_) {
+    if (child->spi_in() != spi) continue;
+    // Opened in place: the driver's read buffer is ours until we return.
+    std::span<std::uint8_t> packet(const_cast<std::uint8_t*>(octets.data()), octets.size());
+    auto opened = child->open(packet);
+    if (opened.verdict != ike::EspSa::Verdict::Ok) return;
+    ike_->peer_alive(now);
+    if (phase_ != Phase::Connected || opened.inner.empty()) return;  // 59: a dummy packet
+    if (opened.next_header != 4 && opened.next_header != 41) return;
+    packets_in_.emplace_back(opened.inner.begin(), opened.inner.end());
+    stats_.bytes_received += opened.inner.size();
+    ++stats_.frames_received;
+    return;
+  }
+}
+
+bool Ikev2Dial::poll_line(ppp::LineBytes& out) {
+  if (datagrams_.empty()) return false;
+  out = std::move(datagrams_.front());
+  datagrams_.pop_front();
+  return true;
+}
+
+void Ikev2Dial::line_closed(TimePoint now) {
+  (void)now;
+  if (hanging_up_) {
+    release();
+    return;
+  }
+  fail(ERROR_PORT_DISCONNECTED);
+}
+
+bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {
+  if (phase_ != Phase::Connected || children_.empty() || packet.empty()) return false;
+  const std::uint8_t version = packet[0] >> 4;
+  ike::EspSa& sa = *children_.back();
+  ppp::LineBytes datagram(sa.sealed_size(packet.size()));
+  const std::size_t n = sa.seal(packet, version == 6 ? 41 : 4, datagram.data());
+  if (n == 0) return false;
+  datagram.resize(n);
+  datagrams_.push_back(std::move(datagram));
+  sent_since_keepalive_ = true;
+  stats_.bytes_sent += packet.size();
+  ++stats_.frames_sent;
+  return true;
+}
+
+bool Ikev2Dial::poll_packet(std::vector<std::uint8_t>& out) {
+  if (packets_in_.empty()) return false;
+  out = std::move(packets_in_.front());
+  packets_in_.pop_front();
+  return true;
+}
+
+void Ikev2Dial::on_established(const ike::NetworkConfig& network) {
+  config_ = network;
+  network_.ip = network.ip;
+  network_.dns1 = network.dns.size() > 0 ? network.dns[0] : 0;
+  network_.dns2 = network.dns.size() > 1 ? network.dns[1] : 0;
+  if (network_.dns_suffix.empty() && phonebook::is_dns_name(network.dns_domain)) {
+    network_.dns_suffix = network.dns_domain;
+  }
+  if (plumb_ts_routes_) {
+    for (const auto& ts : network.remote_ts) {
+      std::uint8_t prefix = 0;
+      if (ts.start == 0 && ts.end == 0xffffffff) continue;  // the default route is the entry's
+      if (cidr_of_range(ts.start, ts.end, prefix)) network_.routes.push_back({ts.start, prefix, 1});
+    }
+  }
+  phase_ = Phase::WaitingForNetwork;
+  emit(RASCS_Projected);
+  outputs_.push_back(network_);
+}
+
+void Ikev2Dial::pump(TimePoint now) {
+  if (!ike_) return;
+  ike::Bytes message;
+  while (ike_->poll_message(message)) {
+    ppp::LineBytes datagram(4 + message.size(), 0);
+    std::copy(message.begin(), message.end(), datagram.begin() + 4);
+    datagrams_.push_back(std::move(datagram));
+    sent_since_keepalive_ = true;
+  }
+  while (auto e = ike_->poll_event()) {
+    std::visit(
+        [&](auto&& ev) {
+          using T = std::decay_t<decltype(ev)>;
+          if constexpr (std::is_same_v<T, ike::event::SaInitDone>) {
+            emit(RASCS_DeviceConnected);
+            emit(RASCS_AllDevicesConnected);
+            emit(RASCS_Authenticate);
+          } else if constexpr (std::is_same_v<T, ike::event::Authenticated>) {
+            emit(RASCS_Authenticated);
+          } else if constexpr (std::is_same_v<T, ike::event::Established>) {
+            if (phase_ == Phase::Negotiating) on_established(ev.network);
+          } else if constexpr (std::is_same_v<T, ike::event::ChildUp>) {
+            children_.push_back(ev.esp);
+          } else if constexpr (std::is_same_v<T, ike::event::ChildDown>) {
+            std::erase_if(children_, [&](const auto& c) { return c->spi_in() == ev.spi_in; });
+          } else if constexpr (std::is_same_v<T, ike::event::Failed>) {
+            if (hanging_up_) {
+              release();
+            } else {
+              fail(ev.error);
+            }
+          } else if constexpr (std::is_same_v<T, ike::event::Closed>) {
+            release();
+          }
+        },
+        *e);
+  }
+  if (phase_ == Phase::Connected && !keepalive_due_) keepalive_due_ = now + kKeepalive;
+}
+
+void Ikev2Dial::on_timer(TimePoint now) {
+  if (ike_) ike_->on_timer(now);
+  if (keepalive_due_ && now >= *keepalive_due_ && phase_ == Phase::Connected) {
+    if (!sent_since_keepalive_) datagrams_.push_back(ppp::LineBytes(1, 0xff));
+    sent_since_keepalive_ = false;
+    keepalive_due_ = now + kKeepalive;
+  }
+  pump(now);
+}
+
+std::optional<TimePoint> Ikev2Dial::next_deadline() const {
+  if (released_) return std::nullopt;
+  std::optional<TimePoint> best = ike_ ? ike_->next_deadline() : std::nullopt;
+  if (keepalive_due_ && phase_ == Phase::Connected && (!best || *keepalive_due_ < *best)) {
+    best = keepalive_due_;
+  }
+  return best;
+}
+
+std::optional<DialOutput> Ikev2Dial::poll_output() {
+  if (outputs_.empty()) return std::nullopt;
+  DialOutput out = std::move(outputs_.front());
+  outputs_.pop_front();
+  return out;
+}
+
+void Ikev2Dial::hang_up(TimePoint now) {
+  if (hanging_up_) return;
+  hanging_up_ = true;
+  std::erase_if(outputs_,
+                [](const DialOutput& o) { return !std::holds_alternative<PortReleased>(o); });
+  if (!ike_ || released_ || phase_ == Phase::Done) {
+    release();
+    return;
+  }
+  phase_ = Phase::Closing;
+  ike_->close(now);  // a Delete for an established SA, answered or timed out; else at once
+  pump(now);
+}
+
+std::uint32_t Ikev2Dial::resume(const Credentials& credentials, TimePoint now) {
+  (void)credentials;
+  (void)now;
+  return ERROR_INVALID_AUTH_STATE;
+}
+
+void Ikev2Dial::network_ready(std::uint32_t error, TimePoint now) {
+  if (phase_ != Phase::WaitingForNetwork) return;
+  if (error) {
+    fail(error);
+    return;
+  }
+  phase_ = Phase::Connected;
+  emit(RASCS_Connected);
+  pump(now);
+}
+
+std::optional<Projection> Ikev2Dial::projection() const {
+  if (phase_ != Phase::WaitingForNetwork && phase_ != Phase::Connected) return std::nullopt;
+  Projection p;
+  p.ip_address = ipv4_string(config_.ip);
+  p.server_ip_address = ipv4_string(server_ipv4_);
+  p.dns1 = ipv4_string(network_.dns1);
+  p.dns2 = ipv4_string(network_.dns2);
+  p.auth_protocol = 0;
+  return p;
+}
+
+LinkStatistics Ikev2Dial::statistics() const {
+  return stats_;
+}
+
+}  // namespace openras::dial

@@ -1,0 +1,506 @@
+#include "ike/crypto.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <cstring>
+
+namespace openras::ike {
+namespace {
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct PkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+struct CipherCtxFree {
+  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
+};
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* p) const { EVP_MAC_CTX_free(p); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
+using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
+
+const char* digest_of_prf(std::uint16_t id) {
+  switch (id) {
+    case prf_id::kHmacSha1: return "SHA1";
+    case prf_id::kHmacSha256: return "SHA256";
+    case prf_id::kHmacSha384: return "SHA384";
+    case prf_id::kHmacSha512: return "SHA512";
+    default: return nullptr;
+  }
+}
+
+struct IntegInfo {
+  const char* digest;
+  std::size_t key_size;
+  std::size_t icv_size;
+};
+std::optional<IntegInfo> integ_info(std::uint16_t id) {
+  switch (id) {
+    case integ::kHmacSha1_96: return IntegInfo{"SHA1", 20, 12};
+    case integ::kHmacSha256_128: return IntegInfo{"SHA256", 32, 16};
+    case integ::kHmacSha384_192: return IntegInfo{"SHA384", 48, 24};
+    case integ::kHmacSha512_256: return IntegInfo{"SHA512", 64, 32};
+    default: return std::nullopt;
+  }
+}
+
+MacCtx hmac_context(const char* digest, ByteView key) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (!mac) return nullptr;
+  MacCtx ctx(EVP_MAC_CTX_new(mac));
+  EVP_MAC_free(mac);
+  if (!ctx) return nullptr;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1) return nullptr;
+  return ctx;
+}
+
+// ---------------------------------------------------------------- Diffie-Hellman groups
+
+// MODP (RFC 3526) through OpenSSL's named groups; the public value is g^x padded to the
+// prime's length, as RFC 7296 3.4 asks.
+class ModpExchange final : public KeyExchange {
+ public:
+  ModpExchange(std::uint16_t group, const char* name, std::size_t size)
+      : group_(group), name_(name), size_(size) {}
+  bool generate() {
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) return false;
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                                            const_cast<char*>(name_), 0),
+                           OSSL_PARAM_construct_end()};
+    if (EVP_PKEY_CTX_set_params(ctx.get(), params) != 1) return false;
+    EVP_PKEY* key = nullptr;
+    if (EVP_PKEY_generate(ctx.get(), &key) != 1) return false;
+    key_.reset(key);
+    BIGNUM* pub = nullptr;
+    if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PUB_KEY, &pub) != 1) return false;
+    public_.assign(size_, 0);
+    const int ok = BN_bn2binpad(pub, public_.data(), static_cast<int>(size_));
+    BN_free(pub);
+    return ok == static_cast<int>(size_);
+  }
+  std::uint16_t group() const override { return group_; }
+  const Bytes& public_value() const override { return public_; }
+  std::optional<Bytes> shared_secret(ByteView peer) const override {
+    if (peer.size() != size_) return std::nullopt;
+    BIGNUM* pub = BN_bin2bn(peer.data(), static_cast<int>(peer.size()), nullptr);
+    if (!pub) return std::nullopt;
+    // OSSL_PARAM wants the number in native order.
+    Bytes native(size_);
+    BN_bn2nativepad(pub, native.data(), static_cast<int>(size_));
+    BN_free(pub);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(name_), 0),
+        OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PUB_KEY, native.data(), native.size()),
+        OSSL_PARAM_construct_end()};
+    return derive_with(peer_key("DH", params), true);
+  }
+
+ private:
+  Pkey peer_key(const char* type, OSSL_PARAM* params) const {
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+    EVP_PKEY* peer = nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &peer, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+      return nullptr;
+    }
+    return Pkey(peer);
+  }
+  std::optional<Bytes> derive_with(Pkey peer, bool pad) const {
+    if (!peer) return std::nullopt;
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    // The public key check refuses 0, 1 and p-1 (a peer that would force a known secret).
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) return std::nullopt;
+    if (pad) {
+      unsigned int one = 1;
+      OSSL_PARAM params[] = {OSSL_PARAM_construct_uint(OSSL_EXCHANGE_PARAM_PAD, &one),
+                             OSSL_PARAM_construct_end()};
+      EVP_PKEY_CTX_set_params(ctx.get(), params);
+    }
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 1) != 1) return std::nullopt;
+    std::size_t len = 0;
+    if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1) return std::nullopt;
+    Bytes secret(len);
+    if (EVP_PKEY_derive(ctx.get(), secret.data(), &len) != 1) return std::nullopt;
+    secret.resize(len);
+    return secret;
+  }
+  std::uint16_t group_;
+  const char* name_;
+  std::size_t size_;
+  Pkey key_;
+  Bytes public_;
+};
+
+// ECP (RFC 5903): the public value is x | y, no point-format octet; the secret is x.
+class EcpExchange final : public KeyExchange {
+ public:
+  EcpExchange(std::uint16_t group, const char* curve, std::size_t coordinate)
+      : group_(group), curve_(curve), coordinate_(coordinate) {}
+  bool generate() {
+    EVP_PKEY* key = EVP_EC_gen(curve_);
+    if (!key) return false;
+    key_.reset(key);
+    Bytes encoded(1 + 2 * coordinate_);
+    std::size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, encoded.data(),
+                                        encoded.size(), &len) != 1 ||
+        len != encoded.size() || encoded[0] != 0x04) {
+      return false;
+    }
+    public_.assign(encoded.begin() + 1, encoded.end());
+    return true;
+  }
+  std::uint16_t group() const override { return group_; }
+  const Bytes& public_value() const override { return public_; }
+  std::optional<Bytes> shared_secret(ByteView peer) const override {
+    if (peer.size() != 2 * coordinate_) return std::nullopt;
+    Bytes encoded{0x04};
+    encoded.insert(encoded.end(), peer.begin(), peer.end());
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(curve_), 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, encoded.data(), encoded.size()),
+        OSSL_PARAM_construct_end()};
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    EVP_PKEY* peer_key = nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &peer_key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+      return std::nullopt;
+    }
+    Pkey owned(peer_key);
+    // The point must be on the curve (an invalid-curve point would leak the private key).
+    PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, peer_key, nullptr));
+    if (!check || EVP_PKEY_public_check(check.get()) != 1) return std::nullopt;
+    PkeyCtx derive(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    std::size_t len = 0;
+    if (!derive || EVP_PKEY_derive_init(derive.get()) != 1 ||
+        EVP_PKEY_derive_set_peer(derive.get(), peer_key) != 1 ||
+        EVP_PKEY_derive(derive.get(), nullptr, &len) != 1) {
+      return std::nullopt;
+    }
+    Bytes secret(len);
+    if (EVP_PKEY_derive(derive.get(), secret.data(), &len) != 1) return std::nullopt;
+    secret.resize(len);
+    return secret;
+  }
+
+ private:
+  std::uint16_t group_;
+  const char* curve_;
+  std::size_t coordinate_;
+  Pkey key_;
+  Bytes public_;
+};
+
+// Curve25519 (RFC 8031): 32-octet public values; an all-zero secret is refused.
+class X25519Exchange final : public KeyExchange {
+ public:
+  bool generate() {
+    PkeyCtx ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, nullptr));
+    EVP_PKEY* key = nullptr;
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &key) != 1) {
+      return false;
+    }
+    key_.reset(key);
+    public_.resize(32);
+    std::size_t len = public_.size();
+    return EVP_PKEY_get_raw_public_key(key, public_.data(), &len) == 1 && len == 32;
+  }
+  std::uint16_t group() const override { return dh::kCurve25519; }
+  const Bytes& public_value() const override { return public_; }
+  std::optional<Bytes> shared_secret(ByteView peer) const override {
+    if (peer.size() != 32) return std::nullopt;
+    Pkey peer_key(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, peer.data(), peer.size()));
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    std::size_t len = 32;
+    Bytes secret(32);
+    if (!peer_key || !ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+        EVP_PKEY_derive_set_peer(ctx.get(), peer_key.get()) != 1 ||
+        EVP_PKEY_derive(ctx.get(), secret.data(), &len) != 1 || len != 32) {
+      return std::nullopt;
+    }
+    std::uint8_t any = 0;
+    for (auto b : secret) any |= b;
+    if (any == 0) return std::nullopt;
+    return secret;
+  }
+
+ private:
+  Pkey key_;
+  Bytes public_;
+};
+
+// ---------------------------------------------------------------- protection
+
+class GcmProtection final : public Protection {
+ public:
+  bool init(std::uint16_t key_bits, ByteView key) {
+    const EVP_CIPHER* cipher = key_bits == 256   ? EVP_aes_256_gcm()
+                               : key_bits == 192 ? EVP_aes_192_gcm()
+                               : key_bits == 128 ? EVP_aes_128_gcm()
+                                                 : nullptr;
+    if (!cipher || key.size() != key_bits / 8u + 4) return false;
+    std::memcpy(salt_, key.data() + key.size() - 4, 4);
+    enc_.reset(EVP_CIPHER_CTX_new());
+    dec_.reset(EVP_CIPHER_CTX_new());
+    return enc_ && dec_ && EVP_EncryptInit_ex(enc_.get(), cipher, nullptr, key.data(), nullptr) &&
+           EVP_DecryptInit_ex(dec_.get(), cipher, nullptr, key.data(), nullptr);
+  }
+  std::size_t iv_size() const override { return 8; }
+  std::size_t icv_size() const override { return 16; }
+  std::size_t block_size() const override { return 4; }
+  bool seal(std::uint8_t* m, std::size_t header_len, std::size_t plain_len,
+            std::uint64_t counter) override {
+    std::uint8_t* iv = m + header_len;
+    for (int i = 7; i >= 0; --i, counter >>= 8) iv[i] = static_cast<std::uint8_t>(counter);
+    std::uint8_t nonce[12];
+    std::memcpy(nonce, salt_, 4);
+    std::memcpy(nonce + 4, iv, 8);
+    int len = 0;
+    std::uint8_t* plain = iv + 8;
+    if (EVP_EncryptInit_ex(enc_.get(), nullptr, nullptr, nullptr, nonce) != 1 ||
+        EVP_EncryptUpdate(enc_.get(), nullptr, &len, m, static_cast<int>(header_len)) != 1 ||
+        EVP_EncryptUpdate(enc_.get(), plain, &len, plain, static_cast<int>(plain_len)) != 1 ||
+        EVP_EncryptFinal_ex(enc_.get(), plain + len, &len) != 1) {
+      return false;
+    }
+    return EVP_CIPHER_CTX_ctrl(enc_.get(), EVP_CTRL_GCM_GET_TAG, 16, plain + plain_len) == 1;
+  }
+  bool open(std::uint8_t* m, std::size_t header_len, std::size_t size) override {
+    if (size < header_len + 8 + 16) return false;
+    std::uint8_t nonce[12];
+    std::memcpy(nonce, salt_, 4);
+    std::memcpy(nonce + 4, m + header_len, 8);
+    std::uint8_t* cipher = m + header_len + 8;
+    const std::size_t cipher_len = size - header_len - 8 - 16;
+    int len = 0;
+    if (EVP_DecryptInit_ex(dec_.get(), nullptr, nullptr, nullptr, nonce) != 1 ||
+        EVP_DecryptUpdate(dec_.get(), nullptr, &len, m, static_cast<int>(header_len)) != 1 ||
+        EVP_DecryptUpdate(dec_.get(), cipher, &len, cipher, static_cast<int>(cipher_len)) != 1 ||
+        EVP_CIPHER_CTX_ctrl(dec_.get(), EVP_CTRL_GCM_SET_TAG, 16, cipher + cipher_len) != 1) {
+      return false;
+    }
+    return EVP_DecryptFinal_ex(dec_.get(), cipher + len, &len) == 1;
+  }
+
+ private:
+  std::uint8_t salt_[4]{};
+  CipherCtx enc_, dec_;
+};
+
+class CbcHmacProtection final : public Protection {
+ public:
+  bool init(std::uint16_t key_bits, ByteView key, const IntegInfo& info, ByteView integ_key) {
+    const EVP_CIPHER* cipher = key_bits == 256   ? EVP_aes_256_cbc()
+                               : key_bits == 192 ? EVP_aes_192_cbc()
+                               : key_bits == 128 ? EVP_aes_128_cbc()
+                                                 : nullptr;
+    const EVP_CIPHER* ecb = key_bits == 256   ? EVP_aes_256_ecb()
+                            : key_bits == 192 ? EVP_aes_192_ecb()
+                                              : EVP_aes_128_ecb();
+    if (!cipher || key.size() != key_bits / 8u || integ_key.size() != info.key_size) return false;
+    icv_ = info.icv_size;
+    enc_.reset(EVP_CIPHER_CTX_new());
+    dec_.reset(EVP_CIPHER_CTX_new());
+    iv_.reset(EVP_CIPHER_CTX_new());
+    mac_ = hmac_context(info.digest, integ_key);
+    if (!enc_ || !dec_ || !iv_ || !mac_) return false;
+    if (EVP_EncryptInit_ex(enc_.get(), cipher, nullptr, key.data(), nullptr) != 1 ||
+        EVP_DecryptInit_ex(dec_.get(), cipher, nullptr, key.data(), nullptr) != 1 ||
+        EVP_EncryptInit_ex(iv_.get(), ecb, nullptr, key.data(), nullptr) != 1) {
+      return false;
+    }
+    EVP_CIPHER_CTX_set_padding(enc_.get(), 0);
+    EVP_CIPHER_CTX_set_padding(dec_.get(), 0);
+    EVP_CIPHER_CTX_set_padding(iv_.get(), 0);
+    return true;
+  }
+  std::size_t iv_size() const override { return 16; }
+  std::size_t icv_size() const override { return icv_; }
+  std::size_t block_size() const override { return 16; }
+  bool seal(std::uint8_t* m, std::size_t header_len, std::size_t plain_len,
+            std::uint64_t counter) override {
+    if (plain_len % 16) return false;
+    // The IV is the message counter encrypted under the key (NIST SP 800-38A appendix C):
+    // unpredictable to anyone without the key, and no system call per packet.
+    std::uint8_t block[16]{};
+    for (int i = 15; i >= 8; --i, counter >>= 8) block[i] = static_cast<std::uint8_t>(counter);
+    std::uint8_t* iv = m + header_len;
+    int len = 0;
+    if (EVP_EncryptUpdate(iv_.get(), iv, &len, block, 16) != 1 || len != 16) return false;
+    std::uint8_t* plain = iv + 16;
+    if (EVP_EncryptInit_ex(enc_.get(), nullptr, nullptr, nullptr, iv) != 1 ||
+        EVP_EncryptUpdate(enc_.get(), plain, &len, plain, static_cast<int>(plain_len)) != 1) {
+      return false;
+    }
+    return mac(m, header_len + 16 + plain_len, plain + plain_len);
+  }
+  bool open(std::uint8_t* m, std::size_t header_len, std::size_t size) override {
+    if (size < header_len + 16 + icv_) return false;
+    const std::size_t cipher_len = size - header_len - 16 - icv_;
+    if (cipher_len % 16) return false;
+    std::uint8_t expected[64];
+    if (!mac(m, size - icv_, expected)) return false;
+    if (CRYPTO_memcmp(expected, m + size - icv_, icv_) != 0) return false;
+    std::uint8_t* iv = m + header_len;
+    std::uint8_t* cipher = iv + 16;
+    int len = 0;
+    return EVP_DecryptInit_ex(dec_.get(), nullptr, nullptr, nullptr, iv) == 1 &&
+           EVP_DecryptUpdate(dec_.get(), cipher, &len, cipher, static_cast<int>(cipher_len)) == 1;
+  }
+
+ private:
+  bool mac(const std::uint8_t* data, std::size_t n, std::uint8_t* out) {
+    std::uint8_t full[64];
+    std::size_t len = 0;
+    if (EVP_MAC_init(mac_.get(), nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(mac_.get(), data, n) != 1 ||
+        EVP_MAC_final(mac_.get(), full, &len, sizeof full) != 1 || len < icv_) {
+      return false;
+    }
+    std::memcpy(out, full, icv_);
+    return true;
+  }
+  std::size_t icv_ = 0;
+  CipherCtx enc_, dec_, iv_;
+  MacCtx mac_;
+};
+
+}  // namespace
+
+void wipe(Bytes& secret) {
+  if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
+  secret.clear();
+}
+
+std::optional<Prf> Prf::make(std::uint16_t id) {
+  const char* digest = digest_of_prf(id);
+  if (!digest) return std::nullopt;
+  Prf p;
+  p.id_ = id;
+  p.size_ = static_cast<std::size_t>(EVP_MD_get_size(EVP_get_digestbyname(digest)));
+  return p;
+}
+
+Bytes Prf::compute(ByteView key, ByteView data) const {
+  Bytes out(size_);
+  MacCtx ctx = hmac_context(digest_of_prf(id_), key);
+  std::size_t len = 0;
+  if (!ctx || EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1) {
+    return {};
+  }
+  return out;
+}
+
+Bytes Prf::plus(ByteView key, ByteView seed, std::size_t length) const {
+  Bytes out;
+  out.reserve(length + size_);
+  Bytes t;
+  Bytes input;
+  for (std::uint8_t i = 1; out.size() < length; ++i) {
+    input.assign(t.begin(), t.end());
+    input.insert(input.end(), seed.begin(), seed.end());
+    input.push_back(i);
+    t = compute(key, input);
+    if (t.empty()) return {};
+    out.insert(out.end(), t.begin(), t.end());
+    if (i == 255) break;
+  }
+  wipe(t);
+  wipe(input);
+  out.resize(std::min(out.size(), length));
+  return out;
+}
+
+bool KeyExchange::supported(std::uint16_t group) {
+  switch (group) {
+    case dh::kModp2048:
+    case dh::kEcp256:
+    case dh::kEcp384:
+    case dh::kCurve25519:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::unique_ptr<KeyExchange> KeyExchange::make(std::uint16_t group) {
+  switch (group) {
+    case dh::kModp2048: {
+      auto k = std::make_unique<ModpExchange>(group, "modp_2048", 256);
+      return k->generate() ? std::move(k) : nullptr;
+    }
+    case dh::kEcp256: {
+      auto k = std::make_unique<EcpExchange>(group, "P-256", 32);
+      return k->generate() ? std::move(k) : nullptr;
+    }
+    case dh::kEcp384: {
+      auto k = std::make_unique<EcpExchange>(group, "P-384", 48);
+      return k->generate() ? std::move(k) : nullptr;
+    }
+    case dh::kCurve25519: {
+      auto k = std::make_unique<X25519Exchange>();
+      return k->generate() ? std::move(k) : nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+std::size_t Protection::key_size(std::uint16_t encr_id, std::uint16_t key_bits) {
+  if (encr_id == encr::kAesGcm16) return key_bits / 8u + 4;
+  if (encr_id == encr::kAesCbc) return key_bits / 8u;
+  return 0;
+}
+
+std::size_t Protection::integrity_key_size(std::uint16_t integ_id) {
+  auto info = integ_info(integ_id);
+  return info ? info->key_size : 0;
+}
+
+std::unique_ptr<Protection> Protection::make(std::uint16_t encr_id, std::uint16_t key_bits,
+                                             std::uint16_t integ_id, ByteView key,
+                                             ByteView integrity_key) {
+  if (encr_id == encr::kAesGcm16 && integ_id == integ::kNone) {
+    auto p = std::make_unique<GcmProtection>();
+    if (p->init(key_bits, key)) return p;
+    return nullptr;
+  }
+  if (encr_id == encr::kAesCbc) {
+    auto info = integ_info(integ_id);
+    if (!info) return nullptr;
+    auto p = std::make_unique<CbcHmacProtection>();
+    if (p->init(key_bits, key, *info, integrity_key)) return p;
+  }
+  return nullptr;
+}
+
+Bytes sha1(ByteView data) { return sha1({data}); }
+
+Bytes sha1(std::initializer_list<ByteView> parts) {
+  Bytes out(20);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned int len = 0;
+  bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) == 1;
+  for (auto p : parts) ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
+  ok = ok && EVP_DigestFinal_ex(ctx, out.data(), &len) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) out.clear();
+  return out;
+}
+
+}  // namespace openras::ike

@@ -1,0 +1,716 @@
+#include "ike/initiator.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "ike/proposals.hpp"
+#include "ppp/mschapv2.hpp"
+#include "raserror.h"
+
+namespace openras::ike {
+namespace {
+
+constexpr std::size_t kNonceSize = 32;
+constexpr int kMaxRestarts = 3;  // COOKIE and INVALID_KE_PAYLOAD answers in a row
+constexpr auto kDeleteWait = std::chrono::seconds(2);
+constexpr std::uint8_t kCertX509Signature = 4;
+
+void put16(Bytes& out, std::uint16_t v) {
+  out.push_back(static_cast<std::uint8_t>(v >> 8));
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+void put32(Bytes& out, std::uint32_t v) {
+  put16(out, static_cast<std::uint16_t>(v >> 16));
+  put16(out, static_cast<std::uint16_t>(v));
+}
+void put64(Bytes& out, std::uint64_t v) {
+  put32(out, static_cast<std::uint32_t>(v >> 32));
+  put32(out, static_cast<std::uint32_t>(v));
+}
+std::uint32_t get32(ByteView b) {
+  return static_cast<std::uint32_t>(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3];
+}
+
+Bytes random_bytes(ppp::Random& random, std::size_t n) {
+  Bytes out(n);
+  random.fill(out.data(), n);
+  return out;
+}
+
+std::uint32_t nonzero32(ppp::Random& random) {
+  std::uint32_t v = 0;
+  while (v < 256) v = random.u32();  // SPIs 1-255 are reserved
+  return v;
+}
+
+// The Win32 error for an error notify in an IKE_AUTH or CREATE_CHILD_SA response.
+std::uint32_t win32_of_notify(std::uint16_t type) {
+  switch (type) {
+    case notify::kAuthenticationFailed: return ERROR_IPSEC_IKE_AUTH_FAIL;
+    case notify::kNoProposalChosen: return ERROR_IPSEC_IKE_POLICY_MATCH;
+    case notify::kTsUnacceptable: return ERROR_TS_UNACCEPTABLE;
+    case notify::kInternalAddressFailure: return ERROR_INTERNAL_ADDRESS_FAILURE;
+    case notify::kFailedCpRequired: return ERROR_FAILED_CP_REQUIRED;
+    default: return ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR;
+  }
+}
+
+ByteView view(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+Initiator::Initiator(InitiatorConfig config, ppp::Random& random)
+    : config_(std::move(config)), random_(random) {}
+
+Initiator::~Initiator() {
+  std::fill(config_.password.begin(), config_.password.end(), '\0');
+  std::fill(config_.pre_shared_key.begin(), config_.pre_shared_key.end(), '\0');
+}
+
+void Initiator::start(TimePoint now) {
+  last_heard_ = now;
+  while (spi_i_ == 0) random_.fill(reinterpret_cast<std::uint8_t*>(&spi_i_), sizeof spi_i_);
+  nonce_i_ = random_bytes(random_, kNonceSize);
+  if (config_.dh_groups.empty()) {
+    fail(ERROR_IPSEC_IKE_POLICY_MATCH);
+    return;
+  }
+  group_ = config_.dh_groups.front();
+  send_sa_init(now);
+}
+
+void Initiator::send_sa_init(TimePoint now) {
+  ke_ = KeyExchange::make(group_);
+  if (!ke_) {
+    fail(ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR);
+    return;
+  }
+  phase_ = Phase::SaInit;
+  ChainBuilder chain;
+  if (!cookie_.empty()) chain.add(payload::kNotify, build_notify(notify::kCookie, cookie_));
+  chain.add(payload::kSa, build_sa(ike_offer(config_.dh_groups)));
+  chain.add(payload::kKe, build_ke(group_, ke_->public_value()));
+  chain.add(payload::kNonce, nonce_i_);
+  // Our source hash is deliberately not ours: a responder that believes we are behind a NAT
+  // encapsulates ESP in UDP, the only ESP a host without kernel IPsec can receive.
+  chain.add(payload::kNotify,
+            build_notify(notify::kNatDetectionSourceIp, random_bytes(random_, 20)));
+  Bytes dest;
+  put64(dest, spi_i_);
+  put64(dest, 0);
+  put32(dest, config_.server_ipv4);
+  put16(dest, config_.server_port);
+  chain.add(payload::kNotify, build_notify(notify::kNatDetectionDestinationIp, sha1(dest)));
+  if (config_.fragmentation) chain.add(payload::kNotify, build_notify(notify::kFragmentationSupported));
+  Bytes hashes;
+  for (std::uint16_t h : {2, 3, 4}) put16(hashes, h);  // SHA2-256, -384, -512 (RFC 7427)
+  chain.add(payload::kNotify, build_notify(notify::kSignatureHashAlgorithms, hashes));
+  Header h{spi_i_, 0, 0, exchange::kSaInit, flag::kInitiator, 0, 0};
+  message1_ = chain.message(h);
+  pending_ = Pending{0, Step::SaInit, {message1_}, 0, now};
+  next_id_ = 1;
+  transmit(*pending_, now);
+}
+
+void Initiator::transmit(Pending& p, TimePoint now) {
+  for (const auto& d : p.datagrams) out_.push_back(d);
+  ++p.sent;
+  p.next = now + config_.retransmit_first * (1 << std::min(p.sent - 1, 6));
+}
+
+void Initiator::on_sa_init_response(ByteView message, TimePoint now) {
+  auto h = parse_header(message);
+  if (!h || h->message_id != 0 || h->spi_i != spi_i_ || h->exchange != exchange::kSaInit) return;
+  message = message.first(h->length);
+  auto chain = parse_payloads(h->next_payload, message.subspan(kHeaderSize));
+  if (!chain) return;  // a malformed answer is dropped; the retransmission may fare better
+  for (const auto& p : chain->payloads) {
+    if (p.type != payload::kNotify) continue;
+    auto n = parse_notify(p.body);
+    if (!n) return;
+    if (n->type == notify::kCookie && restarts_ < kMaxRestarts && !n->data.empty() &&
+        n->data.size() <= 64) {
+      ++restarts_;
+      cookie_.assign(n->data.begin(), n->data.end());
+      send_sa_init(now);
+      return;
+    }
+    if (n->type == notify::kInvalidKePayload && n->data.size() == 2 && restarts_ < kMaxRestarts) {
+      const std::uint16_t wanted = static_cast<std::uint16_t>(n->data[0] << 8 | n->data[1]);
+      if (wanted != group_ &&
+          std::find(config_.dh_groups.begin(), config_.dh_groups.end(), wanted) !=
+              config_.dh_groups.end()) {
+        ++restarts_;
+        group_ = wanted;
+        send_sa_init(now);
+        return;
+      }
+      fail(ERROR_IPSEC_IKE_POLICY_MATCH);
+      return;
+    }
+    if (n->type == notify::kNoProposalChosen) {
+      fail(ERROR_IPSEC_IKE_POLICY_MATCH);
+      return;
+    }
+    if (n->type < 16384) {
+      fail(ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR);
+      return;
+    }
+    if (n->type == notify::kFragmentationSupported) peer_fragments_ = config_.fragmentation;
+  }
+  const Payload* sa = find(*chain, payload::kSa);
+  const Payload* ke = find(*chain, payload::kKe);
+  const Payload* nonce = find(*chain, payload::kNonce);
+  if (!sa || !ke || !nonce || h->spi_r == 0) return;
+  auto proposals = parse_sa(sa->body);
+  auto suite = proposals ? chosen_ike_suite(*proposals, config_.dh_groups) : std::nullopt;
+  auto kep = parse_ke(ke->body);
+  if (!suite || !kep || kep->type != group_ || suite->dh != group_ || nonce->body.size() < 16 ||
+      nonce->body.size() > 256) {
+    fail(ERROR_IPSEC_IKE_POLICY_MATCH);
+    return;
+  }
+  auto shared = ke_->shared_secret(kep->data);
+  if (!shared) {
+    fail(ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR);
+    return;
+  }
+  spi_r_ = h->spi_r;
+  nonce_r_.assign(nonce->body.begin(), nonce->body.end());
+  message2_.assign(message.begin(), message.end());
+  keys_ = derive_ike_keys(*suite, *shared, nonce_i_, nonce_r_, spi_i_, spi_r_);
+  wipe(*shared);
+  ke_.reset();
+  codec_ = keys_ ? SkCodec::make(*keys_) : nullptr;
+  if (!codec_) {
+    fail(ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR);
+    return;
+  }
+  pending_.reset();
+  last_heard_ = now;
+  events_.push_back(event::SaInitDone{});
+  send_auth_first(now);
+}
+
+Bytes Initiator::id_payload() const {
+  std::string id = config_.local_id;
+  if (id.empty()) id = config_.method == InitiatorConfig::Method::Eap ? config_.user : "openras";
+  std::uint8_t type = config_.local_id_type;
+  in_addr a{};
+  if (type == 0) {
+    type = id.find('@') != std::string::npos            ? id_type::kRfc822
+           : inet_pton(AF_INET, id.c_str(), &a) == 1 ? id_type::kIpv4
+                                                       : id_type::kFqdn;
+  }
+  if (type == id_type::kIpv4 && inet_pton(AF_INET, id.c_str(), &a) == 1) {
+    const auto* b = reinterpret_cast<const std::uint8_t*>(&a);
+    return build_typed(type, ByteView(b, 4));
+  }
+  return build_typed(type, view(id));
+}
+
+void Initiator::send_auth_first(TimePoint now) {
+  phase_ = Phase::Auth;
+  ChainBuilder chain;
+  const Bytes idi = id_payload();
+  chain.add(payload::kIdi, idi);
+  const bool eap = config_.method == InitiatorConfig::Method::Eap;
+  if (eap) {
+    if (!config_.verifier) {
+      fail(ERROR_IPSEC_IKE_NO_CERT);
+      return;
+    }
+    Bytes certreq{kCertX509Signature};
+    Bytes hashes = config_.verifier->authority_hashes();
+    certreq.insert(certreq.end(), hashes.begin(), hashes.end());
+    chain.add(payload::kCertReq, certreq);
+  }
+  chain.add(payload::kNotify, build_notify(notify::kInitialContact));
+  if (!config_.remote_id.empty()) chain.add(payload::kIdr, build_typed(id_type::kFqdn, view(config_.remote_id)));
+  if (!eap) {
+    auto prf = Prf::make(keys_->suite.prf);
+    Bytes octets = signed_octets(*prf, message1_, nonce_r_, keys_->sk_pi, idi);
+    chain.add(payload::kAuth,
+              build_typed(auth_method::kSharedKey,
+                          shared_key_auth(*prf, view(config_.pre_shared_key), octets)));
+  }
+  chain.add(payload::kCp, build_cp_request({cfg::kIp4Address, cfg::kIp4Dns, cfg::kDnsDomain}));
+  child_spi_in_ = nonzero32(random_);
+  chain.add(payload::kSa, build_sa(esp_offer(child_spi_in_)));
+  const std::vector<TrafficSelector> any{TrafficSelector{}};
+  chain.add(payload::kTsi, build_ts(any));
+  chain.add(payload::kTsr, build_ts(any));
+  if (config_.mobike) chain.add(payload::kNotify, build_notify(notify::kMobikeSupported));
+  if (eap) {
+    eap_config_.auth_max_requests = 1000;  // IKE's retransmissions decide when it is over
+    eap_ = std::make_unique<ppp::EapPeer>(eap_config_, eap_negotiated_, random_, eap_out_);
+    eap_->start(config_.user, config_.password, now);
+  }
+  request(Step::AuthFirst, exchange::kAuth, chain, now);
+}
+
+void Initiator::request(Step step, std::uint8_t exch, const ChainBuilder& inner, TimePoint now) {
+  if (pending_) {
+    queued_.push_back({step, exch, inner});
+    return;
+  }
+  Header h{spi_i_, spi_r_, 0, exch, flag::kInitiator, next_id_, 0};
+  pending_ = Pending{next_id_, step,
+                     codec_->seal(h, inner.first(), inner.bytes(),
+                                  peer_fragments_ ? config_.fragment_limit : 0),
+                     0, now};
+  ++next_id_;
+  transmit(*pending_, now);
+}
+
+void Initiator::respond(std::uint32_t message_id, std::uint8_t exch, const ChainBuilder& inner) {
+  Header h{spi_i_, spi_r_, 0, exch, flag::kInitiator | flag::kResponse, message_id, 0};
+  last_response_ = codec_->seal(h, inner.first(), inner.bytes(),
+                                peer_fragments_ ? config_.fragment_limit : 0);
+  for (const auto& d : last_response_) out_.push_back(d);
+}
+
+std::optional<std::uint32_t> Initiator::error_notify(const PayloadChain& chain) const {
+  for (const auto& p : chain.payloads) {
+    if (p.type != payload::kNotify) continue;
+    auto n = parse_notify(p.body);
+    if (!n) return ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR;
+    if (n->type < 16384) return win32_of_notify(n->type);
+  }
+  return std::nullopt;
+}
+
+void Initiator::receive(ByteView message, TimePoint now) {
+  if (phase_ == Phase::Done || phase_ == Phase::Idle) return;
+  auto h = parse_header(message);
+  if (!h || h->spi_i != spi_i_) return;
+  if (phase_ == Phase::SaInit) {
+    if (h->flags & flag::kResponse) on_sa_init_response(message, now);
+    return;
+  }
+  if (h->spi_r != spi_r_) return;
+  if (h->flags & flag::kResponse) {
+    if (!pending_ || h->message_id != pending_->message_id) return;
+    SkCodec::Opened m;
+    if (codec_->open(message, m) != SkCodec::Result::Opened) return;
+    last_heard_ = now;
+    const Step step = pending_->step;
+    pending_.reset();
+    switch (step) {
+      case Step::AuthFirst:
+      case Step::Eap:
+      case Step::EapAuth:
+        on_auth_response(m, now);
+        break;
+      case Step::Delete:
+        finish_close();
+        return;
+      default:
+        break;
+    }
+    if (!pending_ && !queued_.empty() && phase_ != Phase::Done) {
+      Queued q = std::move(queued_.front());
+      queued_.pop_front();
+      request(q.step, q.exchange, q.inner, now);
+    }
+    return;
+  }
+  // A request of the server's.
+  if (h->message_id + 1 == peer_next_id_ && !last_response_.empty()) {
+    for (const auto& d : last_response_) out_.push_back(d);  // our answer was lost
+    return;
+  }
+  if (h->message_id != peer_next_id_) return;
+  SkCodec::Opened m;
+  if (codec_->open(message, m) != SkCodec::Result::Opened) return;
+  last_heard_ = now;
+  ++peer_next_id_;
+  on_request(m, now);
+}
+
+void Initiator::on_auth_response(const SkCodec::Opened& m, TimePoint now) {
+  if (auto error = error_notify(m.chain)) {
+    // After an EAP failure the server's AUTHENTICATION_FAILED says nothing more than EAP did.
+    fail(eap_ && eap_->status() == ppp::AuthStatus::Failed ? eap_->error() : *error);
+    return;
+  }
+  auto prf = Prf::make(keys_->suite.prf);
+  if (const Payload* idr = find(m.chain, payload::kIdr)) idr_body_.assign(idr->body.begin(), idr->body.end());
+  const Payload* auth = find(m.chain, payload::kAuth);
+  const bool eap = config_.method == InitiatorConfig::Method::Eap;
+  auto server_octets = [&] {
+    return signed_octets(*prf, message2_, nonce_i_, keys_->sk_pr, idr_body_);
+  };
+  if (!eap) {
+    auto a = auth ? parse_typed(auth->body) : std::nullopt;
+    if (!a || idr_body_.empty() || a->type != auth_method::kSharedKey) {
+      fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+      return;
+    }
+    Bytes expected = shared_key_auth(*prf, view(config_.pre_shared_key), server_octets());
+    if (expected.size() != a->data.size() ||
+        !std::equal(expected.begin(), expected.end(), a->data.begin())) {
+      fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+      return;
+    }
+    events_.push_back(event::Authenticated{});
+    if (take_child(m.chain)) phase_ = Phase::Established;
+    return;
+  }
+  if (!server_verified_) {
+    // The server proves itself first, with its certificate (RFC 7296 2.16).
+    auto a = auth ? parse_typed(auth->body) : std::nullopt;
+    std::vector<Bytes> certs;
+    for (const auto& p : m.chain.payloads) {
+      if (p.type == payload::kCert && !p.body.empty() && p.body[0] == kCertX509Signature) {
+        certs.emplace_back(p.body.begin() + 1, p.body.end());
+      }
+    }
+    if (!a || idr_body_.empty() || certs.empty()) {
+      fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+      return;
+    }
+    if (std::uint32_t e = config_.verifier->verify(certs, config_.server_name, config_.skip_name_eku)) {
+      fail(e);
+      return;
+    }
+    if (!verify_signature(certs.front(), static_cast<std::uint8_t>(a->type), a->data,
+                          server_octets())) {
+      fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+      return;
+    }
+    server_verified_ = true;
+  } else if (auth) {
+    // The last exchange: the server's AUTH from the MSK, then the CHILD_SA.
+    auto a = parse_typed(auth->body);
+    const auto& master = eap_negotiated_.mppe_master_key;
+    if (!a || !master) {
+      fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+      return;
+    }
+    Bytes msk;
+    for (bool send : {true, false}) {
+      auto k = ppp::mschap::asymmetric_start_key(*master, send, false);
+      msk.insert(msk.end(), k.begin(), k.end());
+    }
+    Bytes expected = shared_key_auth(*prf, msk, server_octets());
+    wipe(msk);
+    if (expected.size() != a->data.size() ||
+        !std::equal(expected.begin(), expected.end(), a->data.begin())) {
+      fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+      return;
+    }
+    events_.push_back(event::Authenticated{});
+    if (take_child(m.chain)) phase_ = Phase::Established;
+    return;
+  }
+  const Payload* e = find(m.chain, payload::kEap);
+  if (!e) {
+    fail(ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR);
+    return;
+  }
+  on_eap(e->body, now);
+}
+
+void Initiator::on_eap(ByteView packet, TimePoint now) {
+  eap_->receive(packet, now);
+  if (!eap_negotiated_.auth_message.empty()) server_message_ = eap_negotiated_.auth_message;
+  if (!eap_out_.empty()) {
+    ChainBuilder chain;
+    chain.add(payload::kEap, eap_out_.front().packet);
+    eap_out_.clear();
+    request(Step::Eap, exchange::kAuth, chain, now);
+  }
+  if (eap_->status() == ppp::AuthStatus::Failed) {
+    fail(eap_->error());
+    return;
+  }
+  if (eap_->status() == ppp::AuthStatus::Succeeded) send_eap_auth(now);
+}
+
+void Initiator::send_eap_auth(TimePoint now) {
+  const auto& master = eap_negotiated_.mppe_master_key;
+  if (!master) {
+    fail(ERROR_IPSEC_IKE_AUTH_FAIL);
+    return;
+  }
+  // The MSK of EAP-MSCHAPv2: the peer's send key, then its receive key (RFC 3079 keys).
+  Bytes msk;
+  for (bool send : {true, false}) {
+    auto k = ppp::mschap::asymmetric_start_key(*master, send, false);
+    msk.insert(msk.end(), k.begin(), k.end());
+  }
+  auto prf = Prf::make(keys_->suite.prf);
+  Bytes octets = signed_octets(*prf, message1_, nonce_r_, keys_->sk_pi, id_payload());
+  ChainBuilder chain;
+  chain.add(payload::kAuth, build_typed(auth_method::kSharedKey, shared_key_auth(*prf, msk, octets)));
+  wipe(msk);
+  request(Step::EapAuth, exchange::kAuth, chain, now);
+}
+
+bool Initiator::take_child(const PayloadChain& chain) {
+  NetworkConfig net;
+  if (const Payload* cp = find(chain, payload::kCp)) {
+    auto c = parse_cp(cp->body);
+    if (c && c->type == cfg::kReply) {
+      for (const auto& a : c->attributes) {
+        if (a.type == cfg::kIp4Address && a.value.size() == 4) net.ip = get32(a.value);
+        if (a.type == cfg::kIp4Dns && a.value.size() == 4 && net.dns.size() < 2) {
+          net.dns.push_back(get32(a.value));
+        }
+        if (a.type == cfg::kDnsDomain && !a.value.empty() && a.value.size() < 254 && net.dns_domain.empty()) {
+          net.dns_domain.assign(a.value.begin(), a.value.end());
+        }
+      }
+    }
+  }
+  if (net.ip == 0) {
+    fail(ERROR_INTERNAL_ADDRESS_FAILURE);
+    return false;
+  }
+  const Payload* sa = find(chain, payload::kSa);
+  const Payload* tsr = find(chain, payload::kTsr);
+  auto proposals = sa ? parse_sa(sa->body) : std::nullopt;
+  auto choice = proposals ? chosen_esp(*proposals) : std::nullopt;
+  if (!choice || choice->dh_group) {
+    fail(ERROR_IPSEC_IKE_POLICY_MATCH);
+    return false;
+  }
+  auto selectors = tsr ? parse_ts(tsr->body) : std::nullopt;
+  if (!selectors || selectors->empty()) {
+    fail(ERROR_TS_UNACCEPTABLE);
+    return false;
+  }
+  net.remote_ts = *selectors;
+  auto keys = child_keys(*keys_, choice->transforms, {}, nonce_i_, nonce_r_, true);
+  std::shared_ptr<EspSa> esp =
+      keys ? EspSa::make(choice->transforms, choice->peer_spi, keys->out, child_spi_in_, keys->in)
+           : nullptr;
+  if (!esp) {
+    fail(ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR);
+    return false;
+  }
+  child_spis_in_.push_back(child_spi_in_);
+  child_spis_out_.push_back(choice->peer_spi);
+  events_.push_back(event::ChildUp{std::move(esp)});
+  events_.push_back(event::Established{std::move(net)});
+  return true;
+}
+
+void Initiator::on_request(const SkCodec::Opened& m, TimePoint now) {
+  switch (m.header.exchange) {
+    case exchange::kInformational:
+      answer_informational(m, now);
+      return;
+    case exchange::kCreateChild:
+      answer_create_child(m, now);
+      return;
+    default: {
+      ChainBuilder empty;
+      respond(m.header.message_id, m.header.exchange, empty);
+      return;
+    }
+  }
+}
+
+void Initiator::answer_informational(const SkCodec::Opened& m, TimePoint now) {
+  (void)now;
+  ChainBuilder answer;
+  bool ike_deleted = false;
+  std::vector<Bytes> ours;
+  for (const auto& p : m.chain.payloads) {
+    if (p.type != payload::kDelete) continue;
+    auto d = parse_delete(p.body);
+    if (!d) continue;
+    if (d->protocol == protocol::kIke) ike_deleted = true;
+    if (d->protocol != protocol::kEsp) continue;
+    for (const auto& spi : d->spis) {
+      if (spi.size() != 4) continue;
+      auto it = std::find(child_spis_out_.begin(), child_spis_out_.end(), get32(spi));
+      if (it == child_spis_out_.end()) continue;
+      const auto i = static_cast<std::size_t>(it - child_spis_out_.begin());
+      const std::uint32_t in = child_spis_in_[i];
+      Bytes mine;
+      put32(mine, in);
+      ours.push_back(mine);
+      child_spis_out_.erase(it);
+      child_spis_in_.erase(child_spis_in_.begin() + static_cast<std::ptrdiff_t>(i));
+      events_.push_back(event::ChildDown{in});
+    }
+  }
+  if (!ours.empty()) answer.add(payload::kDelete, build_delete(protocol::kEsp, ours));
+  respond(m.header.message_id, exchange::kInformational, answer);
+  if (ike_deleted) {
+    fail(phase_ == Phase::Established ? ERROR_REMOTE_DISCONNECTION : ERROR_IPSEC_IKE_SA_DELETED);
+  } else if (phase_ == Phase::Established && child_spis_in_.empty()) {
+    fail(ERROR_REMOTE_DISCONNECTION);  // no CHILD_SA left to carry anything
+  }
+}
+
+void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
+  (void)now;
+  auto refuse = [&](std::uint16_t type, ByteView data = {}) {
+    ChainBuilder answer;
+    answer.add(payload::kNotify, build_notify(type, data));
+    respond(m.header.message_id, exchange::kCreateChild, answer);
+  };
+  std::optional<std::uint32_t> rekeyed;
+  for (const auto& p : m.chain.payloads) {
+    if (p.type != payload::kNotify) continue;
+    auto n = parse_notify(p.body);
+    if (n && n->type == notify::kRekeySa && n->protocol == protocol::kEsp && n->spi.size() == 4) {
+      rekeyed = get32(n->spi);
+    }
+  }
+  const Payload* sa = find(m.chain, payload::kSa);
+  const Payload* nonce = find(m.chain, payload::kNonce);
+  const Payload* ke = find(m.chain, payload::kKe);
+  const Payload* tsi = find(m.chain, payload::kTsi);
+  const Payload* tsr = find(m.chain, payload::kTsr);
+  // Only rekeys of our CHILD_SA are taken; a new CHILD_SA or an IKE SA rekey is refused
+  // (the server then keeps what it has).
+  if (!rekeyed || !sa || !nonce || !tsi || !tsr ||
+      std::find(child_spis_out_.begin(), child_spis_out_.end(), *rekeyed) == child_spis_out_.end()) {
+    refuse(notify::kNoAdditionalSas);
+    return;
+  }
+  auto offer = parse_sa(sa->body);
+  const std::uint32_t spi_in = nonzero32(random_);
+  auto accepted = offer ? accept_esp(*offer, spi_in) : std::nullopt;
+  if (!accepted || nonce->body.size() < 16 || nonce->body.size() > 256) {
+    refuse(notify::kNoProposalChosen);
+    return;
+  }
+  auto& [choice, answer_proposal] = *accepted;
+  Bytes shared;
+  std::unique_ptr<KeyExchange> our_ke;
+  if (choice.dh_group) {
+    auto kep = ke ? parse_ke(ke->body) : std::nullopt;
+    if (!kep || kep->type != choice.dh_group) {
+      Bytes g;
+      put16(g, choice.dh_group);
+      refuse(notify::kInvalidKePayload, g);
+      return;
+    }
+    our_ke = KeyExchange::make(choice.dh_group);
+    auto s = our_ke ? our_ke->shared_secret(kep->data) : std::nullopt;
+    if (!s) {
+      refuse(notify::kNoProposalChosen);
+      return;
+    }
+    shared = std::move(*s);
+  }
+  Bytes our_nonce = random_bytes(random_, kNonceSize);
+  auto keys = child_keys(*keys_, choice.transforms, shared, nonce->body, our_nonce, false);
+  wipe(shared);
+  std::shared_ptr<EspSa> esp =
+      keys ? EspSa::make(choice.transforms, choice.peer_spi, keys->out, spi_in, keys->in) : nullptr;
+  if (!esp) {
+    refuse(notify::kNoProposalChosen);
+    return;
+  }
+  ChainBuilder answer;
+  answer.add(payload::kSa, build_sa({answer_proposal}));
+  answer.add(payload::kNonce, our_nonce);
+  if (our_ke) answer.add(payload::kKe, build_ke(our_ke->group(), our_ke->public_value()));
+  answer.add(payload::kTsi, tsi->body);
+  answer.add(payload::kTsr, tsr->body);
+  respond(m.header.message_id, exchange::kCreateChild, answer);
+  child_spis_in_.push_back(spi_in);
+  child_spis_out_.push_back(choice.peer_spi);
+  events_.push_back(event::ChildUp{std::move(esp)});
+}
+
+void Initiator::on_timer(TimePoint now) {
+  if (phase_ == Phase::Done) return;
+  if (close_deadline_ && now >= *close_deadline_) {
+    finish_close();
+    return;
+  }
+  if (pending_ && now >= pending_->next) {
+    if (pending_->sent >= config_.transmissions) {
+      const Step step = pending_->step;
+      pending_.reset();
+      if (step == Step::Delete) {
+        finish_close();
+      } else if (step == Step::SaInit) {
+        fail(ERROR_VPN_TIMEOUT);
+      } else if (step == Step::Liveness || step == Step::Informational) {
+        fail(ERROR_LINK_FAILURE);
+      } else {
+        fail(ERROR_IPSEC_IKE_TIMED_OUT);
+      }
+      return;
+    }
+    transmit(*pending_, now);
+  }
+  if (phase_ == Phase::Established && !pending_ && queued_.empty() &&
+      now - last_heard_ >= config_.liveness_after) {
+    ChainBuilder empty;
+    request(Step::Liveness, exchange::kInformational, empty, now);
+  }
+}
+
+std::optional<TimePoint> Initiator::next_deadline() const {
+  if (phase_ == Phase::Done || phase_ == Phase::Idle) return std::nullopt;
+  std::optional<TimePoint> d;
+  auto consider = [&d](TimePoint t) {
+    if (!d || t < *d) d = t;
+  };
+  if (pending_) consider(pending_->next);
+  if (close_deadline_) consider(*close_deadline_);
+  if (phase_ == Phase::Established && !pending_) consider(last_heard_ + config_.liveness_after);
+  return d;
+}
+
+bool Initiator::poll_message(Bytes& out) {
+  if (out_.empty()) return false;
+  out = std::move(out_.front());
+  out_.pop_front();
+  return true;
+}
+
+std::optional<Event> Initiator::poll_event() {
+  if (events_.empty()) return std::nullopt;
+  Event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+void Initiator::close(TimePoint now) {
+  if (phase_ == Phase::Done || phase_ == Phase::Closing) return;
+  if (phase_ != Phase::Established) {
+    finish_close();
+    return;
+  }
+  phase_ = Phase::Closing;
+  pending_.reset();
+  queued_.clear();
+  ChainBuilder chain;
+  chain.add(payload::kDelete, build_delete(protocol::kIke, {}));
+  request(Step::Delete, exchange::kInformational, chain, now);
+  close_deadline_ = now + kDeleteWait;
+}
+
+void Initiator::finish_close() {
+  if (phase_ == Phase::Done) return;
+  phase_ = Phase::Done;
+  pending_.reset();
+  queued_.clear();
+  close_deadline_.reset();
+  events_.push_back(event::Closed{});
+}
+
+void Initiator::fail(std::uint32_t error) {
+  if (phase_ == Phase::Done) return;
+  phase_ = Phase::Done;
+  pending_.reset();
+  queued_.clear();
+  close_deadline_.reset();
+  events_.push_back(event::Failed{error});
+}
+
+}  // namespace openras::ike

@@ -1,0 +1,168 @@
+// The IKEv2 initiator (RFC 7296), sans-I/O: IKE messages and the time in; IKE messages, the
+// next deadline and events out. It sets up one IKE SA and its CHILD_SA with EAP-MSCHAPv2
+// (the server proved by its certificate) or a pre-shared key, asks for an address and name
+// servers, answers the server's INFORMATIONAL and CREATE_CHILD_SA requests (liveness, MOBIKE
+// updates, deletes, CHILD_SA rekeys), checks liveness itself and deletes the SA on close.
+// The UDP port, the non-ESP marker and the ESP data path are its host's (dial/Ikev2Dial).
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "ike/auth.hpp"
+#include "ike/esp.hpp"
+#include "ike/message.hpp"
+#include "ike/sk_payload.hpp"
+#include "ppp/eap.hpp"
+#include "ppp/types.hpp"
+
+namespace openras::ike {
+
+struct InitiatorConfig {
+  enum class Method { Eap, PreSharedKey };
+  Method method = Method::Eap;
+  std::string pre_shared_key;
+  std::string user;  // EAP
+  std::string password;
+  std::string local_id;  // IDi; empty: the user name (EAP) or "openras" (PSK)
+  std::uint8_t local_id_type = 0;  // 0: RFC822 with an '@', IPv4 for an address, else FQDN
+  std::string remote_id;           // IDr to send (FQDN); empty: none
+  std::string server_name;         // what the server's certificate must name
+  bool skip_name_eku = false;      // RASEO2_DisableIKENameEkuCheck
+  const CertificateVerifier* verifier = nullptr;  // required for EAP
+  std::vector<std::uint16_t> dh_groups{dh::kEcp256, dh::kModp2048, dh::kCurve25519, dh::kEcp384};
+  bool fragmentation = true;
+  std::size_t fragment_limit = 1248;  // a 1,280-octet path less IP, UDP and the marker
+  bool mobike = true;
+  std::uint32_t server_ipv4 = 0;  // host order, for NAT detection
+  std::uint16_t server_port = 4500;
+  Duration retransmit_first = std::chrono::milliseconds(500);
+  int transmissions = 6;  // of one request before the peer counts as gone
+  Duration liveness_after = std::chrono::seconds(30);  // quiet that starts a liveness check
+};
+
+struct NetworkConfig {
+  std::uint32_t ip = 0;  // host order
+  std::vector<std::uint32_t> dns;
+  std::string dns_domain;
+  std::vector<TrafficSelector> remote_ts;
+};
+
+namespace event {
+struct SaInitDone {};
+struct Authenticated {};
+struct Established {
+  NetworkConfig network;
+};
+// A CHILD_SA to carry data (the first, or a rekeyed one that now takes outbound traffic).
+struct ChildUp {
+  std::shared_ptr<EspSa> esp;
+};
+// The CHILD_SA with this inbound SPI is gone (deleted after a rekey).
+struct ChildDown {
+  std::uint32_t spi_in = 0;
+};
+struct Failed {
+  std::uint32_t error = 0;  // Win32
+};
+struct Closed {};
+}  // namespace event
+using Event = std::variant<event::SaInitDone, event::Authenticated, event::Established,
+                           event::ChildUp, event::ChildDown, event::Failed, event::Closed>;
+
+class Initiator {
+ public:
+  Initiator(InitiatorConfig config, ppp::Random& random);
+  ~Initiator();
+
+  void start(TimePoint now);
+  // One IKE message (after the non-ESP marker).
+  void receive(ByteView message, TimePoint now);
+  void on_timer(TimePoint now);
+  std::optional<TimePoint> next_deadline() const;
+  // The next IKE message to send.
+  bool poll_message(Bytes& out);
+  std::optional<Event> poll_event();
+  // Deletes the IKE SA (when there is one) and ends with Closed.
+  void close(TimePoint now);
+  // Something arrived from the peer (ESP counts): no liveness check is due.
+  void peer_alive(TimePoint now) { last_heard_ = now; }
+
+  bool established() const { return phase_ == Phase::Established; }
+  const std::string& server_message() const { return server_message_; }
+
+ private:
+  enum class Phase { Idle, SaInit, Auth, Established, Closing, Done };
+  enum class Step { SaInit, AuthFirst, Eap, EapAuth, Liveness, Delete, Informational };
+  struct Pending {
+    std::uint32_t message_id = 0;
+    Step step = Step::SaInit;
+    std::vector<Bytes> datagrams;
+    int sent = 0;
+    TimePoint next;
+  };
+
+  void send_sa_init(TimePoint now);
+  void on_sa_init_response(ByteView message, TimePoint now);
+  void send_auth_first(TimePoint now);
+  void on_auth_response(const SkCodec::Opened& m, TimePoint now);
+  void on_eap(ByteView eap, TimePoint now);
+  void send_eap_auth(TimePoint now);
+  bool take_child(const PayloadChain& chain);
+  void on_request(const SkCodec::Opened& m, TimePoint now);
+  void answer_informational(const SkCodec::Opened& m, TimePoint now);
+  void answer_create_child(const SkCodec::Opened& m, TimePoint now);
+  void respond(std::uint32_t message_id, std::uint8_t exchange, const ChainBuilder& inner);
+  void request(Step step, std::uint8_t exchange, const ChainBuilder& inner, TimePoint now);
+  void transmit(Pending& p, TimePoint now);
+  void fail(std::uint32_t error);
+  void finish_close();
+  Bytes id_payload() const;
+  std::optional<std::uint32_t> error_notify(const PayloadChain& chain) const;
+
+  InitiatorConfig config_;
+  ppp::Random& random_;
+  Phase phase_ = Phase::Idle;
+  std::uint64_t spi_i_ = 0, spi_r_ = 0;
+  Bytes nonce_i_, nonce_r_;
+  std::unique_ptr<KeyExchange> ke_;
+  std::uint16_t group_ = 0;
+  Bytes cookie_;
+  int restarts_ = 0;
+  Bytes message1_, message2_;
+  std::optional<IkeSaKeys> keys_;
+  std::unique_ptr<SkCodec> codec_;
+  bool peer_fragments_ = false;
+  std::uint32_t next_id_ = 0;       // our next request's message ID
+  std::uint32_t peer_next_id_ = 0;  // the peer's next request's message ID
+  std::vector<Bytes> last_response_;
+  std::optional<Pending> pending_;
+  struct Queued {
+    Step step;
+    std::uint8_t exchange;
+    ChainBuilder inner;
+  };
+  std::deque<Queued> queued_;  // requests waiting for the window (one at a time)
+  std::deque<Bytes> out_;
+  std::deque<Event> events_;
+  std::uint32_t child_spi_in_ = 0;
+  std::vector<std::uint32_t> child_spis_in_;  // every live CHILD_SA's inbound SPI
+  std::vector<std::uint32_t> child_spis_out_;
+  // EAP (inside IKE_AUTH).
+  ppp::SessionConfig eap_config_;
+  ppp::Negotiated eap_negotiated_;
+  std::deque<ppp::OutPacket> eap_out_;
+  std::unique_ptr<ppp::EapPeer> eap_;
+  bool server_verified_ = false;
+  Bytes idr_body_;  // the server's ID payload body, for its AUTH
+  std::string server_message_;
+  TimePoint last_heard_{};
+  std::optional<TimePoint> close_deadline_;
+};
+
+}  // namespace openras::ike

@@ -1,0 +1,174 @@
+// IKEv2 end to end against strongSwan 5.9.8 from Debian (charon with kernel-libipsec, the
+// responder of ../shared/peers-ipsec.md) in a server namespace: rasmand in the client
+// namespace dials with EAP-MSCHAPv2 (the server proved by its certificate) and with a
+// pre-shared key saved by RasSetCredentials, gets an address and name servers from the
+// configuration payload, carries HTTP through ESP in UDP and deletes the SA on hang-up.
+// Each failure has the code Windows gives: a wrong password 691, a wrong key or an untrusted
+// or misnamed server 13801, a silent server 809, a server that deletes the SA 629.
+#include <chrono>
+#include <thread>
+
+#include "../peers/strongswan_peer.hpp"
+#include "vpn_fixture.hpp"
+
+namespace openras::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kIkev2 =
+    "VpnStrategy=7\r\nMEDIA=rastapi\r\nPort=VPN1-0\r\nDevice=WAN Miniport (IKEv2)\r\n";
+// RASEO2_UsePreSharedKeyForIkev2Initiator, as the client library keeps it.
+constexpr const char* kPskOption = "OpenRasOptions2=800000\r\n";
+
+class Ikev2E2E : public VpnDialFixture {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!StrongSwanPeer::available(&why)) GTEST_SKIP() << why;
+    peer_ = std::make_unique<StrongSwanPeer>();
+    ASSERT_TRUE(peer_->ready());
+    ASSERT_TRUE(peer_->start(options())) << slurp(peer_->dir() + "/charon/charon.out");
+    // rasmand's "system" trust store: the test CA.
+    setenv("SSL_CERT_FILE", trust_store().c_str(), 1);
+    start_rasmand(peer_->client_netns());
+    unsetenv("SSL_CERT_FILE");
+  }
+  void TearDown() override {
+    stop_rasmand();
+    peer_.reset();
+  }
+  virtual CharonOptions options() const { return {}; }
+  virtual std::string trust_store() const { return peer_->ca_file(); }
+
+  std::string entry(const std::string& name, const std::string& extra = "",
+                    const std::string& server = NetnsPair::kHost) {
+    return phonebook(name, kIkev2, server, extra);
+  }
+  void save_psk(const std::string& pbk, const char* name, const char* key) {
+    RASCREDENTIALSA c{};
+    c.dwSize = sizeof c;
+    c.dwMask = RASCM_PreSharedKey;
+    std::snprintf(c.szPassword, sizeof c.szPassword, "%s", key);
+    ASSERT_EQ(RasSetCredentialsA(pbk.c_str(), name, &c, FALSE), 0u);
+  }
+  HRASCONN dial_ok(const std::string& pbk, const char* name, const char* password = "secret") {
+    auto p = params(name, password);
+    HRASCONN h = nullptr;
+    const DWORD rc = RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h);
+    EXPECT_EQ(rc, 0u) << rasmand_log() << peer_->log();
+    return rc == 0 ? h : nullptr;
+  }
+  std::string resolv() const { return slurp(resolv_); }
+  // Ends with the connection gone and nothing of it left on the host.
+  void hang_up_clean(HRASCONN h, const char* name) {
+    EXPECT_EQ(RasHangUpA(h), 0u);
+    EXPECT_TRUE(wait_until_gone(h));
+    EXPECT_TRUE(interface_gone(name)) << links();
+    EXPECT_EQ(resolv().find("10.98.0.53"), std::string::npos) << resolv();
+    EXPECT_EQ(run_in_netns(client_ns_, "ip route show").find("default dev"), std::string::npos);
+  }
+  // The server's SA list, until `wanted` is (or is not) in it.
+  bool server_sas_contain(const std::string& text, bool wanted, int seconds = 5) {
+    for (int i = 0; i < seconds * 20; ++i) {
+      if ((peer_->swanctl("--list-sas").find(text) != std::string::npos) == wanted) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::unique_ptr<StrongSwanPeer> peer_;
+};
+
+TEST_F(Ikev2E2E, PreSharedKeyConnectsCarriesHttpAndHangsUpClean) {
+  auto pbk = entry("ikepsk", kPskOption);
+  save_psk(pbk, "ikepsk", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk, "ikepsk");
+  ASSERT_NE(h, nullptr);
+  RASPPPIPA ip{};
+  ip.dwSize = sizeof ip;
+  DWORD size = sizeof ip;
+  ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &size), 0u);
+  EXPECT_EQ(std::string(ip.szIpAddress).rfind("10.99.0.", 0), 0u) << ip.szIpAddress;
+  EXPECT_NE(resolv().find("nameserver 10.98.0.53"), std::string::npos) << resolv();
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  EXPECT_TRUE(server_sas_contain("ESTABLISHED", true));
+  hang_up_clean(h, "ikepsk");
+  // The Delete reached the server: its SA is gone too.
+  EXPECT_TRUE(server_sas_contain("ESTABLISHED", false)) << peer_->swanctl("--list-sas");
+}
+
+TEST_F(Ikev2E2E, EapMsChapV2WithTheServersCertificateConnects) {
+  auto pbk = entry("ikeeap");
+  HRASCONN h = dial_ok(pbk, "ikeeap");
+  ASSERT_NE(h, nullptr);
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  EXPECT_NE(peer_->log().find("EAP method EAP_MSCHAPV2 succeeded"), std::string::npos);
+  hang_up_clean(h, "ikeeap");
+}
+
+TEST_F(Ikev2E2E, WrongPasswordIs691) {
+  auto pbk = entry("ikebadpw");
+  expect_dial_fails(pbk, "ikebadpw", ERROR_AUTHENTICATION_FAILURE, "wrong");
+}
+
+TEST_F(Ikev2E2E, WrongPreSharedKeyIs13801) {
+  auto pbk = entry("ikebadpsk", kPskOption);
+  save_psk(pbk, "ikebadpsk", "not-the-key");
+  expect_dial_fails(pbk, "ikebadpsk", ERROR_IPSEC_IKE_AUTH_FAIL);
+}
+
+TEST_F(Ikev2E2E, AServerNotNamedByItsCertificateIsRefusedUnlessTheEntrySaysNotToCheck) {
+  std::ofstream("/etc/netns/" + client_ns_ + "/hosts", std::ios::app)
+      << NetnsPair::kServerAddress << " other.openras.test\n";
+  auto pbk = entry("ikename", "", "other.openras.test");
+  expect_dial_fails(pbk, "ikename", ERROR_IPSEC_IKE_AUTH_FAIL);
+  auto pbk2 = entry("ikenocheck", "DisableIKENameEkuCheck=1\r\n", "other.openras.test");
+  HRASCONN h = dial_ok(pbk2, "ikenocheck");
+  ASSERT_NE(h, nullptr);
+  hang_up_clean(h, "ikenocheck");
+}
+
+TEST_F(Ikev2E2E, ASilentServerIs809) {
+  peer_->freeze();
+  auto pbk = entry("ikesilent", "OpenRasIkeTransmissions=3\r\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  expect_dial_fails(pbk, "ikesilent", ERROR_VPN_TIMEOUT);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+}
+
+TEST_F(Ikev2E2E, AServerThatDeletesTheSaEndsTheConnectionWith629) {
+  auto pbk = entry("ikedel", kPskOption);
+  save_psk(pbk, "ikedel", StrongSwanPeer::kPsk);
+  last_notifications().clear();
+  auto p = params("ikedel");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record_notification), &h),
+            0u);
+  for (int i = 0; i < 500 && last_notifications()[h].first != RASCS_Connected; ++i) {
+    RasDispatchNotifications(10);
+  }
+  ASSERT_EQ(last_notifications()[h].first, RASCS_Connected) << rasmand_log();
+  peer_->swanctl("--terminate --ike psk");
+  for (int i = 0; i < 500 && last_notifications()[h].first != RASCS_Disconnected; ++i) {
+    RasDispatchNotifications(10);
+  }
+  EXPECT_EQ(last_notifications()[h].first, RASCS_Disconnected);
+  EXPECT_EQ(last_notifications()[h].second, static_cast<DWORD>(ERROR_REMOTE_DISCONNECTION));
+  EXPECT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_TRUE(interface_gone("ikedel")) << links();
+}
+
+class Ikev2UntrustedE2E : public Ikev2E2E {
+ protected:
+  std::string trust_store() const override { return peer_->other_ca_file(); }
+};
+
+TEST_F(Ikev2UntrustedE2E, AServerCertificateFromAnUntrustedCaIs13801) {
+  auto pbk = entry("ikeuntrusted");
+  expect_dial_fails(pbk, "ikeuntrusted", ERROR_IPSEC_IKE_AUTH_FAIL);
+}
+
+}  // namespace
+}  // namespace openras::testing
