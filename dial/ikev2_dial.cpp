@@ -89,7 +89,7 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
 Ikev2Dial::Ikev2Dial(const phonebook::Entry& entry, const DialParams& params, Ikev2Setup setup,
                      std::unique_ptr<ppp::Random> random)
     : random_(std::move(random)), setup_(std::move(setup)) {
-  (void)params;
+  trace_ = params.trace;
   device_name_ = entry.device_name.empty() ? "WAN Miniport (IKEv2)" : entry.device_name;
   network_.default_route = entry.remote_default_gateway;
   network_.dns_suffix = entry.dns_suffix;
@@ -114,8 +114,8 @@ void Ikev2Dial::emit(std::uint32_t state, std::uint32_t error) {
 void Ikev2Dial::release() {
   if (!released_) {
     released_ = true;
+    // What is queued still leaves (an answer to the server's Delete, our own Delete).
     children_.clear();
-    datagrams_.clear();
     outputs_.push_back(PortReleased{});
   }
   if (hanging_up_ && !finished_) {
@@ -166,6 +166,7 @@ void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
   if (!ike_ || released_) return;
   if (octets.size() == 1 && octets[0] == 0xff) return;  // a NAT-T keepalive
   if (octets.size() >= 4 && octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0) {
+    if (trace_) trace_("rx " + ike::describe_message(octets.subspan(4)));
     ike_->receive(octets.subspan(4), now);  // IKE after the non-ESP marker
     pump(now);
     return;
@@ -251,6 +252,7 @@ void Ikev2Dial::pump(TimePoint now) {
   if (!ike_) return;
   ike::Bytes message;
   while (ike_->poll_message(message)) {
+    if (trace_) trace_("tx " + ike::describe_message(message));
     ppp::LineBytes datagram(4 + message.size(), 0);
     std::copy(message.begin(), message.end(), datagram.begin() + 4);
     datagrams_.push_back(std::move(datagram));

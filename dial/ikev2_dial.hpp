@@ -78,6 +78,7 @@ class Ikev2Dial final : public DialMachine {
   ike::NetworkConfig config_;
   std::uint32_t server_ipv4_ = 0;
   LinkStatistics stats_;
+  std::function<void(const std::string&)> trace_;
 };
 
 }  // namespace openras::dial

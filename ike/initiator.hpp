@@ -35,7 +35,8 @@ struct InitiatorConfig {
   std::string server_name;         // what the server's certificate must name
   bool skip_name_eku = false;      // RASEO2_DisableIKENameEkuCheck
   const CertificateVerifier* verifier = nullptr;  // required for EAP
-  std::vector<std::uint16_t> dh_groups{dh::kEcp256, dh::kModp2048, dh::kCurve25519, dh::kEcp384};
+  // In the order strongSwan prefers them, so that the first KE is usually taken.
+  std::vector<std::uint16_t> dh_groups{dh::kCurve25519, dh::kEcp256, dh::kEcp384, dh::kModp2048};
   bool fragmentation = true;
   std::size_t fragment_limit = 1248;  // a 1,280-octet path less IP, UDP and the marker
   bool mobike = true;

@@ -326,6 +326,25 @@ Bytes build_delete(std::uint8_t protocol, const std::vector<Bytes>& spis) {
   return out;
 }
 
+std::string describe_message(ByteView message) {
+  auto h = parse_header(message);
+  if (!h) return "malformed IKE message (" + std::to_string(message.size()) + " octets)";
+  std::string name;
+  switch (h->exchange) {
+    case exchange::kSaInit: name = "IKE_SA_INIT"; break;
+    case exchange::kAuth: name = "IKE_AUTH"; break;
+    case exchange::kCreateChild: name = "CREATE_CHILD_SA"; break;
+    case exchange::kInformational: name = "INFORMATIONAL"; break;
+    default: name = "exchange " + std::to_string(h->exchange); break;
+  }
+  name += (h->flags & flag::kResponse) ? " response " : " request ";
+  name += std::to_string(h->message_id) + " (" + std::to_string(h->length) + " octets";
+  if (auto chain = parse_payloads(h->next_payload, message.subspan(kHeaderSize, h->length - kHeaderSize))) {
+    name += ": " + describe(*chain);
+  }
+  return name + ")";
+}
+
 std::string describe(const PayloadChain& chain) {
   std::string out;
   for (const auto& p : chain.payloads) {

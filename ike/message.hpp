@@ -171,5 +171,7 @@ Bytes build_delete(std::uint8_t protocol, const std::vector<Bytes>& spis);
 
 // "SA KE Ni N(NAT_D) ..." for traces and logs.
 std::string describe(const PayloadChain& chain);
+// "IKE_AUTH request 1 [ SK ]": the header of a message, never its contents.
+std::string describe_message(ByteView message);
 
 }  // namespace openras::ike

@@ -157,12 +157,19 @@ TEST(TestLink, PausedRetryAndResume) {
 }
 
 TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
-  for (const char* refused : {"VpnStrategy=1\nMEDIA=rastapi\n", "VpnStrategy=7\nMEDIA=rastapi\n",
-                              "MEDIA=rastapi\nDevice=WAN Miniport (IKEv2)\n"}) {
+  for (const char* refused : {"VpnStrategy=1\nMEDIA=rastapi\n", "VpnStrategy=2\nMEDIA=rastapi\n",
+                              "MEDIA=rastapi\nDevice=WAN Miniport (PPTP)\n"}) {
     auto e = entry_with(std::string("Type=2\n") + refused + "DEVICE=vpn\nPhoneNumber=x\n");
     auto made = make_dial_machine(e, {});
     EXPECT_FALSE(made.machine) << refused;
     EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST)) << refused;
+  }
+  for (const char* ikev2 : {"VpnStrategy=7\nMEDIA=rastapi\n", "VpnStrategy=8\nMEDIA=rastapi\n",
+                            "MEDIA=rastapi\nDevice=WAN Miniport (IKEv2)\n"}) {
+    auto e = entry_with(std::string("Type=2\n") + ikev2 + "DEVICE=vpn\nPhoneNumber=x\n");
+    auto made = make_dial_machine(e, {});
+    ASSERT_TRUE(made.machine) << ikev2;
+    EXPECT_EQ(made.machine->device_name(), e.device_name.empty() ? "WAN Miniport (IKEv2)" : e.device_name);
   }
   for (const char* sstp :
        {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",

@@ -31,7 +31,7 @@ class Ikev2E2E : public VpnDialFixture {
     ASSERT_TRUE(peer_->start(options())) << slurp(peer_->dir() + "/charon/charon.out");
     // rasmand's "system" trust store: the test CA.
     setenv("SSL_CERT_FILE", trust_store().c_str(), 1);
-    start_rasmand(peer_->client_netns());
+    start_rasmand(peer_->client_netns(), {"--verbose"});
     unsetenv("SSL_CERT_FILE");
   }
   void TearDown() override {
@@ -149,12 +149,19 @@ TEST_F(Ikev2E2E, AServerThatDeletesTheSaEndsTheConnectionWith629) {
     RasDispatchNotifications(10);
   }
   ASSERT_EQ(last_notifications()[h].first, RASCS_Connected) << rasmand_log();
-  peer_->swanctl("--terminate --ike psk");
-  for (int i = 0; i < 500 && last_notifications()[h].first != RASCS_Disconnected; ++i) {
-    RasDispatchNotifications(10);
+  const std::string terminated = peer_->swanctl("--terminate --ike psk");
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof st;
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    std::this_thread::sleep_for(10ms);
   }
-  EXPECT_EQ(last_notifications()[h].first, RASCS_Disconnected);
-  EXPECT_EQ(last_notifications()[h].second, static_cast<DWORD>(ERROR_REMOTE_DISCONNECTION));
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected) << terminated << rasmand_log();
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_REMOTE_DISCONNECTION));
+  // Our answer to its Delete reached the server: no retransmission of it.
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(peer_->log().find("retransmit 1 of request"), std::string::npos) << peer_->log();
   EXPECT_EQ(RasHangUpA(h), 0u);
   EXPECT_TRUE(wait_until_gone(h));
   EXPECT_TRUE(interface_gone("ikedel")) << links();
