@@ -144,8 +144,15 @@ TEST(Ikev2Initiator, LostMessagesAreRetransmitted) {
   l.run(1, 0);  // the first IKE_SA_INIT is lost
   EXPECT_FALSE(l.sa_init_done);
   l.advance(600ms);
-  l.run(0, 1);  // its answer arrives; the IKE_AUTH answer is lost
+  Bytes m;
+  while (l.initiator.poll_message(m)) l.responder.receive(m);  // the retransmission
+  ASSERT_EQ(l.responder.outbox().size(), 1u);
+  l.initiator.receive(l.responder.outbox().front(), l.now);
+  l.responder.outbox().clear();
+  l.drain_events();
   EXPECT_TRUE(l.sa_init_done);
+  while (l.initiator.poll_message(m)) l.responder.receive(m);  // IKE_AUTH ...
+  l.responder.outbox().clear();                                 // ... whose answer is lost
   EXPECT_FALSE(l.initiator.established());
   l.advance(600ms);
   l.run();  // the retransmitted IKE_AUTH is answered from the responder's cache
@@ -211,7 +218,17 @@ TEST(Ikev2Initiator, TheServersChildRekeyIsTakenAndTheOldSaDeletedAfter) {
   EXPECT_TRUE(carries(*l.children[1], *rekeyed, 0x33));
   EXPECT_TRUE(carries(*rekeyed, *l.children[1], 0x44));
   EXPECT_NE(l.children[1]->spi_in(), l.children[0]->spi_in());
+  l.responder.send_delete_first_child();
+  l.run();
+  ASSERT_EQ(l.downs.size(), 1u);
+  EXPECT_EQ(l.downs[0], l.children[0]->spi_in());
+  auto deleted = l.responder.deleted_in_answer();  // ours of the pair, in the answer
+  ASSERT_EQ(deleted.size(), 1u);
+  const std::uint32_t spi = static_cast<std::uint32_t>(deleted[0][0]) << 24 | deleted[0][1] << 16 |
+                            deleted[0][2] << 8 | deleted[0][3];
+  EXPECT_EQ(spi, l.children[0]->spi_in());
   EXPECT_EQ(l.error, 0u);
+  EXPECT_TRUE(l.initiator.established());
 }
 
 TEST(Ikev2Initiator, TheServersLivenessCheckIsAnsweredAndItsRepeatFromTheCache) {

@@ -47,7 +47,7 @@ class TestResponder {
     if (m.header.flags & flag::kResponse) {
       last_response_ = std::move(m.plain);
       responses_.push_back(m.header.exchange);
-      if (!m.chain.payloads.empty()) last_response_chain_ = m.chain;
+      last_response_chain_ = m.chain;
       return;
     }
     if (h->message_id + 1 == peer_next_ && !last_answer_.empty()) {
@@ -73,6 +73,24 @@ class TestResponder {
     ChainBuilder c;
     c.add(payload::kDelete, build_delete(protocol::kIke, {}));
     request(exchange::kInformational, c);
+  }
+  // Deletes the first CHILD_SA (its inbound SPI), as a server does after a rekey.
+  void send_delete_first_child() {
+    Bytes spi;
+    for (int sh = 24; sh >= 0; sh -= 8) spi.push_back(static_cast<std::uint8_t>(child_spi_in_ >> sh));
+    ChainBuilder c;
+    c.add(payload::kDelete, build_delete(protocol::kEsp, {spi}));
+    request(exchange::kInformational, c);
+  }
+  // The ESP SPIs the initiator's last answer deleted.
+  std::vector<Bytes> deleted_in_answer() const {
+    std::vector<Bytes> out;
+    if (!last_response_chain_) return out;
+    for (const auto& p : last_response_chain_->payloads) {
+      if (p.type != payload::kDelete) continue;
+      if (auto d = parse_delete(p.body)) out.insert(out.end(), d->spis.begin(), d->spis.end());
+    }
+    return out;
   }
   // Rekeys the CHILD_SA with a fresh DH (PFS); the new SA is rekeyed_esp() once answered.
   void send_child_rekey() {
