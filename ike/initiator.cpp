@@ -15,6 +15,8 @@ constexpr std::size_t kNonceSize = 32;
 constexpr int kMaxRestarts = 3;  // COOKIE and INVALID_KE_PAYLOAD answers in a row
 constexpr auto kDeleteWait = std::chrono::seconds(2);
 constexpr std::uint8_t kCertX509Signature = 4;
+// How long an IKE SA may be without a CHILD_SA before the call counts as ended.
+constexpr auto kOrphanLimit = std::chrono::seconds(10);
 
 void put16(Bytes& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -517,7 +519,6 @@ void Initiator::on_request(const SkCodec::Opened& m, TimePoint now) {
 }
 
 void Initiator::answer_informational(const SkCodec::Opened& m, TimePoint now) {
-  (void)now;
   ChainBuilder answer;
   bool ike_deleted = false;
   std::vector<Bytes> ours;
@@ -545,8 +546,10 @@ void Initiator::answer_informational(const SkCodec::Opened& m, TimePoint now) {
   respond(m.header.message_id, exchange::kInformational, answer);
   if (ike_deleted) {
     fail(phase_ == Phase::Established ? ERROR_REMOTE_DISCONNECTION : ERROR_IPSEC_IKE_SA_DELETED);
-  } else if (phase_ == Phase::Established && child_spis_in_.empty()) {
-    fail(ERROR_REMOTE_DISCONNECTION);  // no CHILD_SA left to carry anything
+  } else if (phase_ == Phase::Established && child_spis_in_.empty() && !orphaned_since_) {
+    // No CHILD_SA left to carry anything: a server that let one expire makes a new one
+    // (strongSwan: "recreate after hard expire"); one that does not has ended the call.
+    orphaned_since_ = now;
   }
 }
 
@@ -570,10 +573,12 @@ void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
   const Payload* ke = find(m.chain, payload::kKe);
   const Payload* tsi = find(m.chain, payload::kTsi);
   const Payload* tsr = find(m.chain, payload::kTsr);
-  // Only rekeys of our CHILD_SA are taken; a new CHILD_SA or an IKE SA rekey is refused
-  // (the server then keeps what it has).
-  if (!rekeyed || !sa || !nonce || !tsi || !tsr ||
-      std::find(child_spis_out_.begin(), child_spis_out_.end(), *rekeyed) == child_spis_out_.end()) {
+  // Rekeys of our CHILD_SA are taken, and a new one when none is left; a second CHILD_SA
+  // is refused (the server then keeps what it has).
+  const bool replaces = rekeyed && std::find(child_spis_out_.begin(), child_spis_out_.end(),
+                                             *rekeyed) != child_spis_out_.end();
+  if (!sa || !nonce || !tsi || !tsr || (!replaces && !child_spis_out_.empty()) ||
+      (rekeyed && !replaces)) {
     refuse(notify::kNoAdditionalSas);
     return;
   }
@@ -621,6 +626,7 @@ void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
   respond(m.header.message_id, exchange::kCreateChild, answer);
   child_spis_in_.push_back(spi_in);
   child_spis_out_.push_back(choice.peer_spi);
+  orphaned_since_.reset();
   events_.push_back(event::ChildUp{std::move(esp)});
 }
 
@@ -647,6 +653,10 @@ void Initiator::on_timer(TimePoint now) {
     }
     transmit(*pending_, now);
   }
+  if (orphaned_since_ && now - *orphaned_since_ >= kOrphanLimit) {
+    fail(ERROR_REMOTE_DISCONNECTION);
+    return;
+  }
   if (phase_ == Phase::Established && !pending_ && queued_.empty() &&
       now - last_heard_ >= config_.liveness_after) {
     ChainBuilder empty;
@@ -663,6 +673,7 @@ std::optional<TimePoint> Initiator::next_deadline() const {
   if (pending_) consider(pending_->next);
   if (close_deadline_) consider(*close_deadline_);
   if (phase_ == Phase::Established && !pending_) consider(last_heard_ + config_.liveness_after);
+  if (orphaned_since_) consider(*orphaned_since_ + kOrphanLimit);
   return d;
 }
 

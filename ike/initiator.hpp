@@ -164,6 +164,7 @@ class Initiator {
   std::string server_message_;
   TimePoint last_heard_{};
   std::optional<TimePoint> close_deadline_;
+  std::optional<TimePoint> orphaned_since_;  // the last CHILD_SA went at this time
 };
 
 }  // namespace openras::ike

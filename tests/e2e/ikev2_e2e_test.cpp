@@ -167,6 +167,78 @@ TEST_F(Ikev2E2E, AServerThatDeletesTheSaEndsTheConnectionWith629) {
   EXPECT_TRUE(interface_gone("ikedel")) << links();
 }
 
+TEST_F(Ikev2E2E, CharonKilledAfterConnectIsALinkFailureFoundByLiveness) {
+  auto pbk = entry("ikekill", std::string(kPskOption) +
+                                  "OpenRasIkeLivenessSeconds=5\r\nOpenRasIkeTransmissions=3\r\n");
+  save_psk(pbk, "ikekill", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk, "ikekill");
+  ASSERT_NE(h, nullptr);
+  peer_->kill_hard();
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof st;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+    if (st.rasconnstate == RASCS_Disconnected) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(st.rasconnstate, RASCS_Disconnected) << rasmand_log();
+  EXPECT_EQ(st.dwError, static_cast<DWORD>(ERROR_LINK_FAILURE));
+  // Five quiet seconds, then 0.5 + 1 + 2 s of unanswered checks.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s);
+  hang_up_clean(h, "ikekill");
+}
+
+TEST_F(Ikev2E2E, ThirtyPercentLossEachWayStillConnects) {
+  std::string relay_log = dir_ + "/relay.log";
+  pid_t relay =
+      spawn({"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen",
+             "127.0.0.1:14500", "--to", std::string(NetnsPair::kServerAddress) + ":4500", "--loss",
+             "0.3", "--seed", "7"},
+            relay_log);
+  for (int i = 0; i < 200 && slurp(relay_log).find("ready") == std::string::npos; ++i) usleep(5000);
+  auto pbk = entry("ikeloss", std::string(kPskOption) + "OpenRasIkeTransmissions=9\r\n",
+                   "127.0.0.1:14500");
+  save_psk(pbk, "ikeloss", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk, "ikeloss");
+  ASSERT_NE(h, nullptr);
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  hang_up_clean(h, "ikeloss");
+  stop_process(relay);
+  const std::string counts = slurp(relay_log);
+  std::printf("relay: %s", counts.c_str());
+  EXPECT_EQ(counts.find("dropped=0"), std::string::npos) << counts;
+}
+
+class Ikev2RekeyE2E : public Ikev2E2E {
+ protected:
+  CharonOptions options() const override {
+    CharonOptions o;
+    o.child_lifetime = "3s";
+    return o;
+  }
+};
+
+TEST_F(Ikev2RekeyE2E, ChildSasRekeyedByTheServerUnderTrafficLoseNothing) {
+  auto pbk = entry("ikerekey", kPskOption);
+  save_psk(pbk, "ikerekey", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk, "ikerekey");
+  ASSERT_NE(h, nullptr);
+  // Ten seconds of pings through the tunnel: three rekeys or more on the way.
+  const std::string ping = run_in_netns(
+      client_ns_, std::string("ping -n -q -i 0.1 -c 100 -W 1 ") + NetnsPair::kBehindServer);
+  EXPECT_NE(ping.find(" 0% packet loss"), std::string::npos) << ping << rasmand_log();
+  const std::string log = peer_->log();
+  std::size_t rekeys = 0;
+  const std::string answered = "parsed CREATE_CHILD_SA response";
+  for (std::size_t at = log.find(answered); at != std::string::npos; at = log.find(answered, at + 1)) {
+    ++rekeys;
+  }
+  EXPECT_GE(rekeys, 2u) << log;
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  hang_up_clean(h, "ikerekey");
+}
+
 class Ikev2UntrustedE2E : public Ikev2E2E {
  protected:
   std::string trust_store() const override { return peer_->other_ca_file(); }

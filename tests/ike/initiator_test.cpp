@@ -231,6 +231,17 @@ TEST(Ikev2Initiator, TheServersChildRekeyIsTakenAndTheOldSaDeletedAfter) {
   EXPECT_TRUE(l.initiator.established());
 }
 
+TEST(Ikev2Initiator, AnIkeSaLeftWithoutAChildSaEndsUnlessTheServerMakesANewOne) {
+  Link l;
+  l.initiator.start(l.now);
+  l.run();
+  l.responder.send_delete_first_child();
+  l.run();
+  EXPECT_EQ(l.error, 0u);  // it may yet make a new one
+  l.run_for(11s);
+  EXPECT_EQ(l.error, static_cast<std::uint32_t>(ERROR_REMOTE_DISCONNECTION));
+}
+
 TEST(Ikev2Initiator, TheServersLivenessCheckIsAnsweredAndItsRepeatFromTheCache) {
   Link l;
   l.initiator.start(l.now);

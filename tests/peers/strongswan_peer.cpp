@@ -84,7 +84,7 @@ std::string connection(const std::string& name, const std::string& local_auth,
   c += "    children {\n      net {\n        local_ts = 0.0.0.0/0\n"
        "        esp_proposals = aes128gcm16-aes192gcm16-aes256gcm16, default, 3des-sha1\n";
   if (!o.child_lifetime.empty()) {
-    c += "        rekey_time = " + o.child_lifetime + "\n        rand_time = 0\n";
+    c += "        rekey_time = " + o.child_lifetime + "\n        life_time = 60s\n        rand_time = 0\n";
   }
   c += o.extra_children;
   c += "      }\n    }\n  }\n";
