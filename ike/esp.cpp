@@ -2,21 +2,15 @@
 
 #include <cstring>
 
+#include "ike/wire.hpp"
+
 namespace openras::ike {
 namespace {
 
 constexpr std::size_t kEspHeader = 8;  // SPI, sequence number
 
-std::uint32_t get32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
-void set32(std::uint8_t* p, std::uint32_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 24);
-  p[1] = static_cast<std::uint8_t>(v >> 16);
-  p[2] = static_cast<std::uint8_t>(v >> 8);
-  p[3] = static_cast<std::uint8_t>(v);
-}
+using wire::get32;
+using wire::set32;
 
 }  // namespace
 

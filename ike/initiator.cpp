@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ike/proposals.hpp"
+#include "ike/wire.hpp"
 #include "ppp/mschapv2.hpp"
 #include "raserror.h"
 
@@ -18,33 +19,9 @@ constexpr std::uint8_t kCertX509Signature = 4;
 // How long an IKE SA may be without a CHILD_SA before the call counts as ended.
 constexpr auto kOrphanLimit = std::chrono::seconds(10);
 
-void put16(Bytes& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(Bytes& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v));
-}
-void put64(Bytes& out, std::uint64_t v) {
-  put32(out, static_cast<std::uint32_t>(v >> 32));
-  put32(out, static_cast<std::uint32_t>(v));
-}
-std::uint32_t get32(ByteView b) {
-  return static_cast<std::uint32_t>(b[0]) << 24 | b[1] << 16 | b[2] << 8 | b[3];
-}
+using namespace wire;
 
-Bytes random_bytes(ppp::Random& random, std::size_t n) {
-  Bytes out(n);
-  random.fill(out.data(), n);
-  return out;
-}
-
-std::uint32_t nonzero32(ppp::Random& random) {
-  std::uint32_t v = 0;
-  while (v < 256) v = random.u32();  // SPIs 1-255 are reserved
-  return v;
-}
+std::uint32_t get32(ByteView b) { return wire::get32(b.data()); }
 
 // The Win32 error for an error notify in an IKE_AUTH or CREATE_CHILD_SA response.
 std::uint32_t win32_of_notify(std::uint16_t type) {
@@ -74,7 +51,7 @@ Initiator::~Initiator() {
 
 void Initiator::start(TimePoint now) {
   last_heard_ = now;
-  while (spi_i_ == 0) random_.fill(reinterpret_cast<std::uint8_t*>(&spi_i_), sizeof spi_i_);
+  spi_i_ = random_ike_spi(random_);
   nonce_i_ = random_bytes(random_, kNonceSize);
   if (config_.dh_groups.empty()) {
     fail(ERROR_IPSEC_IKE_POLICY_MATCH);
@@ -240,7 +217,7 @@ void Initiator::send_auth_first(TimePoint now) {
                           shared_key_auth(*prf, view(config_.pre_shared_key), octets)));
   }
   chain.add(payload::kCp, build_cp_request({cfg::kIp4Address, cfg::kIp4Dns, cfg::kDnsDomain}));
-  child_spi_in_ = nonzero32(random_);
+  child_spi_in_ = random_spi(random_);
   chain.add(payload::kSa, build_sa(esp_offer(child_spi_in_)));
   const std::vector<TrafficSelector> any{TrafficSelector{}};
   chain.add(payload::kTsi, build_ts(any));
@@ -259,7 +236,7 @@ void Initiator::request(Step step, std::uint8_t exch, const ChainBuilder& inner,
     queued_.push_back({step, exch, inner});
     return;
   }
-  Header h{spi_i_, spi_r_, 0, exch, flag::kInitiator, next_id_, 0};
+  Header h{spi_i_, spi_r_, 0, exch, own_flags(), next_id_, 0};
   pending_ = Pending{next_id_, step,
                      codec_->seal(h, inner.first(), inner.bytes(),
                                   peer_fragments_ ? config_.fragment_limit : 0),
@@ -269,7 +246,8 @@ void Initiator::request(Step step, std::uint8_t exch, const ChainBuilder& inner,
 }
 
 void Initiator::respond(std::uint32_t message_id, std::uint8_t exch, const ChainBuilder& inner) {
-  Header h{spi_i_, spi_r_, 0, exch, flag::kInitiator | flag::kResponse, message_id, 0};
+  Header h{spi_i_, spi_r_, 0, exch, static_cast<std::uint8_t>(own_flags() | flag::kResponse),
+           message_id, 0};
   last_response_ = codec_->seal(h, inner.first(), inner.bytes(),
                                 peer_fragments_ ? config_.fragment_limit : 0);
   for (const auto& d : last_response_) out_.push_back(d);
@@ -288,7 +266,12 @@ std::optional<std::uint32_t> Initiator::error_notify(const PayloadChain& chain) 
 void Initiator::receive(ByteView message, TimePoint now) {
   if (phase_ == Phase::Done || phase_ == Phase::Idle) return;
   auto h = parse_header(message);
-  if (!h || h->spi_i != spi_i_) return;
+  if (!h) return;
+  if (retired_ && h->spi_i == retired_->spi_i && h->spi_r == retired_->spi_r) {
+    on_retired(message, *h);
+    return;
+  }
+  if (h->spi_i != spi_i_) return;
   if (phase_ == Phase::SaInit) {
     if (h->flags & flag::kResponse) on_sa_init_response(message, now);
     return;
@@ -500,134 +483,6 @@ bool Initiator::take_child(const PayloadChain& chain) {
   events_.push_back(event::ChildUp{std::move(esp)});
   events_.push_back(event::Established{std::move(net)});
   return true;
-}
-
-void Initiator::on_request(const SkCodec::Opened& m, TimePoint now) {
-  switch (m.header.exchange) {
-    case exchange::kInformational:
-      answer_informational(m, now);
-      return;
-    case exchange::kCreateChild:
-      answer_create_child(m, now);
-      return;
-    default: {
-      ChainBuilder empty;
-      respond(m.header.message_id, m.header.exchange, empty);
-      return;
-    }
-  }
-}
-
-void Initiator::answer_informational(const SkCodec::Opened& m, TimePoint now) {
-  ChainBuilder answer;
-  bool ike_deleted = false;
-  std::vector<Bytes> ours;
-  for (const auto& p : m.chain.payloads) {
-    if (p.type != payload::kDelete) continue;
-    auto d = parse_delete(p.body);
-    if (!d) continue;
-    if (d->protocol == protocol::kIke) ike_deleted = true;
-    if (d->protocol != protocol::kEsp) continue;
-    for (const auto& spi : d->spis) {
-      if (spi.size() != 4) continue;
-      auto it = std::find(child_spis_out_.begin(), child_spis_out_.end(), get32(spi));
-      if (it == child_spis_out_.end()) continue;
-      const auto i = static_cast<std::size_t>(it - child_spis_out_.begin());
-      const std::uint32_t in = child_spis_in_[i];
-      Bytes mine;
-      put32(mine, in);
-      ours.push_back(mine);
-      child_spis_out_.erase(it);
-      child_spis_in_.erase(child_spis_in_.begin() + static_cast<std::ptrdiff_t>(i));
-      events_.push_back(event::ChildDown{in});
-    }
-  }
-  if (!ours.empty()) answer.add(payload::kDelete, build_delete(protocol::kEsp, ours));
-  respond(m.header.message_id, exchange::kInformational, answer);
-  if (ike_deleted) {
-    fail(phase_ == Phase::Established ? ERROR_REMOTE_DISCONNECTION : ERROR_IPSEC_IKE_SA_DELETED);
-  } else if (phase_ == Phase::Established && child_spis_in_.empty() && !orphaned_since_) {
-    // No CHILD_SA left to carry anything: a server that let one expire makes a new one
-    // (strongSwan: "recreate after hard expire"); one that does not has ended the call.
-    orphaned_since_ = now;
-  }
-}
-
-void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
-  (void)now;
-  auto refuse = [&](std::uint16_t type, ByteView data = {}) {
-    ChainBuilder answer;
-    answer.add(payload::kNotify, build_notify(type, data));
-    respond(m.header.message_id, exchange::kCreateChild, answer);
-  };
-  std::optional<std::uint32_t> rekeyed;
-  for (const auto& p : m.chain.payloads) {
-    if (p.type != payload::kNotify) continue;
-    auto n = parse_notify(p.body);
-    if (n && n->type == notify::kRekeySa && n->protocol == protocol::kEsp && n->spi.size() == 4) {
-      rekeyed = get32(n->spi);
-    }
-  }
-  const Payload* sa = find(m.chain, payload::kSa);
-  const Payload* nonce = find(m.chain, payload::kNonce);
-  const Payload* ke = find(m.chain, payload::kKe);
-  const Payload* tsi = find(m.chain, payload::kTsi);
-  const Payload* tsr = find(m.chain, payload::kTsr);
-  // Rekeys of our CHILD_SA are taken, and a new one when none is left; a second CHILD_SA
-  // is refused (the server then keeps what it has).
-  const bool replaces = rekeyed && std::find(child_spis_out_.begin(), child_spis_out_.end(),
-                                             *rekeyed) != child_spis_out_.end();
-  if (!sa || !nonce || !tsi || !tsr || (!replaces && !child_spis_out_.empty()) ||
-      (rekeyed && !replaces)) {
-    refuse(notify::kNoAdditionalSas);
-    return;
-  }
-  auto offer = parse_sa(sa->body);
-  const std::uint32_t spi_in = nonzero32(random_);
-  auto accepted = offer ? accept_esp(*offer, spi_in) : std::nullopt;
-  if (!accepted || nonce->body.size() < 16 || nonce->body.size() > 256) {
-    refuse(notify::kNoProposalChosen);
-    return;
-  }
-  auto& [choice, answer_proposal] = *accepted;
-  Bytes shared;
-  std::unique_ptr<KeyExchange> our_ke;
-  if (choice.dh_group) {
-    auto kep = ke ? parse_ke(ke->body) : std::nullopt;
-    if (!kep || kep->type != choice.dh_group) {
-      Bytes g;
-      put16(g, choice.dh_group);
-      refuse(notify::kInvalidKePayload, g);
-      return;
-    }
-    our_ke = KeyExchange::make(choice.dh_group);
-    auto s = our_ke ? our_ke->shared_secret(kep->data) : std::nullopt;
-    if (!s) {
-      refuse(notify::kNoProposalChosen);
-      return;
-    }
-    shared = std::move(*s);
-  }
-  Bytes our_nonce = random_bytes(random_, kNonceSize);
-  auto keys = child_keys(*keys_, choice.transforms, shared, nonce->body, our_nonce, false);
-  wipe(shared);
-  std::shared_ptr<EspSa> esp =
-      keys ? EspSa::make(choice.transforms, choice.peer_spi, keys->out, spi_in, keys->in) : nullptr;
-  if (!esp) {
-    refuse(notify::kNoProposalChosen);
-    return;
-  }
-  ChainBuilder answer;
-  answer.add(payload::kSa, build_sa({answer_proposal}));
-  answer.add(payload::kNonce, our_nonce);
-  if (our_ke) answer.add(payload::kKe, build_ke(our_ke->group(), our_ke->public_value()));
-  answer.add(payload::kTsi, tsi->body);
-  answer.add(payload::kTsr, tsr->body);
-  respond(m.header.message_id, exchange::kCreateChild, answer);
-  child_spis_in_.push_back(spi_in);
-  child_spis_out_.push_back(choice.peer_spi);
-  orphaned_since_.reset();
-  events_.push_back(event::ChildUp{std::move(esp)});
 }
 
 void Initiator::on_timer(TimePoint now) {

@@ -118,7 +118,12 @@ class Initiator {
   void on_request(const SkCodec::Opened& m, TimePoint now);
   void answer_informational(const SkCodec::Opened& m, TimePoint now);
   void answer_create_child(const SkCodec::Opened& m, TimePoint now);
+  void answer_ike_rekey(const SkCodec::Opened& m, const std::vector<Proposal>& offer);
+  void on_retired(ByteView message, const Header& h);
   void respond(std::uint32_t message_id, std::uint8_t exchange, const ChainBuilder& inner);
+  // The I flag is the original initiator's: after the server rekeys the IKE SA, it is the
+  // new SA's original initiator (RFC 7296 2.18).
+  std::uint8_t own_flags() const { return original_initiator_ ? flag::kInitiator : 0; }
   void request(Step step, std::uint8_t exchange, const ChainBuilder& inner, TimePoint now);
   void transmit(Pending& p, TimePoint now);
   void fail(std::uint32_t error);
@@ -130,6 +135,17 @@ class Initiator {
   ppp::Random& random_;
   Phase phase_ = Phase::Idle;
   std::uint64_t spi_i_ = 0, spi_r_ = 0;
+  bool original_initiator_ = true;
+  // The IKE SA a server-started rekey replaced, kept to answer what still comes on it (its
+  // Delete, a repeat of the rekey request).
+  struct RetiredSa {
+    std::uint64_t spi_i = 0, spi_r = 0;
+    bool original_initiator = true;
+    std::unique_ptr<SkCodec> codec;
+    std::uint32_t peer_next_id = 0;
+    std::vector<Bytes> last_response;
+  };
+  std::optional<RetiredSa> retired_;
   Bytes nonce_i_, nonce_r_;
   std::unique_ptr<KeyExchange> ke_;
   std::uint16_t group_ = 0;

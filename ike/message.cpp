@@ -1,32 +1,11 @@
 #include "ike/message.hpp"
 
+#include "ike/wire.hpp"
+
 namespace openras::ike {
 namespace {
 
-std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t get32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
-std::uint64_t get64(const std::uint8_t* p) {
-  return static_cast<std::uint64_t>(get32(p)) << 32 | get32(p + 4);
-}
-void put16(Bytes& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(Bytes& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v));
-}
-void set16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-void set32(std::uint8_t* p, std::uint32_t v) {
-  set16(p, static_cast<std::uint16_t>(v >> 16));
-  set16(p + 2, static_cast<std::uint16_t>(v));
-}
+using namespace wire;
 
 constexpr std::uint16_t kKeyLengthAttribute = 0x800e;  // TV format, attribute type 14
 

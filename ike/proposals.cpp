@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
+#include "ike/wire.hpp"
+
 namespace openras::ike {
 namespace {
 
-void put32(Bytes& out, std::uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>(v >> s));
-}
+using wire::put32;
 
 bool contains(const std::vector<std::uint16_t>& v, std::uint16_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -74,6 +74,45 @@ std::optional<IkeSuite> chosen_ike_suite(const std::vector<Proposal>& answer,
   return s;
 }
 
+std::optional<std::pair<IkeSuite, Proposal>> accept_ike(const std::vector<Proposal>& offer,
+                                                        const std::vector<std::uint16_t>& dh_groups,
+                                                        std::uint64_t our_spi) {
+  for (const auto& p : offer) {
+    if (p.protocol != protocol::kIke || p.spi.size() != 8) continue;
+    const Transform* e = nullptr;
+    const Transform* f = nullptr;
+    const Transform* i = nullptr;
+    const Transform* d = nullptr;
+    for (const auto& t : p.transforms) {
+      if (t.type == transform::kEncr && !e && (t.id == encr::kAesGcm16 || t.id == encr::kAesCbc) &&
+          key_bits_ok(t.key_bits)) {
+        e = &t;
+      } else if (t.type == transform::kPrf && !f &&
+                 std::find(std::begin(kPrfs), std::end(kPrfs), t.id) != std::end(kPrfs)) {
+        f = &t;
+      } else if (t.type == transform::kInteg && !i &&
+                 std::find(std::begin(kIntegs), std::end(kIntegs), t.id) != std::end(kIntegs)) {
+        i = &t;
+      } else if (t.type == transform::kDh && !d && contains(dh_groups, t.id)) {
+        d = &t;
+      }
+    }
+    if (!e || !f || !d || (e->id == encr::kAesCbc && !i)) continue;
+    Proposal answer{p.number, protocol::kIke, {}, {}};
+    wire::put64(answer.spi, our_spi);
+    answer.transforms.push_back(*e);
+    answer.transforms.push_back(*f);
+    IkeSuite s{e->id, e->key_bits, integ::kNone, f->id, d->id};
+    if (e->id == encr::kAesCbc) {
+      answer.transforms.push_back(*i);
+      s.integ = i->id;
+    }
+    answer.transforms.push_back(*d);
+    return std::make_pair(s, answer);
+  }
+  return std::nullopt;
+}
+
 std::vector<Proposal> esp_offer(std::uint32_t spi_in, std::uint16_t dh_group) {
   Bytes spi;
   put32(spi, spi_in);
@@ -96,7 +135,7 @@ namespace {
 std::optional<EspChoice> esp_choice(const Proposal& p) {
   if (p.protocol != protocol::kEsp || p.spi.size() != 4) return std::nullopt;
   EspChoice c;
-  c.peer_spi = static_cast<std::uint32_t>(p.spi[0]) << 24 | p.spi[1] << 16 | p.spi[2] << 8 | p.spi[3];
+  c.peer_spi = wire::get32(p.spi.data());
   const Transform* e = nullptr;
   const Transform* i = nullptr;
   bool esn_none = false;

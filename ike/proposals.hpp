@@ -18,6 +18,12 @@ std::vector<Proposal> ike_offer(const std::vector<std::uint16_t>& dh_groups);
 std::optional<IkeSuite> chosen_ike_suite(const std::vector<Proposal>& answer,
                                          const std::vector<std::uint16_t>& dh_groups);
 
+// For a rekey the peer starts: the first of its IKE proposals we can do, with one transform
+// of each type, as our answer carrying `our_spi`.
+std::optional<std::pair<IkeSuite, Proposal>> accept_ike(const std::vector<Proposal>& offer,
+                                                        const std::vector<std::uint16_t>& dh_groups,
+                                                        std::uint64_t our_spi);
+
 // ESP proposals with our inbound SPI; `dh_group` non-zero adds it (PFS on a rekey).
 std::vector<Proposal> esp_offer(std::uint32_t spi_in, std::uint16_t dh_group = 0);
 struct EspChoice {

@@ -1,11 +1,10 @@
 #include "ike/sk_payload.hpp"
 
+#include "ike/wire.hpp"
+
 namespace openras::ike {
 namespace {
 
-void append64(Bytes& out, std::uint64_t v) {
-  for (int s = 56; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>(v >> s));
-}
 
 // Fragments kept per message and in all: a peer cannot make us hold more than this.
 constexpr std::uint16_t kMaxFragments = 32;
@@ -17,19 +16,23 @@ IkeSaKeys::~IkeSaKeys() {
   for (Bytes* k : {&sk_d, &sk_ai, &sk_ar, &sk_ei, &sk_er, &sk_pi, &sk_pr}) wipe(*k);
 }
 
-std::optional<IkeSaKeys> derive_ike_keys(const IkeSuite& suite, ByteView shared_secret,
-                                         ByteView nonce_i, ByteView nonce_r, std::uint64_t spi_i,
-                                         std::uint64_t spi_r) {
+namespace {
+
+// The seven keys from prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) with the suite's PRF.
+std::optional<IkeSaKeys> keys_from_seed(const IkeSuite& suite, Bytes skeyseed, ByteView nonce_i,
+                                        ByteView nonce_r, std::uint64_t spi_i,
+                                        std::uint64_t spi_r) {
   auto prf = Prf::make(suite.prf);
   const std::size_t ek = Protection::key_size(suite.encr, suite.key_bits);
   const std::size_t ik = suite.integ == integ::kNone ? 0 : Protection::integrity_key_size(suite.integ);
-  if (!prf || ek == 0 || (suite.integ != integ::kNone && ik == 0)) return std::nullopt;
-  Bytes nonces(nonce_i.begin(), nonce_i.end());
-  nonces.insert(nonces.end(), nonce_r.begin(), nonce_r.end());
-  Bytes skeyseed = prf->compute(nonces, shared_secret);
-  Bytes seed = nonces;
-  append64(seed, spi_i);
-  append64(seed, spi_r);
+  if (!prf || ek == 0 || (suite.integ != integ::kNone && ik == 0) || skeyseed.empty()) {
+    wipe(skeyseed);
+    return std::nullopt;
+  }
+  Bytes seed(nonce_i.begin(), nonce_i.end());
+  seed.insert(seed.end(), nonce_r.begin(), nonce_r.end());
+  wire::put64(seed, spi_i);
+  wire::put64(seed, spi_r);
   const std::size_t ps = prf->size();
   Bytes keymat = prf->plus(skeyseed, seed, ps + 2 * ik + 2 * ek + 2 * ps);
   wipe(skeyseed);
@@ -51,6 +54,33 @@ std::optional<IkeSaKeys> derive_ike_keys(const IkeSuite& suite, ByteView shared_
   take(k.sk_pr, ps);
   wipe(keymat);
   return k;
+}
+
+}  // namespace
+
+std::optional<IkeSaKeys> derive_ike_keys(const IkeSuite& suite, ByteView shared_secret,
+                                         ByteView nonce_i, ByteView nonce_r, std::uint64_t spi_i,
+                                         std::uint64_t spi_r) {
+  auto prf = Prf::make(suite.prf);
+  if (!prf) return std::nullopt;
+  Bytes nonces(nonce_i.begin(), nonce_i.end());
+  nonces.insert(nonces.end(), nonce_r.begin(), nonce_r.end());
+  return keys_from_seed(suite, prf->compute(nonces, shared_secret), nonce_i, nonce_r, spi_i,
+                        spi_r);
+}
+
+std::optional<IkeSaKeys> derive_rekeyed_ike_keys(const IkeSaKeys& old, const IkeSuite& suite,
+                                                 ByteView shared_secret, ByteView nonce_i,
+                                                 ByteView nonce_r, std::uint64_t spi_i,
+                                                 std::uint64_t spi_r) {
+  auto old_prf = Prf::make(old.suite.prf);
+  if (!old_prf) return std::nullopt;
+  Bytes input(shared_secret.begin(), shared_secret.end());
+  input.insert(input.end(), nonce_i.begin(), nonce_i.end());
+  input.insert(input.end(), nonce_r.begin(), nonce_r.end());
+  Bytes skeyseed = old_prf->compute(old.sk_d, input);
+  wipe(input);
+  return keys_from_seed(suite, std::move(skeyseed), nonce_i, nonce_r, spi_i, spi_r);
 }
 
 std::unique_ptr<SkCodec> SkCodec::make(const IkeSaKeys& keys, bool we_initiated) {

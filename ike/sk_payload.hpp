@@ -32,6 +32,13 @@ std::optional<IkeSaKeys> derive_ike_keys(const IkeSuite& suite, ByteView shared_
                                          ByteView nonce_i, ByteView nonce_r, std::uint64_t spi_i,
                                          std::uint64_t spi_r);
 
+// A rekeyed IKE SA (RFC 7296 2.18): SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) with the
+// old SA's PRF; Ni, Nr and SPIi, SPIr are those of the rekeying exchange's initiator first.
+std::optional<IkeSaKeys> derive_rekeyed_ike_keys(const IkeSaKeys& old, const IkeSuite& suite,
+                                                 ByteView shared_secret, ByteView nonce_i,
+                                                 ByteView nonce_r, std::uint64_t spi_i,
+                                                 std::uint64_t spi_r);
+
 // Seals outgoing messages and opens incoming ones for one IKE SA, as its original initiator.
 class SkCodec {
  public:

@@ -239,6 +239,35 @@ TEST_F(Ikev2RekeyE2E, ChildSasRekeyedByTheServerUnderTrafficLoseNothing) {
   hang_up_clean(h, "ikerekey");
 }
 
+class Ikev2IkeRekeyE2E : public Ikev2E2E {
+ protected:
+  CharonOptions options() const override {
+    CharonOptions o;
+    o.ike_lifetime = "3s";
+    return o;
+  }
+};
+
+TEST_F(Ikev2IkeRekeyE2E, IkeSasRekeyedByTheServerKeepTheCallUpAndItsDeleteWorks) {
+  auto pbk = entry("ikeikerekey", kPskOption);
+  save_psk(pbk, "ikeikerekey", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk, "ikeikerekey");
+  ASSERT_NE(h, nullptr);
+  const std::string ping = run_in_netns(
+      client_ns_, std::string("ping -n -q -i 0.1 -c 80 -W 1 ") + NetnsPair::kBehindServer);
+  EXPECT_NE(ping.find(" 0% packet loss"), std::string::npos) << ping << rasmand_log();
+  const std::string log = peer_->log();
+  EXPECT_NE(log.find("IKE_SA psk[3] rekeyed"), std::string::npos) << log;  // twice at least
+  EXPECT_EQ(log.find("retransmit"), std::string::npos) << log;
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof st;
+  ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  hang_up_clean(h, "ikeikerekey");
+  // Our Delete went on the newest IKE SA: the server has none left.
+  EXPECT_TRUE(server_sas_contain("ESTABLISHED", false)) << peer_->swanctl("--list-sas");
+}
+
 class Ikev2UntrustedE2E : public Ikev2E2E {
  protected:
   std::string trust_store() const override { return peer_->other_ca_file(); }

@@ -79,6 +79,9 @@ std::string connection(const std::string& name, const std::string& local_auth,
        (o.ike_proposals.empty() ? std::string("default, aes256-aes128-3des-sha256-sha1-modp1024")
                                 : o.ike_proposals) +
        "\n";
+  if (!o.ike_lifetime.empty()) {
+    c += "    rekey_time = " + o.ike_lifetime + "\n    over_time = 60s\n    rand_time = 0\n";
+  }
   c += "    local {\n" + local_auth + "      id = " + NetnsPair::kHost + "\n    }\n";
   c += "    remote {\n" + remote_auth + "    }\n";
   c += "    children {\n      net {\n        local_ts = 0.0.0.0/0\n"

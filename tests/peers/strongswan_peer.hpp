@@ -16,6 +16,7 @@ namespace openras::testing {
 
 struct CharonOptions {
   std::string child_lifetime;  // e.g. "8s": CHILD_SA rekeys under traffic
+  std::string ike_lifetime;    // e.g. "4s": IKE SA rekeys
   std::string extra_children;  // more swanctl "children" settings, one per line
   std::string ike_proposals;   // replaces the IKE proposals ("" keeps the recipe's)
 };
