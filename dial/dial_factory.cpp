@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "dial/dial_machine.hpp"
 #include "dial/hdlc_carrier.hpp"
@@ -24,30 +25,49 @@ bool names_miniport(const phonebook::Entry& entry, std::string_view kind) {
   return entry.device_name.find(kind) != std::string::npos;
 }
 
-// VpnStrategy (VS_*): the protocol the strategy names first; for the default (which on
-// Windows tries the tunnel types in turn) the miniport the entry's Device= names, else SSTP.
-VpnProtocol vpn_protocol(const phonebook::Entry& entry) {
+// The tunnel types an entry tries, in order (docs/ikev2.md, "Tunnel types in turn"):
+// Windows 7 and later try IKEv2, SSTP, PPTP and L2TP for the default ("Automatic"), starting
+// with the type the entry's Device= names; "X first" tries X, then the others in that order;
+// "X only" and the pairs try what they name. PPTP is not built: it is skipped where others
+// follow, and an entry that can only use it gets ERROR_DEVICETYPE_DOES_NOT_EXIST.
+std::vector<VpnProtocol> vpn_protocols(const phonebook::Entry& entry) {
+  const std::vector<VpnProtocol> automatic{VpnProtocol::Ikev2, VpnProtocol::Sstp,
+                                           VpnProtocol::L2tp};
+  auto first_then_rest = [&](VpnProtocol first) {
+    std::vector<VpnProtocol> out{first};
+    for (auto p : automatic) {
+      if (p != first) out.push_back(p);
+    }
+    return out;
+  };
   switch (entry.vpn_strategy) {
     case VS_Default:
-      if (names_miniport(entry, "(L2TP)")) return VpnProtocol::L2tp;
-      if (names_miniport(entry, "(IKEv2)")) return VpnProtocol::Ikev2;
-      if (names_miniport(entry, "(PPTP)")) return VpnProtocol::Unsupported;
-      return VpnProtocol::Sstp;
-    case VS_Ikev2Only:
-    case VS_Ikev2First:
-    case VS_Ikev2Sstp:
-      return VpnProtocol::Ikev2;
+      if (names_miniport(entry, "(IKEv2)")) return first_then_rest(VpnProtocol::Ikev2);
+      if (names_miniport(entry, "(SSTP)")) return first_then_rest(VpnProtocol::Sstp);
+      if (names_miniport(entry, "(L2TP)")) return first_then_rest(VpnProtocol::L2tp);
+      return automatic;
+    case VS_PptpFirst:
+      return automatic;
     case VS_L2tpOnly:
+      return {VpnProtocol::L2tp};
     case VS_L2tpFirst:
-      return VpnProtocol::L2tp;
+      return first_then_rest(VpnProtocol::L2tp);
     case VS_SstpOnly:
-    case VS_SstpFirst:
     case VS_PptpSstp:
-    case VS_L2tpSstp:
     case VS_ProtocolList:
-      return VpnProtocol::Sstp;
+      return {VpnProtocol::Sstp};
+    case VS_SstpFirst:
+      return first_then_rest(VpnProtocol::Sstp);
+    case VS_Ikev2Only:
+      return {VpnProtocol::Ikev2};
+    case VS_Ikev2First:
+      return automatic;
+    case VS_Ikev2Sstp:
+      return {VpnProtocol::Ikev2, VpnProtocol::Sstp};
+    case VS_L2tpSstp:
+      return {VpnProtocol::L2tp, VpnProtocol::Sstp};
     default:
-      return VpnProtocol::Unsupported;
+      return {};
   }
 }
 
@@ -67,6 +87,63 @@ MachineOrError tunnel_machine(const phonebook::Entry& entry, const DialParams& p
   out.machine = std::make_unique<PppDial>(
       entry, params, std::move(random),
       std::make_unique<TunnelCarrier>(std::move(s.port), std::move(s.client)));
+  return out;
+}
+
+MachineOrError protocol_machine(VpnProtocol protocol, const phonebook::Entry& entry,
+                                const DialParams& params) {
+  switch (protocol) {
+    case VpnProtocol::Sstp:
+      return tunnel_machine<SstpCarrier>(entry, params, sstp_setup);
+    case VpnProtocol::L2tp:
+      return tunnel_machine<L2tpCarrier>(entry, params, l2tp_setup);
+    case VpnProtocol::Ikev2: {
+      MachineOrError out;
+      Ikev2Setup setup = ikev2_setup(entry, params);
+      if (setup.error) {
+        out.error = setup.error;
+        return out;
+      }
+      out.machine = std::make_unique<Ikev2Dial>(entry, params, std::move(setup), system_random());
+      return out;
+    }
+    default: {
+      MachineOrError out;
+      out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
+      return out;
+    }
+  }
+}
+
+// One tunnel type, or the entry's types in turn: those this entry can be dialed with (a type
+// whose settings it cannot meet is left out), each attempt a fresh machine.
+MachineOrError vpn_machine(const phonebook::Entry& entry, const DialParams& params) {
+  std::vector<VpnProtocol> usable;
+  MachineOrError first;
+  for (auto p : vpn_protocols(entry)) {
+    MachineOrError m = protocol_machine(p, entry, params);
+    if (!m.machine) {
+      if (usable.empty() && !first.machine && first.error == 0) first.error = m.error;
+      continue;
+    }
+    if (usable.empty()) first = std::move(m);
+    usable.push_back(p);
+  }
+  if (usable.size() <= 1) {
+    if (!first.machine && first.error == 0) first.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
+    return first;
+  }
+  RedialPolicy policy;
+  policy.attempts = static_cast<std::uint32_t>(usable.size() - 1);
+  policy.pause = Duration::zero();
+  policy.fallback = true;
+  auto shared_first = std::make_shared<std::unique_ptr<DialMachine>>(std::move(first.machine));
+  MachineOrError out;
+  out.machine = std::make_unique<RedialingDial>(
+      policy, [entry, params, usable, shared_first](std::uint32_t attempt) {
+        if (attempt == 0 && *shared_first) return std::move(*shared_first);
+        return protocol_machine(usable[attempt], entry, params).machine;
+      });
   return out;
 }
 
@@ -101,25 +178,7 @@ MachineOrError make_single_machine(const phonebook::Entry& entry, const DialPara
                                             std::make_unique<HdlcCarrier>(entry, params, modem));
     return out;
   }
-  if (type == "vpn" || entry.type == RASET_Vpn) {
-    switch (vpn_protocol(entry)) {
-      case VpnProtocol::Sstp:
-        return tunnel_machine<SstpCarrier>(entry, params, sstp_setup);
-      case VpnProtocol::L2tp:
-        return tunnel_machine<L2tpCarrier>(entry, params, l2tp_setup);
-      case VpnProtocol::Ikev2: {
-        Ikev2Setup setup = ikev2_setup(entry, params);
-        if (setup.error) {
-          out.error = setup.error;
-          return out;
-        }
-        out.machine = std::make_unique<Ikev2Dial>(entry, params, std::move(setup), system_random());
-        return out;
-      }
-      case VpnProtocol::Unsupported:
-        break;
-    }
-  }
+  if (type == "vpn" || entry.type == RASET_Vpn) return vpn_machine(entry, params);
   // PPTP: a device type this build cannot open.
   out.error = ERROR_DEVICETYPE_DOES_NOT_EXIST;
   return out;

@@ -46,6 +46,7 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
     return s;
   }
   s.port.remote_port = port;
+  s.port.refused_is_final = true;
   auto& c = s.config;
   c.server_port = port;
   // RASEO2_UsePreSharedKeyForIkev2Initiator has no phonebook key of its own: the client
@@ -203,7 +204,8 @@ void Ikev2Dial::line_closed(TimePoint now) {
     release();
     return;
   }
-  fail(ERROR_PORT_DISCONNECTED);
+  // Before the server's first answer, an ICMP "port unreachable": nothing speaks IKE there.
+  fail(state_ == RASCS_ConnectDevice ? ERROR_VPN_REFUSED : ERROR_PORT_DISCONNECTED);
 }
 
 bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {

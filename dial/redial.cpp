@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ras.h"
+#include "raserror.h"
 
 namespace openras::dial {
 
@@ -36,6 +37,10 @@ bool redial_can_help(std::uint32_t error) {
   }
 }
 
+bool fallback_can_help(std::uint32_t error) {
+  return redial_can_help(error) && error != ERROR_IPSEC_IKE_AUTH_FAIL;
+}
+
 RedialingDial::RedialingDial(RedialPolicy policy, Factory factory)
     : policy_(policy),
       factory_(std::move(factory)),
@@ -56,13 +61,20 @@ std::optional<DialOutput> RedialingDial::poll_output() {
   if (e->state == RASCS_Connected && e->error == 0) connected_ = true;
   const bool failed_dial = e->error != 0 && !connected_;
   const bool link_dropped = connected_ && e->state == RASCS_Disconnected;
-  if (failed_dial && redials_left_ > 0 && redial_can_help(e->error)) {
+  const bool may_retry =
+      policy_.fallback ? fallback_can_help(e->error) : redial_can_help(e->error);
+  if (failed_dial && policy_.fallback && first_error_ == 0) first_error_ = e->error;
+  if (failed_dial && redials_left_ > 0 && may_retry) {
     // Swallow the failure: the caller hears the next attempt's states instead, and can ask
     // what failed and when the next attempt starts (redial_status).
     last_error_ = e->error;
     --redials_left_;
     redial_pending_ = true;  // the pause starts once the port is let go
     return poll_output();
+  }
+  if (failed_dial && policy_.fallback && may_retry) {
+    // Every tunnel type failed for want of a server: the preferred type's reason says most.
+    e->error = first_error_;
   }
   if (link_dropped && policy_.on_link_failure && redial_can_help(e->error)) {
     // The connection reports the drop (RASCN_Disconnection), then dials again.
@@ -76,7 +88,7 @@ std::optional<DialOutput> RedialingDial::poll_output() {
 }
 
 std::optional<RedialStatus> RedialingDial::redial_status(TimePoint now) const {
-  if (!redial_pending_ || hung_up_) return std::nullopt;
+  if (!redial_pending_ || hung_up_ || policy_.fallback) return std::nullopt;
   RedialStatus status;
   status.last_error = last_error_;
   status.attempts = attempts_total_;

@@ -14,10 +14,16 @@ struct RedialPolicy {
   std::uint32_t attempts = 0;  // extra attempts after the first fails
   Duration pause = std::chrono::seconds(60);
   bool on_link_failure = false;
+  // The attempts are the entry's tunnel types in turn (VpnStrategy fallback), not redials:
+  // no pause, no redial status, and when all fail the first type's error is the answer.
+  bool fallback = false;
 };
 
 RedialPolicy redial_policy(const phonebook::Entry& entry);
 bool redial_can_help(std::uint32_t error);
+// Whether the next tunnel type may succeed where one failed: not after the server refused our
+// credentials or proved to be the wrong one.
+bool fallback_can_help(std::uint32_t error);
 
 class RedialingDial final : public DialMachine {
  public:
@@ -66,6 +72,7 @@ class RedialingDial final : public DialMachine {
   bool redial_pending_ = false;
   std::optional<TimePoint> redial_at_;
   std::uint32_t last_error_ = 0;  // what the attempt being redialed failed with
+  std::uint32_t first_error_ = 0;  // fallback: what the first tunnel type failed with
 };
 
 }  // namespace openras::dial

@@ -1,7 +1,9 @@
 // The UDP kind of LinePort (L2TP): the server's name resolved asynchronously, then a connected
 // UDP socket, so that only the server's datagrams arrive. A datagram is one read and one
 // write. An ICMP "port unreachable" (ECONNREFUSED on the next read) is ignored, as Windows
-// ignores it: the control channel's retransmissions decide when the server is gone.
+// ignores it: the control channel's retransmissions decide when the server is gone; unless the
+// request says a refusal is final (IKEv2, whose fallback to the next tunnel type should not
+// wait out the retransmissions to a host with nothing on the port).
 #include <sys/socket.h>
 
 #include <array>
@@ -18,14 +20,15 @@ using asio::ip::udp;
 
 class UdpPort final : public LinePort {
  public:
-  explicit UdpPort(asio::io_context& io) : socket_(io) {}
+  UdpPort(asio::io_context& io, bool refused_is_final)
+      : socket_(io), refused_is_final_(refused_is_final) {}
   ~UdpPort() override { close(); }
 
   udp::socket& socket() { return socket_; }
   void async_read(asio::mutable_buffer buffer, Handler handler) override {
     socket_.async_receive(buffer, [this, buffer, handler = std::move(handler)](
                                       const std::error_code& ec, std::size_t n) mutable {
-      if (ec == asio::error::connection_refused) {
+      if (ec == asio::error::connection_refused && !refused_is_final_) {
         async_read(buffer, std::move(handler));
         return;
       }
@@ -112,6 +115,7 @@ class UdpPort final : public LinePort {
 
  private:
   udp::socket socket_;
+  bool refused_is_final_;
 };
 
 class UdpOpening final : public PortOpening, public std::enable_shared_from_this<UdpOpening> {
@@ -120,7 +124,7 @@ class UdpOpening final : public PortOpening, public std::enable_shared_from_this
       : request_(request),
         done_(std::move(done)),
         resolver_(io),
-        port_(std::make_unique<UdpPort>(io)) {}
+        port_(std::make_unique<UdpPort>(io, request.refused_is_final)) {}
 
   void start() {
     const std::string service = std::to_string(request_.remote_port);

@@ -157,15 +157,17 @@ TEST(TestLink, PausedRetryAndResume) {
 }
 
 TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
-  for (const char* refused : {"VpnStrategy=1\nMEDIA=rastapi\n", "VpnStrategy=2\nMEDIA=rastapi\n",
-                              "MEDIA=rastapi\nDevice=WAN Miniport (PPTP)\n"}) {
+  for (const char* refused : {"VpnStrategy=1\nMEDIA=rastapi\n", "VpnStrategy=9\nMEDIA=rastapi\n",
+                              "VpnStrategy=1\nMEDIA=rastapi\nDevice=WAN Miniport (PPTP)\n"}) {
     auto e = entry_with(std::string("Type=2\n") + refused + "DEVICE=vpn\nPhoneNumber=x\n");
     auto made = make_dial_machine(e, {});
     EXPECT_FALSE(made.machine) << refused;
     EXPECT_EQ(made.error, static_cast<std::uint32_t>(ERROR_DEVICETYPE_DOES_NOT_EXIST)) << refused;
   }
+  // IKEv2 alone, or first of the types tried in turn (PPTP first: PPTP is skipped).
   for (const char* ikev2 : {"VpnStrategy=7\nMEDIA=rastapi\n", "VpnStrategy=8\nMEDIA=rastapi\n",
-                            "MEDIA=rastapi\nDevice=WAN Miniport (IKEv2)\n"}) {
+                            "VpnStrategy=14\nMEDIA=rastapi\n", "VpnStrategy=2\nMEDIA=rastapi\n",
+                            "MEDIA=rastapi\nDevice=WAN Miniport (IKEv2)\n", "MEDIA=rastapi\n"}) {
     auto e = entry_with(std::string("Type=2\n") + ikev2 + "DEVICE=vpn\nPhoneNumber=x\n");
     auto made = make_dial_machine(e, {});
     ASSERT_TRUE(made.machine) << ikev2;
@@ -173,7 +175,8 @@ TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
   }
   for (const char* sstp :
        {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",
-        "VpnStrategy=0\nMEDIA=rastapi\n", "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
+        "VpnStrategy=0\nMEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n",
+        "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
     auto e =
         entry_with(std::string("Type=2\n") + sstp + "DEVICE=vpn\nPhoneNumber=vpn.example.com\n");
     auto made = make_dial_machine(e, {});

@@ -75,6 +75,28 @@ class SstpE2E : public VpnDialFixture {
   std::unique_ptr<SstpPeer> peer_;
 };
 
+// Windows' tunnel types in turn: IKEv2 first, and a server with nothing on UDP 4500 answers
+// with an ICMP "port unreachable", so SSTP follows at once; IKEv2 alone ends there, 808.
+TEST_F(SstpE2E, IkevTwoThenSstpFallsBackToSstpAtOnceAndIkevTwoOnlyIsRefused) {
+  ASSERT_TRUE(peer_->start_server());
+  std::filesystem::remove(dir_ + "/vpn.pbk");
+  VpnDialFixture::phonebook("Both", "VpnStrategy=14\r\nMEDIA=rastapi\r\nPort=VPN3-0\r\n",
+                            SstpPeer::kHost);
+  auto pbk = VpnDialFixture::phonebook(
+      "IkeOnly", "VpnStrategy=7\r\nMEDIA=rastapi\r\nPort=VPN3-0\r\n", SstpPeer::kHost);
+  auto p = params("Both");
+  HRASCONN h = nullptr;
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 0, nullptr, &h), 0u) << rasmand_log();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_NE(fetch().find("hello through sstp"), std::string::npos) << rasmand_log();
+  const std::string log = rasmand_log();  // IKEv2 tried first, then SSTP
+  EXPECT_LT(log.find("port 4500"), log.find("port 443")) << log;
+  EXPECT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  VpnDialFixture::expect_dial_fails(pbk, "IkeOnly", ERROR_VPN_REFUSED);
+}
+
 TEST_F(SstpE2E, MsChapV2ConnectsWithCryptoBindingCarriesHttpAndLeavesNothing) {
   ASSERT_TRUE(peer_->start_server());
   auto p = params();
