@@ -242,13 +242,28 @@ DWORD APIENTRY RasGetProjectionInfoEx(HRASCONN h, PRAS_PROJECTION_INFO info, LPD
   if (DWORD error = fetch_projection(h, RASP_PppLcp, p)) return error;
   std::memset(info, 0, sizeof(*info));
   info->version = static_cast<RASAPIVERSION>(raw_version);
-  info->type = PROJECTION_INFO_TYPE_PPP;
-  RASPPP_PROJECTION_INFO& ppp = info->ppp;
   auto put_ipv4 = [](RASIPV4ADDR& out, const std::string& text) {
     in_addr a{};
     if (inet_pton(AF_INET, text.c_str(), &a) == 1) std::memcpy(&out, &a, 4);
     return a.s_addr != 0;
   };
+  if (p.link_type == PROJECTION_INFO_TYPE_IKEv2) {
+    info->type = PROJECTION_INFO_TYPE_IKEv2;
+    RASIKEV2_PROJECTION_INFO& ike = info->ikev2;
+    if (!put_ipv4(ike.ipv4Address, p.ip_address)) {
+      ike.dwIPv4NegotiationError = ERROR_PROTOCOL_NOT_CONFIGURED;
+    }
+    put_ipv4(ike.ipv4ServerAddress, p.server_ip_address);
+    ike.dwIPv6NegotiationError = ERROR_PROTOCOL_NOT_CONFIGURED;  // IPv4 only so far
+    ike.dwAuthenticationProtocol = p.ikev2_auth;
+    ike.dwEapTypeId = p.eap_type;
+    ike.dwFlags = p.ikev2_flags;
+    ike.dwEncryptionMethod = p.encryption_method;
+    *size = sizeof(RAS_PROJECTION_INFO);
+    return 0;
+  }
+  info->type = PROJECTION_INFO_TYPE_PPP;
+  RASPPP_PROJECTION_INFO& ppp = info->ppp;
   if (!put_ipv4(ppp.ipv4Address, p.ip_address))
     ppp.dwIPv4NegotiationError = ERROR_PROTOCOL_NOT_CONFIGURED;
   put_ipv4(ppp.ipv4ServerAddress, p.server_ip_address);

@@ -65,6 +65,12 @@ struct Projection {
   std::uint32_t auth_data = 0;      // RASLCPAD_*
   std::uint32_t lcp_options = 0;
   std::uint32_t lcp_server_options = 0;
+  // An IKEv2 link (RasGetProjectionInfoEx's RASIKEV2_PROJECTION_INFO) instead of PPP.
+  bool ikev2 = false;
+  std::uint32_t ikev2_auth = 0;         // RASIKEv2_AUTH_*
+  std::uint32_t eap_type = 0;           // 26 for EAP-MSCHAPv2
+  std::uint32_t ikev2_flags = 0;        // RASIKEv2_FLAGS_*
+  std::uint32_t encryption_method = 0;  // IPSEC_CIPHER_TYPE: 3 AES-128, 4 AES-192, 5 AES-256
 };
 
 struct LinkStatistics {

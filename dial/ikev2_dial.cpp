@@ -153,6 +153,8 @@ void Ikev2Dial::port_opened(const PortInfo& info, TimePoint now) {
   phase_ = Phase::Negotiating;
   setup_.config.server_ipv4 = info.remote_ipv4;
   server_ipv4_ = info.remote_ipv4;
+  method_ = setup_.config.method;
+  mobike_ = setup_.config.mobike;
   ike_ = std::make_unique<ike::Initiator>(std::move(setup_.config), *random_);
   ike_->start(now);
   pump(now);
@@ -355,7 +357,13 @@ std::optional<Projection> Ikev2Dial::projection() const {
   p.server_ip_address = ipv4_string(server_ipv4_);
   p.dns1 = ipv4_string(network_.dns1);
   p.dns2 = ipv4_string(network_.dns2);
-  p.auth_protocol = 0;
+  p.ikev2 = true;
+  const bool eap = method_ == ike::InitiatorConfig::Method::Eap;
+  p.ikev2_auth = eap ? RASIKEv2_AUTH_EAP : RASIKEv2_AUTH_PSK;
+  p.eap_type = eap ? kEapMsChapV2Type : 0;
+  // We always encapsulate, as a client behind a NAT does (see Initiator::send_sa_init).
+  p.ikev2_flags = RASIKEv2_FLAGS_BEHIND_NAT | (mobike_ ? RASIKEv2_FLAGS_MOBIKESUPPORTED : 0);
+  if (!children_.empty()) p.encryption_method = 3u + (children_.back()->transforms().key_bits - 128) / 64;
   return p;
 }
 

@@ -77,6 +77,8 @@ class Ikev2Dial final : public DialMachine {
   bool sent_since_keepalive_ = false;
   ike::NetworkConfig config_;
   std::uint32_t server_ipv4_ = 0;
+  ike::InitiatorConfig::Method method_ = ike::InitiatorConfig::Method::Eap;
+  bool mobike_ = false;
   LinkStatistics stats_;
   std::function<void(const std::string&)> trace_;
 };

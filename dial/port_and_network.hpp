@@ -23,7 +23,8 @@ struct PortRequest {
   bool insecure_no_verify = false;
   std::vector<std::uint8_t> pinned_sha256;
   std::string proxy;  // "host:port" of an HTTP CONNECT proxy, or ""
-  // UDP: an ICMP "port unreachable" ends the port (line_closed) instead of being ignored.
+  // UDP: an ICMP "port unreachable" before the server's first datagram ends the port
+  // (line_closed) instead of being ignored.
   bool refused_is_final = false;
 };
 

@@ -20,6 +20,7 @@ std::unique_ptr<EspSa> EspSa::make(const EspTransforms& t, std::uint32_t spi_out
   auto sa = std::unique_ptr<EspSa>(new EspSa());
   sa->spi_out_ = spi_out;
   sa->spi_in_ = spi_in;
+  sa->transforms_ = t;
   sa->out_ = Protection::make(t.encr, t.key_bits, t.integ, out_keys.encryption, out_keys.integrity);
   sa->in_ = Protection::make(t.encr, t.key_bits, t.integ, in_keys.encryption, in_keys.integrity);
   if (!sa->out_ || !sa->in_) return nullptr;

@@ -32,6 +32,7 @@ class EspSa {
                                      const EspKeys& in_keys);
 
   std::uint32_t spi_out() const { return spi_out_; }
+  const EspTransforms& transforms() const { return transforms_; }
   std::uint32_t spi_in() const { return spi_in_; }
   // The most octets seal() writes for an inner packet of `inner` octets.
   std::size_t sealed_size(std::size_t inner) const;
@@ -58,6 +59,7 @@ class EspSa {
   void replay_accept(std::uint32_t seq);
 
   std::uint32_t spi_out_ = 0, spi_in_ = 0;
+  EspTransforms transforms_;
   std::unique_ptr<Protection> out_, in_;
   std::uint64_t next_seq_ = 1;
   // Anti-replay (RFC 4303 3.4.3): the highest sequence number seen and a 64-packet window

@@ -147,13 +147,15 @@ void ProjectionReply::encode(Writer& w) const {
   w.u32(lcp_options);
   w.u32(lcp_server_options);
   w.str(reply_message);
+  for (auto v : {link_type, ikev2_auth, eap_type, ikev2_flags, encryption_method}) w.u32(v);
 }
 
 bool ProjectionReply::decode(Reader& r) {
   return r.u32(projection_error) && r.str(ip_address) && r.str(server_ip_address) && r.str(dns1) &&
          r.str(dns2) && r.u64(local_interface_id) && r.u64(peer_interface_id) &&
          r.u32(auth_protocol) && r.u32(auth_data) && r.u32(lcp_options) &&
-         r.u32(lcp_server_options) && r.str(reply_message);
+         r.u32(lcp_server_options) && r.str(reply_message) && r.u32(link_type) &&
+         r.u32(ikev2_auth) && r.u32(eap_type) && r.u32(ikev2_flags) && r.u32(encryption_method);
 }
 
 void StatisticsReply::encode(Writer& w) const {

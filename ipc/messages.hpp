@@ -136,6 +136,12 @@ struct ProjectionReply {
   std::uint32_t lcp_options = 0;
   std::uint32_t lcp_server_options = 0;
   std::string reply_message;
+  // IKEv2 links (link_type 2); PPP links leave these 0.
+  std::uint32_t link_type = 0;
+  std::uint32_t ikev2_auth = 0;
+  std::uint32_t eap_type = 0;
+  std::uint32_t ikev2_flags = 0;
+  std::uint32_t encryption_method = 0;
   void encode(Writer& w) const;
   bool decode(Reader& r);
 };

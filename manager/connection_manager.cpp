@@ -423,6 +423,13 @@ ConnectionManager::MaybeReply ConnectionManager::handle_projection(const ClientS
         reply.auth_data = p->auth_data;
         reply.lcp_options = p->lcp_options;
         reply.lcp_server_options = p->lcp_server_options;
+        if (p->ikev2) {
+          reply.link_type = PROJECTION_INFO_TYPE_IKEv2;
+          reply.ikev2_auth = p->ikev2_auth;
+          reply.eap_type = p->eap_type;
+          reply.ikev2_flags = p->ikev2_flags;
+          reply.encryption_method = p->encryption_method;
+        }
         return ok(reply);
       },
       answer);

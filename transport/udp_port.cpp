@@ -28,10 +28,13 @@ class UdpPort final : public LinePort {
   void async_read(asio::mutable_buffer buffer, Handler handler) override {
     socket_.async_receive(buffer, [this, buffer, handler = std::move(handler)](
                                       const std::error_code& ec, std::size_t n) mutable {
-      if (ec == asio::error::connection_refused && !refused_is_final_) {
+      // Once the server has answered, a refusal (forgeable by anyone who can guess the
+      // ports) ends nothing: the protocol's own liveness checks decide.
+      if (ec == asio::error::connection_refused && (!refused_is_final_ || answered_)) {
         async_read(buffer, std::move(handler));
         return;
       }
+      if (!ec) answered_ = true;
       handler(ec, n);
     });
   }
@@ -116,6 +119,7 @@ class UdpPort final : public LinePort {
  private:
   udp::socket socket_;
   bool refused_is_final_;
+  bool answered_ = false;
 };
 
 class UdpOpening final : public PortOpening, public std::enable_shared_from_this<UdpOpening> {

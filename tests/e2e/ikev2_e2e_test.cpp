@@ -91,6 +91,17 @@ TEST_F(Ikev2E2E, PreSharedKeyConnectsCarriesHttpAndHangsUpClean) {
   ASSERT_EQ(RasGetProjectionInfoA(h, RASP_PppIp, &ip, &size), 0u);
   EXPECT_EQ(std::string(ip.szIpAddress).rfind("10.99.0.", 0), 0u) << ip.szIpAddress;
   EXPECT_NE(resolv().find("nameserver 10.98.0.53"), std::string::npos) << resolv();
+  RAS_PROJECTION_INFO ex{};
+  ex.version = RASAPIVERSION_CURRENT;
+  DWORD ex_size = sizeof ex;
+  ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
+  EXPECT_EQ(ex.type, PROJECTION_INFO_TYPE_IKEv2);
+  EXPECT_EQ(ex.ikev2.dwAuthenticationProtocol, static_cast<DWORD>(RASIKEv2_AUTH_PSK));
+  EXPECT_EQ(ex.ikev2.dwEncryptionMethod, 3u);  // AES-128 (strongSwan takes AES-GCM-16-128)
+  const auto& a = ex.ikev2.ipv4Address;
+  EXPECT_EQ(std::to_string(a.a) + "." + std::to_string(a.b) + "." + std::to_string(a.c) + "." +
+                std::to_string(a.d),
+            std::string(ip.szIpAddress));
   EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
   EXPECT_TRUE(server_sas_contain("ESTABLISHED", true));
   hang_up_clean(h, "ikepsk");
