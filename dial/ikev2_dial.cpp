@@ -103,6 +103,7 @@ Ikev2Dial::Ikev2Dial(const phonebook::Entry& entry, const DialParams& params, Ik
          static_cast<std::uint8_t>(route.prefix_length), route.metric});
   }
   plumb_ts_routes_ = entry.key_u32("PlumbIKEv2TSAsRoutes", 0) != 0;
+  network_.interface_name = valid_interface_name(entry.name) ? entry.name : "";
 }
 
 Ikev2Dial::~Ikev2Dial() = default;

@@ -53,4 +53,16 @@ struct NetworkRequest {
   std::string dns_suffix;  // IpDnsSuffix: the domain the tunnel's name servers answer for
 };
 
+// An entry name the kernel takes as an interface name (the TUN is named after the entry when
+// it can be, as Windows names the connection's adapter).
+inline bool valid_interface_name(const std::string& name) {
+  if (name.empty() || name.size() > 15) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace openras::dial

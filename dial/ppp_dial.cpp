@@ -28,14 +28,6 @@ class KernelRandom final : public ppp::Random {
 
 constexpr std::uint32_t kEapMsChapV2Type = 26;
 
-bool valid_ifname(const std::string& name) {
-  if (name.empty() || name.size() > 15) return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
-
 ppp::SessionConfig session_config(const phonebook::Entry& entry, const DialParams& params,
                                   const Carrier& carrier) {
   ppp::SessionConfig c;
@@ -98,7 +90,7 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
         {static_cast<std::uint32_t>(a[0]) << 24 | a[1] << 16 | a[2] << 8 | a[3],
          static_cast<std::uint8_t>(route.prefix_length), route.metric});
   }
-  network_.interface_name = valid_ifname(entry.name) ? entry.name : "";
+  network_.interface_name = valid_interface_name(entry.name) ? entry.name : "";
 }
 
 void PppDial::emit(std::uint32_t state, std::uint32_t error) {

@@ -71,6 +71,14 @@ std::string strongswan_conf(const std::string& d) {
          "swanctl { load = pem pkcs1 x509 revocation constraints pubkey openssl random }\n";
 }
 
+// charon's settings in `d`, logging to `d`/charon.log (`tag` names the log section).
+std::string charon_conf(const std::string& d, const std::string& tag) {
+  std::string c = strongswan_conf(d);
+  const std::string from = "    srv {";
+  c.replace(c.find(from), from.size(), "    " + tag + " {");
+  return c;
+}
+
 std::string connection(const std::string& name, const std::string& local_auth,
                        const std::string& remote_auth, const CharonOptions& o) {
   std::string c = "  " + name + " {\n    version = 2\n    local_addrs = " +
@@ -106,7 +114,72 @@ std::string swanctl_conf(const CharonOptions& o) {
   return s;
 }
 
+void make_swanctl_dirs(const std::string& d) {
+  for (const char* sub : {"run", "swanctl/x509ca", "swanctl/x509", "swanctl/private",
+                          "swanctl/x509ocsp", "swanctl/x509aa", "swanctl/x509ac", "swanctl/x509crl",
+                          "swanctl/pubkey", "swanctl/rsa", "swanctl/ecdsa", "swanctl/bliss",
+                          "swanctl/pkcs8", "swanctl/pkcs12"}) {
+    fs::create_directories(d + "/" + sub);
+  }
+}
+
+// charon in `ns` with `d`/strongswan.conf and a private /run (its pidfile is /run/charon.pid,
+// whatever it is told), then swanctl --load-all from `d`/swanctl. Its PID, or -1.
+pid_t start_charon(const std::string& ns, const std::string& d) {
+  pid_t pid = spawn({"ip", "netns", "exec", ns, "sh", "-c",
+                     "mount --bind " + d + "/run /run && rm -f /run/charon.pid && STRONGSWAN_CONF=" +
+                         d + "/strongswan.conf exec " + kCharon},
+                    d + "/charon.out", d + "/charon.out");
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    up = fs::exists(d + "/charon.vici") &&
+         quiet("STRONGSWAN_CONF=" + d + "/strongswan.conf timeout 2 swanctl --stats --uri unix://" +
+               d + "/charon.vici") == 0;
+    if (!up) usleep(50000);
+  }
+  if (up && quiet("SWANCTL_DIR=" + d + "/swanctl STRONGSWAN_CONF=" + d +
+                  "/strongswan.conf timeout 10 swanctl --load-all --noprompt --uri unix://" + d +
+                  "/charon.vici") == 0) {
+    return pid;
+  }
+  stop_process(pid);
+  return -1;
+}
+
 }  // namespace
+
+StrongSwanClient::StrongSwanClient(const std::string& client_netns, const std::string& dir)
+    : ns_(client_netns), dir_(dir) {}
+
+StrongSwanClient::~StrongSwanClient() { stop(); }
+
+bool StrongSwanClient::start() {
+  make_swanctl_dirs(dir_);
+  std::ofstream(dir_ + "/strongswan.conf") << charon_conf(dir_, "cli");
+  std::ofstream(dir_ + "/swanctl/swanctl.conf")
+      << "connections {\n  c-psk {\n    version = 2\n    remote_addrs = "
+      << NetnsPair::kServerAddress
+      << "\n    vips = 0.0.0.0\n    local {\n      auth = psk\n      id = "
+         "sw-client@example.test\n    }\n    remote {\n      auth = psk\n      id = "
+      << NetnsPair::kHost << "\n    }\n    children {\n      c-psk {\n        remote_ts = "
+      << NetnsPair::kBehindServer
+      << "/32\n        esp_proposals = aes128gcm16\n      }\n    }\n  }\n}\n"
+         "secrets {\n  ike-any {\n    secret = "
+      << StrongSwanPeer::kPsk << "\n  }\n}\n";
+  pid_ = start_charon(ns_, dir_);
+  return pid_ > 0;
+}
+
+bool StrongSwanClient::connect() {
+  return quiet("STRONGSWAN_CONF=" + dir_ + "/strongswan.conf timeout 20 swanctl --initiate --child "
+               "c-psk --uri unix://" + dir_ + "/charon.vici") == 0;
+}
+
+void StrongSwanClient::stop() {
+  if (pid_ > 0) stop_process(pid_);
+}
+
+std::string StrongSwanClient::log() const { return slurp(dir_ + "/charon.log"); }
 
 std::string StrongSwanPeer::pki_dir() {
   static const std::string dir = make_pki();
@@ -143,37 +216,18 @@ StrongSwanPeer::~StrongSwanPeer() {
 bool StrongSwanPeer::start(const CharonOptions& options) {
   stop();
   const std::string d = net_.dir() + "/charon";
-  for (const char* sub : {"run", "swanctl/x509ca", "swanctl/x509", "swanctl/private",
-                          "swanctl/x509ocsp", "swanctl/x509aa", "swanctl/x509ac", "swanctl/x509crl",
-                          "swanctl/pubkey", "swanctl/rsa", "swanctl/ecdsa", "swanctl/bliss",
-                          "swanctl/pkcs8", "swanctl/pkcs12"}) {
-    fs::create_directories(d + "/" + sub);
-  }
+  make_swanctl_dirs(d);
   const std::string pki = pki_dir();
   std::error_code ec;
   fs::copy_file(pki + "/ca.pem", d + "/swanctl/x509ca/ca.pem", fs::copy_options::overwrite_existing, ec);
   fs::copy_file(pki + "/server.pem", d + "/swanctl/x509/server.pem", fs::copy_options::overwrite_existing, ec);
   fs::copy_file(pki + "/server.key", d + "/swanctl/private/server.key", fs::copy_options::overwrite_existing, ec);
   fs::permissions(d + "/swanctl/private/server.key", fs::perms::owner_read | fs::perms::owner_write, ec);
-  std::ofstream(d + "/strongswan.conf") << strongswan_conf(d);
+  std::ofstream(d + "/strongswan.conf") << charon_conf(d, "srv");
   std::ofstream(d + "/swanctl/swanctl.conf") << swanctl_conf(options);
   fs::remove(d + "/charon.vici", ec);
-  // charon's pidfile is /run/charon.pid, whatever it is told: a private /run per instance.
-  charon_pid_ = spawn({"ip", "netns", "exec", net_.server_netns(), "sh", "-c",
-                       "mount --bind " + d + "/run /run && rm -f /run/charon.pid && STRONGSWAN_CONF=" +
-                           d + "/strongswan.conf exec " + kCharon},
-                      d + "/charon.out", d + "/charon.out");
-  bool up = false;
-  for (int i = 0; i < 200 && !up; ++i) {
-    up = fs::exists(d + "/charon.vici") &&
-         quiet("STRONGSWAN_CONF=" + d + "/strongswan.conf timeout 2 swanctl --stats --uri unix://" +
-               d + "/charon.vici") == 0;
-    if (!up) usleep(50000);
-  }
-  if (!up) return false;
-  return quiet("SWANCTL_DIR=" + d + "/swanctl STRONGSWAN_CONF=" + d +
-               "/strongswan.conf timeout 10 swanctl --load-all --noprompt --uri unix://" + d +
-               "/charon.vici") == 0;
+  charon_pid_ = start_charon(net_.server_netns(), d);
+  return charon_pid_ > 0;
 }
 
 void StrongSwanPeer::stop() {

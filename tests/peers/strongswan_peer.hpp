@@ -58,4 +58,22 @@ class StrongSwanPeer {
   bool ready_ = false;
 };
 
+// strongSwan's own userspace client (a second charon with kernel-libipsec) in a client
+// namespace: the client a Linux user would pick instead, for the benchmark. It dials the
+// peer's "psk" connection with `remote_ts` = the service address behind the server only.
+class StrongSwanClient {
+ public:
+  StrongSwanClient(const std::string& client_netns, const std::string& dir);
+  ~StrongSwanClient();
+  bool start();    // charon up and the connection loaded
+  bool connect();  // swanctl --initiate: true once the CHILD_SA is up
+  void stop();
+  pid_t pid() const { return pid_; }
+  std::string log() const;
+
+ private:
+  std::string ns_, dir_;
+  pid_t pid_ = -1;
+};
+
 }  // namespace openras::testing
