@@ -79,6 +79,10 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
   c.mobike = entry.key_u32("DisableMobility", 0) == 0;
   c.transmissions = static_cast<int>(std::clamp<std::uint32_t>(
       entry.key_u32("OpenRasIkeTransmissions", 6), 1, 12));
+  c.child_rekey_after = std::chrono::seconds(
+      std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeChildRekeySeconds", 3600), 2, 86400));
+  c.ike_rekey_after = std::chrono::seconds(
+      std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeRekeySeconds", 28800), 2, 86400 * 7));
   c.liveness_after = std::chrono::seconds(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeLivenessSeconds", 30), 5, 3600));
   // The CA a server's certificate must chain to: the system store, or one the entry names.
@@ -220,6 +224,8 @@ bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {
   if (n == 0) return false;
   datagram.resize(n);
   datagrams_.push_back(std::move(datagram));
+  // Half the 32-bit sequence numbers used (no ESN): a new CHILD_SA long before they run out.
+  if (sa.sent() == 0x80000000u) ike_->rekey_child_soon();
   sent_since_keepalive_ = true;
   stats_.bytes_sent += packet.size();
   ++stats_.frames_sent;

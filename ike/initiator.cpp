@@ -293,6 +293,15 @@ void Initiator::receive(ByteView message, TimePoint now) {
       case Step::Delete:
         finish_close();
         return;
+      case Step::ChildRekey:
+        on_child_rekeyed(m, now);
+        break;
+      case Step::ChildDelete:
+        on_child_deleted(m);
+        break;
+      case Step::IkeRekey:
+        on_ike_rekeyed(m, now);
+        break;
       default:
         break;
     }
@@ -342,7 +351,10 @@ void Initiator::on_auth_response(const SkCodec::Opened& m, TimePoint now) {
       return;
     }
     events_.push_back(event::Authenticated{});
-    if (take_child(m.chain)) phase_ = Phase::Established;
+    if (take_child(m.chain)) {
+      phase_ = Phase::Established;
+      rekeys_from(now);
+    }
     return;
   }
   if (!server_verified_) {
@@ -389,7 +401,10 @@ void Initiator::on_auth_response(const SkCodec::Opened& m, TimePoint now) {
       return;
     }
     events_.push_back(event::Authenticated{});
-    if (take_child(m.chain)) phase_ = Phase::Established;
+    if (take_child(m.chain)) {
+      phase_ = Phase::Established;
+      rekeys_from(now);
+    }
     return;
   }
   const Payload* e = find(m.chain, payload::kEap);
@@ -512,6 +527,7 @@ void Initiator::on_timer(TimePoint now) {
     fail(ERROR_REMOTE_DISCONNECTION);
     return;
   }
+  if (phase_ == Phase::Established && !pending_ && queued_.empty()) start_due_rekeys(now);
   if (phase_ == Phase::Established && !pending_ && queued_.empty() &&
       now - last_heard_ >= config_.liveness_after) {
     ChainBuilder empty;
@@ -529,6 +545,10 @@ std::optional<TimePoint> Initiator::next_deadline() const {
   if (close_deadline_) consider(*close_deadline_);
   if (phase_ == Phase::Established && !pending_) consider(last_heard_ + config_.liveness_after);
   if (orphaned_since_) consider(*orphaned_since_ + kOrphanLimit);
+  if (phase_ == Phase::Established && !pending_) {
+    if (child_rekey_at_) consider(*child_rekey_at_);
+    if (ike_rekey_at_) consider(*ike_rekey_at_);
+  }
   return d;
 }
 

@@ -45,6 +45,10 @@ struct InitiatorConfig {
   Duration retransmit_first = std::chrono::milliseconds(500);
   int transmissions = 6;  // of one request before the peer counts as gone
   Duration liveness_after = std::chrono::seconds(30);  // quiet that starts a liveness check
+  // Our own rekeys (the server's are answered whenever they come): a CHILD_SA after an hour,
+  // as Windows' quick-mode lifetime, the IKE SA after eight hours, as Windows' main mode.
+  Duration child_rekey_after = std::chrono::hours(1);
+  Duration ike_rekey_after = std::chrono::hours(8);
 };
 
 struct NetworkConfig {
@@ -95,11 +99,16 @@ class Initiator {
   void peer_alive(TimePoint now) { last_heard_ = now; }
 
   bool established() const { return phase_ == Phase::Established; }
+  // Rekeys the CHILD_SA now (its sequence numbers are running out).
+  void rekey_child_soon() { child_rekey_at_ = TimePoint{}; }
   const std::string& server_message() const { return server_message_; }
 
  private:
   enum class Phase { Idle, SaInit, Auth, Established, Closing, Done };
-  enum class Step { SaInit, AuthFirst, Eap, EapAuth, Liveness, Delete, Informational };
+  enum class Step {
+    SaInit, AuthFirst, Eap, EapAuth, Liveness, Delete, Informational,
+    ChildRekey, ChildDelete, IkeRekey
+  };
   struct Pending {
     std::uint32_t message_id = 0;
     Step step = Step::SaInit;
@@ -119,6 +128,12 @@ class Initiator {
   void answer_informational(const SkCodec::Opened& m, TimePoint now);
   void answer_create_child(const SkCodec::Opened& m, TimePoint now);
   void answer_ike_rekey(const SkCodec::Opened& m, const std::vector<Proposal>& offer);
+  // Rekeys of our own (initiator_rekey.cpp).
+  void start_due_rekeys(TimePoint now);
+  void on_child_rekeyed(const SkCodec::Opened& m, TimePoint now);
+  void on_child_deleted(const SkCodec::Opened& m);
+  void on_ike_rekeyed(const SkCodec::Opened& m, TimePoint now);
+  void rekeys_from(TimePoint now);
   void on_retired(ByteView message, const Header& h);
   void respond(std::uint32_t message_id, std::uint8_t exchange, const ChainBuilder& inner);
   // The I flag is the original initiator's: after the server rekeys the IKE SA, it is the
@@ -181,6 +196,13 @@ class Initiator {
   TimePoint last_heard_{};
   std::optional<TimePoint> close_deadline_;
   std::optional<TimePoint> orphaned_since_;  // the last CHILD_SA went at this time
+  std::optional<TimePoint> child_rekey_at_, ike_rekey_at_;
+  // What a rekey of ours is waiting for: the new CHILD_SA's SPI and our nonce; the IKE SA's
+  // SPI, nonce and key exchange; the CHILD_SA being replaced.
+  std::uint32_t rekey_spi_in_ = 0, replaced_spi_in_ = 0;
+  std::uint64_t rekey_ike_spi_ = 0;
+  Bytes rekey_nonce_;
+  std::unique_ptr<KeyExchange> rekey_ke_;
 };
 
 }  // namespace openras::ike

@@ -71,7 +71,6 @@ void Initiator::answer_informational(const SkCodec::Opened& m, TimePoint now) {
 }
 
 void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
-  (void)now;
   auto refuse = [&](std::uint16_t type, ByteView data = {}) {
     ChainBuilder answer;
     answer.add(payload::kNotify, build_notify(type, data));
@@ -95,6 +94,7 @@ void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
   auto offer = sa ? parse_sa(sa->body) : std::nullopt;
   if (offer && !offer->empty() && (*offer)[0].protocol == protocol::kIke && !rekeyed) {
     answer_ike_rekey(m, *offer);
+    ike_rekey_at_ = now + config_.ike_rekey_after;
     return;
   }
   const bool replaces = rekeyed && std::find(child_spis_out_.begin(), child_spis_out_.end(),
@@ -148,6 +148,7 @@ void Initiator::answer_create_child(const SkCodec::Opened& m, TimePoint now) {
   child_spis_in_.push_back(spi_in);
   child_spis_out_.push_back(choice.peer_spi);
   orphaned_since_.reset();
+  child_rekey_at_ = now + config_.child_rekey_after;
   events_.push_back(event::ChildUp{std::move(esp)});
 }
 
@@ -211,7 +212,10 @@ void Initiator::answer_ike_rekey(const SkCodec::Opened& m, const std::vector<Pro
 }
 
 void Initiator::on_retired(ByteView message, const Header& h) {
-  if (h.flags & flag::kResponse) return;  // nothing of ours is outstanding there
+  if (h.flags & flag::kResponse) {
+    retired_.reset();  // the answer to our Delete of it (after a rekey of ours)
+    return;
+  }
   RetiredSa& r = *retired_;
   auto answer = [&](std::uint8_t exch, const ChainBuilder& inner) {
     Header a{r.spi_i, r.spi_r, 0, exch,

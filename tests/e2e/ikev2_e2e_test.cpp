@@ -279,6 +279,31 @@ TEST_F(Ikev2IkeRekeyE2E, IkeSasRekeyedByTheServerKeepTheCallUpAndItsDeleteWorks)
   EXPECT_TRUE(server_sas_contain("ESTABLISHED", false)) << peer_->swanctl("--list-sas");
 }
 
+TEST_F(Ikev2E2E, OurOwnRekeysOfBothSasUnderTrafficLoseNothing) {
+  auto pbk = entry("ikeownrekey", std::string(kPskOption) +
+                                      "OpenRasIkeChildRekeySeconds=2\r\nOpenRasIkeRekeySeconds=3\r\n");
+  save_psk(pbk, "ikeownrekey", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk, "ikeownrekey");
+  ASSERT_NE(h, nullptr);
+  const std::string ping = run_in_netns(
+      client_ns_, std::string("ping -n -q -i 0.1 -c 80 -W 1 ") + NetnsPair::kBehindServer);
+  EXPECT_NE(ping.find(" 0% packet loss"), std::string::npos) << ping << rasmand_log();
+  const std::string log = peer_->log();
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
+  };
+  // The server answered our CREATE_CHILD_SA requests (CHILD_SAs and the IKE SA) and deleted
+  // what they replaced.
+  EXPECT_GE(count("parsed CREATE_CHILD_SA request"), 3u) << log;
+  EXPECT_GE(count("received DELETE for ESP CHILD_SA"), 1u) << log;
+  EXPECT_GE(count("received DELETE for IKE_SA"), 1u) << log;
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  hang_up_clean(h, "ikeownrekey");
+  EXPECT_TRUE(server_sas_contain("ESTABLISHED", false)) << peer_->swanctl("--list-sas");
+}
+
 class Ikev2UntrustedE2E : public Ikev2E2E {
  protected:
   std::string trust_store() const override { return peer_->other_ca_file(); }
