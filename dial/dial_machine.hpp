@@ -51,6 +51,10 @@ struct DialParams {
   std::uint32_t attempt = 0;  // 0 for the first dial, then each redial
   // Receives one line per frame when the manager runs with --verbose; empty otherwise.
   std::function<void(const std::string&)> trace;
+  // The machine's own certificate (PEM chain) and key, for an IKEv2 entry that authenticates
+  // with it (RASEO2_RequireMachineCertificates); read by the manager from its store.
+  std::string machine_certificate_pem;
+  std::string machine_key_pem;
 };
 
 struct Projection {

@@ -36,6 +36,17 @@ std::uint32_t parse_hex32(std::string_view text) {
 
 }  // namespace
 
+std::uint32_t ikev2_options2(const phonebook::Entry& entry) {
+  // RASEO2 bits without a phonebook key of their own: the client library keeps them in
+  // OpenRasOptions2 (hexadecimal).
+  auto hex = entry.key("OpenRasOptions2");
+  return hex ? parse_hex32(*hex) : 0;
+}
+
+bool ikev2_wants_machine_certificate(const phonebook::Entry& entry) {
+  return (ikev2_options2(entry) & RASEO2_RequireMachineCertificates) != 0;
+}
+
 Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) {
   Ikev2Setup s;
   std::string server = params.phone_number.empty() ? entry.phone_number : params.phone_number;
@@ -49,12 +60,17 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
   s.port.refused_is_final = true;
   auto& c = s.config;
   c.server_port = port;
-  // RASEO2_UsePreSharedKeyForIkev2Initiator has no phonebook key of its own: the client
-  // library keeps it among the other RASEO2 bits in OpenRasOptions2 (hexadecimal).
-  std::uint32_t options2 = 0;
-  if (auto hex = entry.key("OpenRasOptions2")) options2 = parse_hex32(*hex);
+  const std::uint32_t options2 = ikev2_options2(entry);
   const bool psk = (options2 & RASEO2_UsePreSharedKeyForIkev2Initiator) != 0;
-  if (psk) {
+  if (options2 & RASEO2_RequireMachineCertificates) {
+    c.method = ike::InitiatorConfig::Method::Certificate;
+    s.signer = ike::Signer::load(params.machine_certificate_pem, params.machine_key_pem);
+    if (!s.signer) {
+      s.error = ERROR_IPSEC_IKE_NO_CERT;  // no machine certificate with its key
+      return s;
+    }
+    c.signer = s.signer.get();
+  } else if (psk) {
     c.method = ike::InitiatorConfig::Method::PreSharedKey;
     c.pre_shared_key = params.credentials.pre_shared_key;
     if (c.pre_shared_key.empty()) {
@@ -366,7 +382,9 @@ std::optional<Projection> Ikev2Dial::projection() const {
   p.dns2 = ipv4_string(network_.dns2);
   p.ikev2 = true;
   const bool eap = method_ == ike::InitiatorConfig::Method::Eap;
-  p.ikev2_auth = eap ? RASIKEv2_AUTH_EAP : RASIKEv2_AUTH_PSK;
+  p.ikev2_auth = eap ? RASIKEv2_AUTH_EAP
+                 : method_ == ike::InitiatorConfig::Method::Certificate ? RASIKEv2_AUTH_MACHINECERTIFICATES
+                                                                         : RASIKEv2_AUTH_PSK;
   p.eap_type = eap ? kEapMsChapV2Type : 0;
   // We always encapsulate, as a client behind a NAT does (see Initiator::send_sa_init).
   p.ikev2_flags = RASIKEv2_FLAGS_BEHIND_NAT | (mobike_ ? RASIKEv2_FLAGS_MOBIKESUPPORTED : 0);

@@ -18,9 +18,12 @@ struct Ikev2Setup {
   PortRequest port;
   ike::InitiatorConfig config;
   std::unique_ptr<ike::CertificateVerifier> verifier;
+  std::unique_ptr<ike::Signer> signer;
 };
 // The entry and the caller's credentials as the initiator's settings, or the Win32 error.
 Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params);
+// Whether an entry authenticates its IKEv2 calls with the machine's certificate.
+bool ikev2_wants_machine_certificate(const phonebook::Entry& entry);
 
 class Ikev2Dial final : public DialMachine {
  public:

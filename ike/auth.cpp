@@ -1,7 +1,9 @@
 #include "ike/auth.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -207,6 +209,68 @@ bool verify_signature(ByteView certificate_der, std::uint8_t method, ByteView au
     default:
       return false;
   }
+}
+
+std::unique_ptr<Signer> Signer::load(const std::string& certificates_pem, const std::string& key_pem) {
+  auto s = std::unique_ptr<Signer>(new Signer());
+  BIO* certs = BIO_new_mem_buf(certificates_pem.data(), static_cast<int>(certificates_pem.size()));
+  while (X509* c = certs ? PEM_read_bio_X509(certs, nullptr, nullptr, nullptr) : nullptr) {
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(c, &der);
+    if (len > 0) s->chain_.emplace_back(der, der + len);
+    if (s->chain_.size() == 1) {
+      unsigned char* name = nullptr;
+      const int nlen = i2d_X509_NAME(X509_get_subject_name(c), &name);
+      if (nlen > 0) s->subject_.assign(name, name + nlen);
+      OPENSSL_free(name);
+    }
+    OPENSSL_free(der);
+    X509_free(c);
+  }
+  BIO_free(certs);
+  BIO* key = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  s->key_ = key ? PEM_read_bio_PrivateKey(key, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(key);
+  if (s->chain_.empty() || !s->key_) return nullptr;
+  // The key must be the certificate's.
+  X509Ptr leaf = parse_certificate(s->chain_.front());
+  if (!leaf || X509_check_private_key(leaf.get(), s->key_) != 1) return nullptr;
+  const int type = EVP_PKEY_get_base_id(s->key_);
+  if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) return nullptr;
+  return s;
+}
+
+Signer::~Signer() { EVP_PKEY_free(key_); }
+
+Bytes Signer::sign(ByteView octets) const {
+  // DER AlgorithmIdentifiers (RFC 7427 appendix A): sha256WithRSAEncryption with NULL
+  // parameters, ecdsa-with-SHA256 without.
+  static constexpr std::uint8_t kRsaSha256[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                                0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
+  static constexpr std::uint8_t kEcdsaSha256[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86,
+                                                  0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
+  const bool rsa = EVP_PKEY_get_base_id(key_) == EVP_PKEY_RSA;
+  Bytes out;
+  if (rsa) {
+    out.push_back(sizeof kRsaSha256);
+    out.insert(out.end(), std::begin(kRsaSha256), std::end(kRsaSha256));
+  } else {
+    out.push_back(sizeof kEcdsaSha256);
+    out.insert(out.end(), std::begin(kEcdsaSha256), std::end(kEcdsaSha256));
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pctx = nullptr;
+  std::size_t len = 0;
+  bool ok = ctx && EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), nullptr, key_) == 1;
+  if (ok && rsa) ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+  ok = ok && EVP_DigestSign(ctx, nullptr, &len, octets.data(), octets.size()) == 1;
+  Bytes signature(len);
+  ok = ok && EVP_DigestSign(ctx, signature.data(), &len, octets.data(), octets.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return {};
+  signature.resize(len);
+  out.insert(out.end(), signature.begin(), signature.end());
+  return out;
 }
 
 std::unique_ptr<CertificateVerifier> make_openssl_verifier(const std::string& ca_file) {

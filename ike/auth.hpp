@@ -9,6 +9,8 @@
 
 #include "ike/crypto.hpp"
 
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
+
 namespace openras::ike {
 
 // RealMessage | peer's nonce | prf(SK_p, ID payload body).
@@ -21,6 +23,26 @@ Bytes shared_key_auth(const Prf& prf, ByteView secret, ByteView octets);
 // `octets` with the key of `certificate_der`. False when it does not verify.
 bool verify_signature(ByteView certificate_der, std::uint8_t method, ByteView auth_data,
                       ByteView octets);
+
+// Our own certificate and private key (PEM: the certificate first, then any intermediates; the
+// key apart), for IKE_AUTH by signature.
+class Signer {
+ public:
+  // nullptr when the PEM does not hold a certificate and a matching RSA or ECDSA key.
+  static std::unique_ptr<Signer> load(const std::string& certificates_pem, const std::string& key_pem);
+  ~Signer();
+  const std::vector<Bytes>& chain() const { return chain_; }  // DER, ours first
+  const Bytes& subject_der() const { return subject_; }        // for ID_DER_ASN1_DN
+  // The AUTH data of method 14 (RFC 7427): the AlgorithmIdentifier of SHA-256 with our key's
+  // algorithm, then the signature of `octets`. Empty when signing fails.
+  Bytes sign(ByteView octets) const;
+
+ private:
+  Signer() = default;
+  std::vector<Bytes> chain_;
+  Bytes subject_;
+  ::evp_pkey_st* key_ = nullptr;
+};
 
 // Checks the server's certificate chain (end entity first, DER): trusted by the system store
 // (or the CA file given), valid now, and, unless `skip_name_eku`, naming `server_name` (DNS or

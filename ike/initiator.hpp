@@ -24,7 +24,7 @@
 namespace openras::ike {
 
 struct InitiatorConfig {
-  enum class Method { Eap, PreSharedKey };
+  enum class Method { Eap, PreSharedKey, Certificate };
   Method method = Method::Eap;
   std::string pre_shared_key;
   std::string user;  // EAP
@@ -34,7 +34,8 @@ struct InitiatorConfig {
   std::string remote_id;           // IDr to send (FQDN); empty: none
   std::string server_name;         // what the server's certificate must name
   bool skip_name_eku = false;      // RASEO2_DisableIKENameEkuCheck
-  const CertificateVerifier* verifier = nullptr;  // required for EAP
+  const CertificateVerifier* verifier = nullptr;  // required for EAP and certificates
+  const Signer* signer = nullptr;                 // our certificate and key (Certificate)
   // In the order strongSwan prefers them, so that the first KE is usually taken.
   std::vector<std::uint16_t> dh_groups{dh::kCurve25519, dh::kEcp256, dh::kEcp384, dh::kModp2048};
   bool fragmentation = true;
@@ -122,6 +123,11 @@ class Initiator {
   void send_auth_first(TimePoint now);
   void on_auth_response(const SkCodec::Opened& m, TimePoint now);
   void on_eap(ByteView eap, TimePoint now);
+  // The server's certificate chain and its AUTH signature over `octets`; fails the dial if not.
+  bool verify_server(const SkCodec::Opened& m, const Bytes& octets);
+  Bytes eap_msk() const;
+  // The server is proved: report it, take the CHILD_SA, start the rekey timers.
+  void authenticated(const PayloadChain& chain, TimePoint now);
   void send_eap_auth(TimePoint now);
   bool take_child(const PayloadChain& chain);
   void on_request(const SkCodec::Opened& m, TimePoint now);

@@ -1,4 +1,8 @@
 #include "manager/connection_manager.hpp"
+#include "dial/ikev2_dial.hpp"
+
+#include <fstream>
+#include <iterator>
 
 #include <unistd.h>
 
@@ -230,6 +234,17 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
   dial::DialParams params;
   params.credentials = {req.user, req.password, req.domain, req.callback_number, {}};
   wipe(req.password);
+  if (dial::ikev2_wants_machine_certificate(entry)) {
+    const std::string dir = options_.machine_certificates.empty()
+                                ? options_.state_dir + "/machine"
+                                : options_.machine_certificates;
+    auto read = [](const std::string& path) {
+      std::ifstream in(path);
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    params.machine_certificate_pem = read(dir + "/ikev2.pem");
+    params.machine_key_pem = read(dir + "/ikev2.key");
+  }
   // The pre-shared key is only ever the saved one (RasSetCredentials(RASCM_PreSharedKey)).
   if (auto saved = credentials_.load(session->peer().uid, req.phonebook, req.entry_name);
       saved && saved->pre_shared_key) {

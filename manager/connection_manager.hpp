@@ -82,6 +82,9 @@ struct ManagerOptions {
   // Members of this group see and hang up every connection, as root does.
   std::optional<std::uint32_t> admin_group;
   std::string state_dir = CredentialStore::default_state_dir();  // saved credentials
+  // The machine's certificate store, as Windows' LocalMachine\My for IKEv2: ikev2.pem (the
+  // certificate, then intermediates) and ikev2.key, root's alone. "" = <state_dir>/machine.
+  std::string machine_certificates;
   bool verbose = false;  // a packet trace line per PPP frame (secrets redacted)
   UserLimits limits;
   UserPolicy policy;

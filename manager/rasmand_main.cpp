@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   app.add_option("--admin-group", admin_group,
                  "members of this group see and hang up every connection (root always does)");
   app.add_option("--state-dir", options.state_dir, "where saved credentials are kept");
+  app.add_option("--machine-certificates", options.machine_certificates,
+                 "the machine's IKEv2 certificate store: ikev2.pem and ikev2.key "
+                 "(default: <state-dir>/machine)");
   app.add_option("--max-sessions-per-user", options.limits.sessions,
                  "client sockets one user other than root may hold open");
   app.add_option("--max-connections-per-user", options.limits.connections,

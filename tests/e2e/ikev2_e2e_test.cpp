@@ -118,6 +118,29 @@ TEST_F(Ikev2E2E, EapMsChapV2WithTheServersCertificateConnects) {
   hang_up_clean(h, "ikeeap");
 }
 
+TEST_F(Ikev2E2E, TheMachineCertificateAuthenticatesAndItsAbsenceIs13806) {
+  // RASEO2_RequireMachineCertificates, as the client library keeps it.
+  auto pbk = entry("ikecert", "OpenRasOptions2=400000\r\n");
+  expect_dial_fails(pbk, "ikecert", ERROR_IPSEC_IKE_NO_CERT);  // none in the store yet
+  const std::string store = dir_ + "/state/machine";
+  std::filesystem::create_directories(store);
+  std::filesystem::copy_file(peer_->client_cert_file(), store + "/ikev2.pem");
+  std::filesystem::copy_file(peer_->client_key_file(), store + "/ikev2.key");
+  HRASCONN h = dial_ok(pbk, "ikecert");
+  ASSERT_NE(h, nullptr);
+  RAS_PROJECTION_INFO ex{};
+  ex.version = RASAPIVERSION_CURRENT;
+  DWORD ex_size = sizeof ex;
+  ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
+  EXPECT_EQ(ex.ikev2.dwAuthenticationProtocol, static_cast<DWORD>(RASIKEv2_AUTH_MACHINECERTIFICATES));
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  const std::string log = peer_->log();
+  EXPECT_NE(log.find("authentication of 'C=XX, O=Test, CN=laptop.openras.test' with RSA"),
+            std::string::npos)
+      << log;
+  hang_up_clean(h, "ikecert");
+}
+
 TEST_F(Ikev2E2E, WrongPasswordIs691) {
   auto pbk = entry("ikebadpw");
   expect_dial_fails(pbk, "ikebadpw", ERROR_AUTHENTICATION_FAILURE, "wrong");

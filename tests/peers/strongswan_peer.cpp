@@ -32,6 +32,10 @@ std::string make_pki() {
       std::string(NetnsPair::kHost) + "' --san " + NetnsPair::kHost + " --san " +
       NetnsPair::kServerAddress +
       " --flag serverAuth --flag ikeIntermediate --outform pem > server.pem"
+      "; pki --gen --type rsa --size 2048 --outform pem > client.key"
+      "; pki --pub --in client.key --type rsa | pki --issue --lifetime 1825 --cacert ca.pem "
+      "--cakey ca.key --dn 'C=XX, O=Test, CN=laptop.openras.test' --san laptop.openras.test "
+      "--flag clientAuth --outform pem > client.pem"
       "; pki --gen --type rsa --size 2048 --outform pem > other-ca.key"
       "; pki --self --ca --lifetime 3650 --in other-ca.key --type rsa --dn 'C=XX, O=Other, "
       "CN=Unrelated CA' --outform pem > other-ca.pem";
@@ -107,6 +111,8 @@ std::string swanctl_conf(const CharonOptions& o) {
   s += connection("eap", "      auth = pubkey\n      certs = server.pem\n",
                   "      auth = eap-mschapv2\n      eap_id = %any\n", o);
   s += connection("psk", "      auth = psk\n", "      auth = psk\n      id = %any\n", o);
+  s += connection("cert", "      auth = pubkey\n      certs = server.pem\n",
+                  "      auth = pubkey\n      cacerts = ca.pem\n      id = %any\n", o);
   s += "}\npools {\n  pool4 {\n    addrs = 10.99.0.0/24\n    dns = 10.98.0.53, 10.98.0.54\n  }\n}\n"
        "secrets {\n  eap-alice {\n    id = alice\n    secret = secret\n  }\n"
        "  ike-any {\n    secret = " + std::string(StrongSwanPeer::kPsk) + "\n  }\n"

@@ -44,6 +44,9 @@ class StrongSwanPeer {
   const std::string& dir() const { return net_.dir(); }
   // The CA that issued the server's certificate (for rasmand's "system" store).
   std::string ca_file() const { return pki_dir() + "/ca.pem"; }
+  // A client certificate and key the CA issued (CN and DNS name laptop.openras.test).
+  std::string client_cert_file() const { return pki_dir() + "/client.pem"; }
+  std::string client_key_file() const { return pki_dir() + "/client.key"; }
   // A CA that issued nothing here.
   std::string other_ca_file() const { return pki_dir() + "/other-ca.pem"; }
 
