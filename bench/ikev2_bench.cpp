@@ -89,10 +89,10 @@ int bench_ikev2(int argc, char** argv) {
     std::string target = t::NetnsPair::kServerAddress;
     if (rtt > 0) {
       target = "127.0.0.1:14500";
-      relay = t::spawn({"ip", "netns", "exec", peer.client_netns(), OPENRAS_UDP_RELAY_PATH,
-                        "--listen", target, "--to",
-                        std::string(t::NetnsPair::kServerAddress) + ":4500", "--delay-ms",
-                        std::to_string(rtt / 2)});
+      relay =
+          t::spawn({"ip", "netns", "exec", peer.client_netns(), OPENRAS_UDP_RELAY_PATH, "--listen",
+                    target, "--to", std::string(t::NetnsPair::kServerAddress) + ":4500",
+                    "--delay-ms", std::to_string(rtt / 2)});
       usleep(100000);
     }
     const std::string pbk = b.dir + "/dial-" + std::to_string(rtt) + ".pbk";
@@ -131,10 +131,10 @@ int bench_ikev2(int argc, char** argv) {
 
   const double aes = openssl_speed();
   const double direct = b.copy_rate(t::NetnsPair::kServerAddress, {""}, 64);
-  pid_t source = t::spawn({"ip", "netns", "exec", peer.server_netns(), "socat", "-u",
-                           "TCP-LISTEN:9002,reuseaddr,fork",
-                           "SYSTEM:head -c " + std::to_string(64) + "M /dev/zero"},
-                          "/dev/null", "", O_TRUNC, true);
+  pid_t source = t::spawn(
+      {"ip", "netns", "exec", peer.server_netns(), "socat", "-u", "TCP-LISTEN:9002,reuseaddr,fork",
+       "SYSTEM:head -c " + std::to_string(64) + "M /dev/zero"},
+      "/dev/null", "", O_TRUNC, true);
   usleep(200000);
   const int megabytes = 64;
   std::printf(

@@ -28,7 +28,8 @@ bool cidr_of_range(std::uint32_t start, std::uint32_t end, std::uint8_t& prefix)
 }
 
 std::uint32_t parse_hex32(std::string_view text) {
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    text.remove_prefix(2);
   std::uint32_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v, 16);
   return ec == std::errc() ? v : 0;
@@ -93,8 +94,8 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
   c.skip_name_eku = entry.key_u32("DisableIKENameEkuCheck", 0) != 0;
   c.fragmentation = entry.key_u32("Disable_IKEv2_Fragmentation", 0) == 0;
   c.mobike = entry.key_u32("DisableMobility", 0) == 0;
-  c.transmissions = static_cast<int>(std::clamp<std::uint32_t>(
-      entry.key_u32("OpenRasIkeTransmissions", 6), 1, 12));
+  c.transmissions = static_cast<int>(
+      std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeTransmissions", 6), 1, 12));
   c.child_rekey_after = std::chrono::seconds(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeChildRekeySeconds", 3600), 2, 86400));
   c.ike_rekey_after = std::chrono::seconds(
@@ -153,8 +154,8 @@ void Ikev2Dial::fail(std::uint32_t error) {
   std::erase_if(outputs_, [](const DialOutput& o) {
     return std::holds_alternative<PortRequest>(o) || std::holds_alternative<NetworkRequest>(o);
   });
-  outputs_.push_back(DialEvent{
-      was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
+  outputs_.push_back(
+      DialEvent{was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
   children_.clear();
   release();
 }
@@ -196,8 +197,8 @@ void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
     return;
   }
   if (octets.size() < 8) return;
-  const std::uint32_t spi = static_cast<std::uint32_t>(octets[0]) << 24 | octets[1] << 16 |
-                            octets[2] << 8 | octets[3];
+  const std::uint32_t spi =
+      static_cast<std::uint32_t>(octets[0]) << 24 | octets[1] << 16 | octets[2] << 8 | octets[3];
   for (auto& child : children_) {
     if (child->spi_in() != spi) continue;
     // Opened in place: the driver's read buffer is ours until we return.
@@ -383,12 +384,14 @@ std::optional<Projection> Ikev2Dial::projection() const {
   p.ikev2 = true;
   const bool eap = method_ == ike::InitiatorConfig::Method::Eap;
   p.ikev2_auth = eap ? RASIKEv2_AUTH_EAP
-                 : method_ == ike::InitiatorConfig::Method::Certificate ? RASIKEv2_AUTH_MACHINECERTIFICATES
-                                                                         : RASIKEv2_AUTH_PSK;
+                 : method_ == ike::InitiatorConfig::Method::Certificate
+                     ? RASIKEv2_AUTH_MACHINECERTIFICATES
+                     : RASIKEv2_AUTH_PSK;
   p.eap_type = eap ? kEapMsChapV2Type : 0;
   // We always encapsulate, as a client behind a NAT does (see Initiator::send_sa_init).
   p.ikev2_flags = RASIKEv2_FLAGS_BEHIND_NAT | (mobike_ ? RASIKEv2_FLAGS_MOBIKESUPPORTED : 0);
-  if (!children_.empty()) p.encryption_method = 3u + (children_.back()->transforms().key_bits - 128) / 64;
+  if (!children_.empty())
+    p.encryption_method = 3u + (children_.back()->transforms().key_bits - 128) / 64;
   return p;
 }
 

@@ -61,8 +61,7 @@ std::optional<DialOutput> RedialingDial::poll_output() {
   if (e->state == RASCS_Connected && e->error == 0) connected_ = true;
   const bool failed_dial = e->error != 0 && !connected_;
   const bool link_dropped = connected_ && e->state == RASCS_Disconnected;
-  const bool may_retry =
-      policy_.fallback ? fallback_can_help(e->error) : redial_can_help(e->error);
+  const bool may_retry = policy_.fallback ? fallback_can_help(e->error) : redial_can_help(e->error);
   if (failed_dial && policy_.fallback && first_error_ == 0) first_error_ = e->error;
   if (failed_dial && redials_left_ > 0 && may_retry) {
     // Swallow the failure: the caller hears the next attempt's states instead, and can ask

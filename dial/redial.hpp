@@ -71,7 +71,7 @@ class RedialingDial final : public DialMachine {
   // Between attempts: first until the failed attempt lets go of its port, then the pause.
   bool redial_pending_ = false;
   std::optional<TimePoint> redial_at_;
-  std::uint32_t last_error_ = 0;  // what the attempt being redialed failed with
+  std::uint32_t last_error_ = 0;   // what the attempt being redialed failed with
   std::uint32_t first_error_ = 0;  // fallback: what the first tunnel type failed with
 };
 

@@ -24,11 +24,17 @@ void parse_all(const PayloadChain& chain) {
         }
         break;
       }
-      case payload::kNotify: (void)parse_notify(p.body); break;
-      case payload::kKe: (void)parse_ke(p.body); break;
+      case payload::kNotify:
+        (void)parse_notify(p.body);
+        break;
+      case payload::kKe:
+        (void)parse_ke(p.body);
+        break;
       case payload::kIdi:
       case payload::kIdr:
-      case payload::kAuth: (void)parse_typed(p.body); break;
+      case payload::kAuth:
+        (void)parse_typed(p.body);
+        break;
       case payload::kTsi:
       case payload::kTsr: {
         if (auto ts = parse_ts(p.body)) {
@@ -36,9 +42,14 @@ void parse_all(const PayloadChain& chain) {
         }
         break;
       }
-      case payload::kCp: (void)parse_cp(p.body); break;
-      case payload::kDelete: (void)parse_delete(p.body); break;
-      default: break;
+      case payload::kCp:
+        (void)parse_cp(p.body);
+        break;
+      case payload::kDelete:
+        (void)parse_delete(p.body);
+        break;
+      default:
+        break;
     }
   }
   (void)describe(chain);
@@ -58,7 +69,8 @@ const IkeSaKeys& fixed_keys() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   ByteView input(data, size);
   if (auto h = parse_header(input)) {
-    if (auto chain = parse_payloads(h->next_payload, input.subspan(kHeaderSize, h->length - kHeaderSize))) {
+    if (auto chain =
+            parse_payloads(h->next_payload, input.subspan(kHeaderSize, h->length - kHeaderSize))) {
       parse_all(*chain);
     }
     (void)describe_message(input);

@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -37,8 +37,8 @@ bool verify_with(EVP_PKEY* key, const EVP_MD* md, ByteView signature, ByteView o
   EVP_PKEY_CTX* pctx = nullptr;
   bool ok = ctx && EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, key) == 1;
   if (ok && pkcs1) ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
-  ok = ok && EVP_DigestVerify(ctx, signature.data(), signature.size(), octets.data(),
-                              octets.size()) == 1;
+  ok = ok &&
+       EVP_DigestVerify(ctx, signature.data(), signature.size(), octets.data(), octets.size()) == 1;
   EVP_MD_CTX_free(ctx);
   return ok;
 }
@@ -104,11 +104,10 @@ class OpensslVerifier final : public CertificateVerifier {
     // credentials (the server's) are unacceptable.
     if (!trusted) return ERROR_IPSEC_IKE_AUTH_FAIL;
     if (skip_name_eku) return 0;
-    const bool name_ok =
-        is_ip_address(server_name)
-            ? X509_check_ip_asc(leaf.get(), server_name.c_str(), 0) == 1
-            : X509_check_host(leaf.get(), server_name.data(), server_name.size(),
-                              X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
+    const bool name_ok = is_ip_address(server_name)
+                             ? X509_check_ip_asc(leaf.get(), server_name.c_str(), 0) == 1
+                             : X509_check_host(leaf.get(), server_name.data(), server_name.size(),
+                                               X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
     if (!name_ok) return ERROR_IPSEC_IKE_AUTH_FAIL;
     const bool has_eku = X509_get_extension_flags(leaf.get()) & EXFLAG_XKUSAGE;
     if (!has_eku || !(X509_get_extended_key_usage(leaf.get()) & XKU_SSL_SERVER)) {
@@ -152,8 +151,8 @@ Bytes signed_octets(const Prf& prf, ByteView message, ByteView nonce, ByteView s
 
 Bytes shared_key_auth(const Prf& prf, ByteView secret, ByteView octets) {
   static constexpr char kPad[] = "Key Pad for IKEv2";
-  Bytes inner = prf.compute(secret, ByteView(reinterpret_cast<const std::uint8_t*>(kPad),
-                                             sizeof kPad - 1));
+  Bytes inner =
+      prf.compute(secret, ByteView(reinterpret_cast<const std::uint8_t*>(kPad), sizeof kPad - 1));
   Bytes out = prf.compute(inner, octets);
   wipe(inner);
   return out;
@@ -211,7 +210,8 @@ bool verify_signature(ByteView certificate_der, std::uint8_t method, ByteView au
   }
 }
 
-std::unique_ptr<Signer> Signer::load(const std::string& certificates_pem, const std::string& key_pem) {
+std::unique_ptr<Signer> Signer::load(const std::string& certificates_pem,
+                                     const std::string& key_pem) {
   auto s = std::unique_ptr<Signer>(new Signer());
   BIO* certs = BIO_new_mem_buf(certificates_pem.data(), static_cast<int>(certificates_pem.size()));
   while (X509* c = certs ? PEM_read_bio_X509(certs, nullptr, nullptr, nullptr) : nullptr) {
@@ -240,7 +240,9 @@ std::unique_ptr<Signer> Signer::load(const std::string& certificates_pem, const 
   return s;
 }
 
-Signer::~Signer() { EVP_PKEY_free(key_); }
+Signer::~Signer() {
+  EVP_PKEY_free(key_);
+}
 
 Bytes Signer::sign(ByteView octets) const {
   // DER AlgorithmIdentifiers (RFC 7427 appendix A): sha256WithRSAEncryption with NULL

@@ -29,10 +29,11 @@ bool verify_signature(ByteView certificate_der, std::uint8_t method, ByteView au
 class Signer {
  public:
   // nullptr when the PEM does not hold a certificate and a matching RSA or ECDSA key.
-  static std::unique_ptr<Signer> load(const std::string& certificates_pem, const std::string& key_pem);
+  static std::unique_ptr<Signer> load(const std::string& certificates_pem,
+                                      const std::string& key_pem);
   ~Signer();
   const std::vector<Bytes>& chain() const { return chain_; }  // DER, ours first
-  const Bytes& subject_der() const { return subject_; }        // for ID_DER_ASN1_DN
+  const Bytes& subject_der() const { return subject_; }       // for ID_DER_ASN1_DN
   // The AUTH data of method 14 (RFC 7427): the AlgorithmIdentifier of SHA-256 with our key's
   // algorithm, then the signature of `octets`. Empty when signing fails.
   Bytes sign(ByteView octets) const;

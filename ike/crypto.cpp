@@ -31,11 +31,16 @@ using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
 
 const char* digest_of_prf(std::uint16_t id) {
   switch (id) {
-    case prf_id::kHmacSha1: return "SHA1";
-    case prf_id::kHmacSha256: return "SHA256";
-    case prf_id::kHmacSha384: return "SHA384";
-    case prf_id::kHmacSha512: return "SHA512";
-    default: return nullptr;
+    case prf_id::kHmacSha1:
+      return "SHA1";
+    case prf_id::kHmacSha256:
+      return "SHA256";
+    case prf_id::kHmacSha384:
+      return "SHA384";
+    case prf_id::kHmacSha512:
+      return "SHA512";
+    default:
+      return nullptr;
   }
 }
 
@@ -46,11 +51,16 @@ struct IntegInfo {
 };
 std::optional<IntegInfo> integ_info(std::uint16_t id) {
   switch (id) {
-    case integ::kHmacSha1_96: return IntegInfo{"SHA1", 20, 12};
-    case integ::kHmacSha256_128: return IntegInfo{"SHA256", 32, 16};
-    case integ::kHmacSha384_192: return IntegInfo{"SHA384", 48, 24};
-    case integ::kHmacSha512_256: return IntegInfo{"SHA512", 64, 32};
-    default: return std::nullopt;
+    case integ::kHmacSha1_96:
+      return IntegInfo{"SHA1", 20, 12};
+    case integ::kHmacSha256_128:
+      return IntegInfo{"SHA256", 32, 16};
+    case integ::kHmacSha384_192:
+      return IntegInfo{"SHA384", 48, 24};
+    case integ::kHmacSha512_256:
+      return IntegInfo{"SHA512", 64, 32};
+    default:
+      return std::nullopt;
   }
 }
 
@@ -78,9 +88,9 @@ class ModpExchange final : public KeyExchange {
   bool generate() {
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
     if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) return false;
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                                            const_cast<char*>(name_), 0),
-                           OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(name_), 0),
+        OSSL_PARAM_construct_end()};
     if (EVP_PKEY_CTX_set_params(ctx.get(), params) != 1) return false;
     EVP_PKEY* key = nullptr;
     if (EVP_PKEY_generate(ctx.get(), &key) != 1) return false;
@@ -489,7 +499,9 @@ std::unique_ptr<Protection> Protection::make(std::uint16_t encr_id, std::uint16_
   return nullptr;
 }
 
-Bytes sha1(ByteView data) { return sha1({data}); }
+Bytes sha1(ByteView data) {
+  return sha1({data});
+}
 
 Bytes sha1(std::initializer_list<ByteView> parts) {
   Bytes out(20);

@@ -21,17 +21,21 @@ constexpr auto kOrphanLimit = std::chrono::seconds(10);
 
 using namespace wire;
 
-
-
 // The Win32 error for an error notify in an IKE_AUTH or CREATE_CHILD_SA response.
 std::uint32_t win32_of_notify(std::uint16_t type) {
   switch (type) {
-    case notify::kAuthenticationFailed: return ERROR_IPSEC_IKE_AUTH_FAIL;
-    case notify::kNoProposalChosen: return ERROR_IPSEC_IKE_POLICY_MATCH;
-    case notify::kTsUnacceptable: return ERROR_TS_UNACCEPTABLE;
-    case notify::kInternalAddressFailure: return ERROR_INTERNAL_ADDRESS_FAILURE;
-    case notify::kFailedCpRequired: return ERROR_FAILED_CP_REQUIRED;
-    default: return ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR;
+    case notify::kAuthenticationFailed:
+      return ERROR_IPSEC_IKE_AUTH_FAIL;
+    case notify::kNoProposalChosen:
+      return ERROR_IPSEC_IKE_POLICY_MATCH;
+    case notify::kTsUnacceptable:
+      return ERROR_TS_UNACCEPTABLE;
+    case notify::kInternalAddressFailure:
+      return ERROR_INTERNAL_ADDRESS_FAILURE;
+    case notify::kFailedCpRequired:
+      return ERROR_FAILED_CP_REQUIRED;
+    default:
+      return ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR;
   }
 }
 
@@ -83,7 +87,8 @@ void Initiator::send_sa_init(TimePoint now) {
   put32(dest, config_.server_ipv4);
   put16(dest, config_.server_port);
   chain.add(payload::kNotify, build_notify(notify::kNatDetectionDestinationIp, sha1(dest)));
-  if (config_.fragmentation) chain.add(payload::kNotify, build_notify(notify::kFragmentationSupported));
+  if (config_.fragmentation)
+    chain.add(payload::kNotify, build_notify(notify::kFragmentationSupported));
   Bytes hashes;
   for (std::uint16_t h : {2, 3, 4}) put16(hashes, h);  // SHA2-256, -384, -512 (RFC 7427)
   chain.add(payload::kNotify, build_notify(notify::kSignatureHashAlgorithms, hashes));
@@ -119,9 +124,8 @@ void Initiator::on_sa_init_response(ByteView message, TimePoint now) {
     }
     if (n->type == notify::kInvalidKePayload && n->data.size() == 2 && restarts_ < kMaxRestarts) {
       const std::uint16_t wanted = static_cast<std::uint16_t>(n->data[0] << 8 | n->data[1]);
-      if (wanted != group_ &&
-          std::find(config_.dh_groups.begin(), config_.dh_groups.end(), wanted) !=
-              config_.dh_groups.end()) {
+      if (wanted != group_ && std::find(config_.dh_groups.begin(), config_.dh_groups.end(),
+                                        wanted) != config_.dh_groups.end()) {
         ++restarts_;
         group_ = wanted;
         send_sa_init(now);
@@ -184,9 +188,9 @@ Bytes Initiator::id_payload() const {
   std::uint8_t type = config_.local_id_type;
   in_addr a{};
   if (type == 0) {
-    type = id.find('@') != std::string::npos            ? id_type::kRfc822
+    type = id.find('@') != std::string::npos         ? id_type::kRfc822
            : inet_pton(AF_INET, id.c_str(), &a) == 1 ? id_type::kIpv4
-                                                       : id_type::kFqdn;
+                                                     : id_type::kFqdn;
   }
   if (type == id_type::kIpv4 && inet_pton(AF_INET, id.c_str(), &a) == 1) {
     const auto* b = reinterpret_cast<const std::uint8_t*>(&a);
@@ -224,7 +228,8 @@ void Initiator::send_auth_first(TimePoint now) {
     chain.add(payload::kCertReq, certreq);
   }
   chain.add(payload::kNotify, build_notify(notify::kInitialContact));
-  if (!config_.remote_id.empty()) chain.add(payload::kIdr, build_typed(id_type::kFqdn, view(config_.remote_id)));
+  if (!config_.remote_id.empty())
+    chain.add(payload::kIdr, build_typed(id_type::kFqdn, view(config_.remote_id)));
   if (!eap) {
     auto prf = Prf::make(keys_->suite.prf);
     Bytes octets = signed_octets(*prf, message1_, nonce_r_, keys_->sk_pi, idi);
@@ -262,19 +267,19 @@ void Initiator::request(Step step, std::uint8_t exch, const ChainBuilder& inner,
     return;
   }
   Header h{spi_i_, spi_r_, 0, exch, own_flags(), next_id_, 0};
-  pending_ = Pending{next_id_, step,
-                     codec_->seal(h, inner.first(), inner.bytes(),
-                                  peer_fragments_ ? config_.fragment_limit : 0),
-                     0, now};
+  pending_ = Pending{
+      next_id_, step,
+      codec_->seal(h, inner.first(), inner.bytes(), peer_fragments_ ? config_.fragment_limit : 0),
+      0, now};
   ++next_id_;
   transmit(*pending_, now);
 }
 
 void Initiator::respond(std::uint32_t message_id, std::uint8_t exch, const ChainBuilder& inner) {
-  Header h{spi_i_, spi_r_, 0, exch, static_cast<std::uint8_t>(own_flags() | flag::kResponse),
+  Header h{spi_i_,     spi_r_, 0, exch, static_cast<std::uint8_t>(own_flags() | flag::kResponse),
            message_id, 0};
-  last_response_ = codec_->seal(h, inner.first(), inner.bytes(),
-                                peer_fragments_ ? config_.fragment_limit : 0);
+  last_response_ =
+      codec_->seal(h, inner.first(), inner.bytes(), peer_fragments_ ? config_.fragment_limit : 0);
   for (const auto& d : last_response_) out_.push_back(d);
 }
 
@@ -349,13 +354,6 @@ void Initiator::receive(ByteView message, TimePoint now) {
   ++peer_next_id_;
   on_request(m, now);
 }
-
-
-
-
-
-
-
 
 void Initiator::on_timer(TimePoint now) {
   if (phase_ == Phase::Done) return;

@@ -29,7 +29,7 @@ struct InitiatorConfig {
   std::string pre_shared_key;
   std::string user;  // EAP
   std::string password;
-  std::string local_id;  // IDi; empty: the user name (EAP) or "openras" (PSK)
+  std::string local_id;            // IDi; empty: the user name (EAP) or "openras" (PSK)
   std::uint8_t local_id_type = 0;  // 0: RFC822 with an '@', IPv4 for an address, else FQDN
   std::string remote_id;           // IDr to send (FQDN); empty: none
   std::string server_name;         // what the server's certificate must name
@@ -107,8 +107,16 @@ class Initiator {
  private:
   enum class Phase { Idle, SaInit, Auth, Established, Closing, Done };
   enum class Step {
-    SaInit, AuthFirst, Eap, EapAuth, Liveness, Delete, Informational,
-    ChildRekey, ChildDelete, IkeRekey
+    SaInit,
+    AuthFirst,
+    Eap,
+    EapAuth,
+    Liveness,
+    Delete,
+    Informational,
+    ChildRekey,
+    ChildDelete,
+    IkeRekey
   };
   struct Pending {
     std::uint32_t message_id = 0;

@@ -16,7 +16,9 @@ namespace {
 
 constexpr std::uint8_t kCertX509Signature = 4;
 
-std::uint32_t get32(ByteView b) { return wire::get32(b.data()); }
+std::uint32_t get32(ByteView b) {
+  return wire::get32(b.data());
+}
 
 ByteView view(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
@@ -37,7 +39,8 @@ void Initiator::on_auth_response(const SkCodec::Opened& m, TimePoint now) {
     return;
   }
   auto prf = Prf::make(keys_->suite.prf);
-  if (const Payload* idr = find(m.chain, payload::kIdr)) idr_body_.assign(idr->body.begin(), idr->body.end());
+  if (const Payload* idr = find(m.chain, payload::kIdr))
+    idr_body_.assign(idr->body.begin(), idr->body.end());
   const Payload* auth = find(m.chain, payload::kAuth);
   const bool eap = config_.method == InitiatorConfig::Method::Eap;
   auto server_octets = [&] {
@@ -121,7 +124,8 @@ bool Initiator::verify_server(const SkCodec::Opened& m, const Bytes& octets) {
     fail(ERROR_IPSEC_IKE_AUTH_FAIL);
     return false;
   }
-  if (std::uint32_t e = config_.verifier->verify(certs, config_.server_name, config_.skip_name_eku)) {
+  if (std::uint32_t e =
+          config_.verifier->verify(certs, config_.server_name, config_.skip_name_eku)) {
     fail(e);
     return false;
   }
@@ -158,7 +162,8 @@ void Initiator::send_eap_auth(TimePoint now) {
   auto prf = Prf::make(keys_->suite.prf);
   Bytes octets = signed_octets(*prf, message1_, nonce_r_, keys_->sk_pi, id_payload());
   ChainBuilder chain;
-  chain.add(payload::kAuth, build_typed(auth_method::kSharedKey, shared_key_auth(*prf, msk, octets)));
+  chain.add(payload::kAuth,
+            build_typed(auth_method::kSharedKey, shared_key_auth(*prf, msk, octets)));
   wipe(msk);
   request(Step::EapAuth, exchange::kAuth, chain, now);
 }
@@ -173,7 +178,8 @@ bool Initiator::take_child(const PayloadChain& chain) {
         if (a.type == cfg::kIp4Dns && a.value.size() == 4 && net.dns.size() < 2) {
           net.dns.push_back(get32(a.value));
         }
-        if (a.type == cfg::kDnsDomain && !a.value.empty() && a.value.size() < 254 && net.dns_domain.empty()) {
+        if (a.type == cfg::kDnsDomain && !a.value.empty() && a.value.size() < 254 &&
+            net.dns_domain.empty()) {
           net.dns_domain.assign(a.value.begin(), a.value.end());
         }
       }

@@ -62,7 +62,8 @@ void Initiator::on_child_rekeyed(const SkCodec::Opened& m, TimePoint now) {
   const Payload* nonce = find(m.chain, payload::kNonce);
   auto proposals = sa ? parse_sa(sa->body) : std::nullopt;
   auto choice = proposals ? chosen_esp(*proposals) : std::nullopt;
-  if (!choice || choice->dh_group || !nonce || nonce->body.size() < 16 || nonce->body.size() > 256) {
+  if (!choice || choice->dh_group || !nonce || nonce->body.size() < 16 ||
+      nonce->body.size() > 256) {
     // Refused (TEMPORARY_FAILURE during the server's own rekey, say): the old SA carries on,
     // and we try again in a minute.
     child_rekey_at_ = now + std::chrono::minutes(1);
@@ -123,8 +124,13 @@ void Initiator::on_ike_rekeyed(const SkCodec::Opened& m, TimePoint now) {
         ChainBuilder chain;
         chain.add(payload::kDelete, build_delete(protocol::kIke, {}));
         Header h{spi_i_, spi_r_, 0, exchange::kInformational, own_flags(), next_id_, 0};
-        for (auto& d : codec_->seal(h, chain.first(), chain.bytes(), 0)) out_.push_back(std::move(d));
-        retired_ = RetiredSa{spi_i_, spi_r_, original_initiator_, std::move(codec_), peer_next_id_,
+        for (auto& d : codec_->seal(h, chain.first(), chain.bytes(), 0))
+          out_.push_back(std::move(d));
+        retired_ = RetiredSa{spi_i_,
+                             spi_r_,
+                             original_initiator_,
+                             std::move(codec_),
+                             peer_next_id_,
                              std::move(last_response_)};
         spi_i_ = rekey_ike_spi_;
         spi_r_ = their_spi;

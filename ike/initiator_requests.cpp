@@ -15,7 +15,9 @@ using namespace wire;
 
 constexpr std::size_t kNonceSize = 32;
 
-std::uint32_t get32(ByteView b) { return wire::get32(b.data()); }
+std::uint32_t get32(ByteView b) {
+  return wire::get32(b.data());
+}
 
 }  // namespace
 
@@ -179,7 +181,8 @@ void Initiator::answer_ike_rekey(const SkCodec::Opened& m, const std::vector<Pro
   auto shared = our_ke ? our_ke->shared_secret(kep->data) : std::nullopt;
   std::uint64_t their_spi = 0;
   for (const auto& p : offer) {
-    if (p.number == answer_proposal.number && p.spi.size() == 8) their_spi = wire::get64(p.spi.data());
+    if (p.number == answer_proposal.number && p.spi.size() == 8)
+      their_spi = wire::get64(p.spi.data());
   }
   Bytes our_nonce = random_bytes(random_, kNonceSize);
   // The server began the exchange: it is the new SA's original initiator.
@@ -199,7 +202,11 @@ void Initiator::answer_ike_rekey(const SkCodec::Opened& m, const std::vector<Pro
   respond(m.header.message_id, exchange::kCreateChild, answer);
   // The old SA stays to answer what still comes on it (its Delete); everything new is on the
   // new one, whose message IDs start again from 0.
-  retired_ = RetiredSa{spi_i_, spi_r_, original_initiator_, std::move(codec_), peer_next_id_,
+  retired_ = RetiredSa{spi_i_,
+                       spi_r_,
+                       original_initiator_,
+                       std::move(codec_),
+                       peer_next_id_,
                        std::move(last_response_)};
   spi_i_ = their_spi;
   spi_r_ = our_spi;
@@ -218,9 +225,14 @@ void Initiator::on_retired(ByteView message, const Header& h) {
   }
   RetiredSa& r = *retired_;
   auto answer = [&](std::uint8_t exch, const ChainBuilder& inner) {
-    Header a{r.spi_i, r.spi_r, 0, exch,
-             static_cast<std::uint8_t>((r.original_initiator ? flag::kInitiator : 0) | flag::kResponse),
-             h.message_id, 0};
+    Header a{
+        r.spi_i,
+        r.spi_r,
+        0,
+        exch,
+        static_cast<std::uint8_t>((r.original_initiator ? flag::kInitiator : 0) | flag::kResponse),
+        h.message_id,
+        0};
     r.last_response = r.codec->seal(a, inner.first(), inner.bytes(), 0);
     for (const auto& d : r.last_response) out_.push_back(d);
   };

@@ -310,15 +310,26 @@ std::string describe_message(ByteView message) {
   if (!h) return "malformed IKE message (" + std::to_string(message.size()) + " octets)";
   std::string name;
   switch (h->exchange) {
-    case exchange::kSaInit: name = "IKE_SA_INIT"; break;
-    case exchange::kAuth: name = "IKE_AUTH"; break;
-    case exchange::kCreateChild: name = "CREATE_CHILD_SA"; break;
-    case exchange::kInformational: name = "INFORMATIONAL"; break;
-    default: name = "exchange " + std::to_string(h->exchange); break;
+    case exchange::kSaInit:
+      name = "IKE_SA_INIT";
+      break;
+    case exchange::kAuth:
+      name = "IKE_AUTH";
+      break;
+    case exchange::kCreateChild:
+      name = "CREATE_CHILD_SA";
+      break;
+    case exchange::kInformational:
+      name = "INFORMATIONAL";
+      break;
+    default:
+      name = "exchange " + std::to_string(h->exchange);
+      break;
   }
   name += (h->flags & flag::kResponse) ? " response " : " request ";
   name += std::to_string(h->message_id) + " (" + std::to_string(h->length) + " octets";
-  if (auto chain = parse_payloads(h->next_payload, message.subspan(kHeaderSize, h->length - kHeaderSize))) {
+  if (auto chain =
+          parse_payloads(h->next_payload, message.subspan(kHeaderSize, h->length - kHeaderSize))) {
     name += ": " + describe(*chain);
   }
   return name + ")";
@@ -329,28 +340,62 @@ std::string describe(const PayloadChain& chain) {
   for (const auto& p : chain.payloads) {
     if (!out.empty()) out += ' ';
     switch (p.type) {
-      case payload::kSa: out += "SA"; break;
-      case payload::kKe: out += "KE"; break;
-      case payload::kIdi: out += "IDi"; break;
-      case payload::kIdr: out += "IDr"; break;
-      case payload::kCert: out += "CERT"; break;
-      case payload::kCertReq: out += "CERTREQ"; break;
-      case payload::kAuth: out += "AUTH"; break;
-      case payload::kNonce: out += "No"; break;
+      case payload::kSa:
+        out += "SA";
+        break;
+      case payload::kKe:
+        out += "KE";
+        break;
+      case payload::kIdi:
+        out += "IDi";
+        break;
+      case payload::kIdr:
+        out += "IDr";
+        break;
+      case payload::kCert:
+        out += "CERT";
+        break;
+      case payload::kCertReq:
+        out += "CERTREQ";
+        break;
+      case payload::kAuth:
+        out += "AUTH";
+        break;
+      case payload::kNonce:
+        out += "No";
+        break;
       case payload::kNotify: {
         auto n = parse_notify(p.body);
         out += "N(" + (n ? std::to_string(n->type) : std::string("?")) + ")";
         break;
       }
-      case payload::kDelete: out += "D"; break;
-      case payload::kVendor: out += "V"; break;
-      case payload::kTsi: out += "TSi"; break;
-      case payload::kTsr: out += "TSr"; break;
-      case payload::kSk: out += "SK"; break;
-      case payload::kSkf: out += "SKF"; break;
-      case payload::kCp: out += "CP"; break;
-      case payload::kEap: out += "EAP"; break;
-      default: out += "?" + std::to_string(p.type); break;
+      case payload::kDelete:
+        out += "D";
+        break;
+      case payload::kVendor:
+        out += "V";
+        break;
+      case payload::kTsi:
+        out += "TSi";
+        break;
+      case payload::kTsr:
+        out += "TSr";
+        break;
+      case payload::kSk:
+        out += "SK";
+        break;
+      case payload::kSkf:
+        out += "SKF";
+        break;
+      case payload::kCp:
+        out += "CP";
+        break;
+      case payload::kEap:
+        out += "EAP";
+        break;
+      default:
+        out += "?" + std::to_string(p.type);
+        break;
     }
   }
   return out;

@@ -34,8 +34,8 @@ inline constexpr std::uint16_t kUnsupportedCriticalPayload = 1, kInvalidIkeSpi =
                                kNoProposalChosen = 14, kInvalidKePayload = 17,
                                kAuthenticationFailed = 24, kSinglePairRequired = 34,
                                kNoAdditionalSas = 35, kInternalAddressFailure = 36,
-                               kFailedCpRequired = 37, kTsUnacceptable = 38,
-                               kTemporaryFailure = 43, kChildSaNotFound = 44;
+                               kFailedCpRequired = 37, kTsUnacceptable = 38, kTemporaryFailure = 43,
+                               kChildSaNotFound = 44;
 // Status.
 inline constexpr std::uint16_t kInitialContact = 16384, kNatDetectionSourceIp = 16388,
                                kNatDetectionDestinationIp = 16389, kCookie = 16390,
@@ -75,7 +75,7 @@ void write_header(const Header& h, std::uint8_t* out);
 struct Payload {
   std::uint8_t type = 0;
   bool critical = false;
-  ByteView body;  // after the 4-octet generic header
+  ByteView body;           // after the 4-octet generic header
   std::size_t offset = 0;  // of the generic header within the chain given to parse_payloads
 };
 // The payload chain starting with `first`. SK and SKF must be last: their bodies run to the

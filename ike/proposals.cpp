@@ -18,17 +18,21 @@ constexpr std::uint16_t kPrfs[] = {prf_id::kHmacSha256, prf_id::kHmacSha384, prf
 constexpr std::uint16_t kIntegs[] = {integ::kHmacSha256_128, integ::kHmacSha384_192,
                                      integ::kHmacSha512_256, integ::kHmacSha1_96};
 
-bool key_bits_ok(std::uint16_t bits) { return bits == 128 || bits == 192 || bits == 256; }
+bool key_bits_ok(std::uint16_t bits) {
+  return bits == 128 || bits == 192 || bits == 256;
+}
 
 }  // namespace
 
 std::vector<Proposal> ike_offer(const std::vector<std::uint16_t>& dh_groups) {
   Proposal aead{1, protocol::kIke, {}, {}};
-  for (std::uint16_t bits : {256, 128}) aead.transforms.push_back({transform::kEncr, encr::kAesGcm16, bits});
+  for (std::uint16_t bits : {256, 128})
+    aead.transforms.push_back({transform::kEncr, encr::kAesGcm16, bits});
   for (auto p : kPrfs) aead.transforms.push_back({transform::kPrf, p, 0});
   for (auto g : dh_groups) aead.transforms.push_back({transform::kDh, g, 0});
   Proposal cbc{2, protocol::kIke, {}, {}};
-  for (std::uint16_t bits : {256, 128}) cbc.transforms.push_back({transform::kEncr, encr::kAesCbc, bits});
+  for (std::uint16_t bits : {256, 128})
+    cbc.transforms.push_back({transform::kEncr, encr::kAesCbc, bits});
   for (auto p : kPrfs) cbc.transforms.push_back({transform::kPrf, p, 0});
   for (auto i : kIntegs) cbc.transforms.push_back({transform::kInteg, i, 0});
   for (auto g : dh_groups) cbc.transforms.push_back({transform::kDh, g, 0});
@@ -117,11 +121,13 @@ std::vector<Proposal> esp_offer(std::uint32_t spi_in, std::uint16_t dh_group) {
   Bytes spi;
   put32(spi, spi_in);
   Proposal aead{1, protocol::kEsp, spi, {}};
-  for (std::uint16_t bits : {128, 256}) aead.transforms.push_back({transform::kEncr, encr::kAesGcm16, bits});
+  for (std::uint16_t bits : {128, 256})
+    aead.transforms.push_back({transform::kEncr, encr::kAesGcm16, bits});
   if (dh_group) aead.transforms.push_back({transform::kDh, dh_group, 0});
   aead.transforms.push_back({transform::kEsn, 0, 0});
   Proposal cbc{2, protocol::kEsp, spi, {}};
-  for (std::uint16_t bits : {256, 128}) cbc.transforms.push_back({transform::kEncr, encr::kAesCbc, bits});
+  for (std::uint16_t bits : {256, 128})
+    cbc.transforms.push_back({transform::kEncr, encr::kAesCbc, bits});
   for (auto i : kIntegs) cbc.transforms.push_back({transform::kInteg, i, 0});
   if (dh_group) cbc.transforms.push_back({transform::kDh, dh_group, 0});
   cbc.transforms.push_back({transform::kEsn, 0, 0});
@@ -142,10 +148,12 @@ std::optional<EspChoice> esp_choice(const Proposal& p) {
   for (const auto& t : p.transforms) {
     switch (t.type) {
       case transform::kEncr:
-        if (!e && (t.id == encr::kAesGcm16 || t.id == encr::kAesCbc) && key_bits_ok(t.key_bits)) e = &t;
+        if (!e && (t.id == encr::kAesGcm16 || t.id == encr::kAesCbc) && key_bits_ok(t.key_bits))
+          e = &t;
         break;
       case transform::kInteg:
-        if (!i && std::find(std::begin(kIntegs), std::end(kIntegs), t.id) != std::end(kIntegs)) i = &t;
+        if (!i && std::find(std::begin(kIntegs), std::end(kIntegs), t.id) != std::end(kIntegs))
+          i = &t;
         break;
       case transform::kEsn:
         if (t.id == 0) esn_none = true;

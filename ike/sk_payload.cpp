@@ -5,7 +5,6 @@
 namespace openras::ike {
 namespace {
 
-
 // Fragments kept per message and in all: a peer cannot make us hold more than this.
 constexpr std::uint16_t kMaxFragments = 32;
 constexpr std::size_t kMaxReassemblies = 4;
@@ -24,7 +23,8 @@ std::optional<IkeSaKeys> keys_from_seed(const IkeSuite& suite, Bytes skeyseed, B
                                         std::uint64_t spi_r) {
   auto prf = Prf::make(suite.prf);
   const std::size_t ek = Protection::key_size(suite.encr, suite.key_bits);
-  const std::size_t ik = suite.integ == integ::kNone ? 0 : Protection::integrity_key_size(suite.integ);
+  const std::size_t ik =
+      suite.integ == integ::kNone ? 0 : Protection::integrity_key_size(suite.integ);
   if (!prf || ek == 0 || (suite.integ != integ::kNone && ik == 0) || skeyseed.empty()) {
     wipe(skeyseed);
     return std::nullopt;
@@ -65,8 +65,7 @@ std::optional<IkeSaKeys> derive_ike_keys(const IkeSuite& suite, ByteView shared_
   if (!prf) return std::nullopt;
   Bytes nonces(nonce_i.begin(), nonce_i.end());
   nonces.insert(nonces.end(), nonce_r.begin(), nonce_r.end());
-  return keys_from_seed(suite, prf->compute(nonces, shared_secret), nonce_i, nonce_r, spi_i,
-                        spi_r);
+  return keys_from_seed(suite, prf->compute(nonces, shared_secret), nonce_i, nonce_r, spi_i, spi_r);
 }
 
 std::optional<IkeSaKeys> derive_rekeyed_ike_keys(const IkeSaKeys& old, const IkeSuite& suite,
@@ -131,8 +130,8 @@ std::vector<Bytes> SkCodec::seal(Header header, std::uint8_t inner_first, ByteVi
                                  std::size_t fragment_limit) {
   const std::size_t overhead =
       kHeaderSize + 8 + out_->iv_size() + out_->block_size() + out_->icv_size();
-  const std::size_t whole = kHeaderSize + 4 + out_->iv_size() + inner.size() +
-                            out_->block_size() + out_->icv_size();
+  const std::size_t whole =
+      kHeaderSize + 4 + out_->iv_size() + inner.size() + out_->block_size() + out_->icv_size();
   if (fragment_limit == 0 || whole <= fragment_limit || fragment_limit <= overhead + 16) {
     return {seal_one(header, payload::kSk, inner_first, inner, 0, 0)};
   }

@@ -69,8 +69,8 @@ class SkCodec {
     Header header;
   };
   std::optional<Bytes> open_encrypted(ByteView message, std::size_t header_len);
-  Bytes seal_one(Header header, std::uint8_t payload_type, std::uint8_t inner_first,
-                 ByteView inner, std::uint16_t fragment, std::uint16_t total);
+  Bytes seal_one(Header header, std::uint8_t payload_type, std::uint8_t inner_first, ByteView inner,
+                 std::uint16_t fragment, std::uint16_t total);
 
   std::unique_ptr<Protection> out_, in_;
   std::uint64_t counter_ = 1;

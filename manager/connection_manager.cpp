@@ -1,19 +1,18 @@
 #include "manager/connection_manager.hpp"
-#include "dial/ikev2_dial.hpp"
-
-#include <fstream>
-#include <iterator>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <thread>
 
 #include "common/log.hpp"
 #include "common/ras_errors.hpp"
 #include "common/ras_states.hpp"
+#include "dial/ikev2_dial.hpp"
 #include "manager/replies.hpp"
 #include "phonebook/entry.hpp"
 #include "phonebook/pbk_file.hpp"
@@ -235,9 +234,8 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
   params.credentials = {req.user, req.password, req.domain, req.callback_number, {}};
   wipe(req.password);
   if (dial::ikev2_wants_machine_certificate(entry)) {
-    const std::string dir = options_.machine_certificates.empty()
-                                ? options_.state_dir + "/machine"
-                                : options_.machine_certificates;
+    const std::string dir = options_.machine_certificates.empty() ? options_.state_dir + "/machine"
+                                                                  : options_.machine_certificates;
     auto read = [](const std::string& path) {
       std::ifstream in(path);
       return std::string(std::istreambuf_iterator<char>(in), {});

@@ -169,10 +169,10 @@
 #define E_FAIL ((HRESULT)0x80004005L)
 #define E_ACCESSDENIED ((HRESULT)0x80070005L)
 #define FACILITY_WIN32 7
-#define HRESULT_CODE(hr) ((hr) & 0xFFFF)
+#define HRESULT_CODE(hr) ((hr)&0xFFFF)
 #define HRESULT_FACILITY(hr) (((hr) >> 16) & 0x1fff)
-#define HRESULT_FROM_WIN32(x)                     \
-  ((HRESULT)(x) <= 0 ? ((HRESULT)(x))             \
-                     : ((HRESULT)(((x) & 0x0000FFFF) | (FACILITY_WIN32 << 16) | 0x80000000)))
+#define HRESULT_FROM_WIN32(x)         \
+  ((HRESULT)(x) <= 0 ? ((HRESULT)(x)) \
+                     : ((HRESULT)(((x)&0x0000FFFF) | (FACILITY_WIN32 << 16) | 0x80000000)))
 
 #endif /* OPENRAS_WIN32_WINERROR_H */

@@ -72,7 +72,8 @@ TEST_F(ApiTest, UnknownEntryAndMissingPhonebook) {
 TEST_F(ApiTest, EntryWithoutALinkThisBuildCanOpen) {
   std::FILE* f = std::fopen(phonebook().c_str(), "ab");
   std::fputs(
-      "[Vpn]\r\nType=2\r\nVpnStrategy=1\r\nMEDIA=rastapi\r\nPort=VPN2-0\r\nDevice=WAN Miniport (PPTP)\r\n"
+      "[Vpn]\r\nType=2\r\nVpnStrategy=1\r\nMEDIA=rastapi\r\nPort=VPN2-0\r\nDevice=WAN Miniport "
+      "(PPTP)\r\n"
       "DEVICE=vpn\r\nPhoneNumber=vpn.example.com\r\n",
       f);
   std::fclose(f);

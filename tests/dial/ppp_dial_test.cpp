@@ -135,7 +135,8 @@ TEST_F(PppDialTest, ConnectsThroughEveryStateAndAsksForItsNetworkOnce) {
   }
   ASSERT_TRUE(network_);
   // A little more time: no second request for the same network.
-  run(*m, [] { return false; }, std::chrono::seconds(5));
+  run(
+      *m, [] { return false; }, std::chrono::seconds(5));
   EXPECT_EQ(network_requests_, 1);
   EXPECT_EQ(network_->ip, kClientIp);
   EXPECT_EQ(network_->peer_ip, kServerIp);

@@ -171,12 +171,12 @@ TEST(TestLink, FactoryRefusesEntriesWithNoLink) {
     auto e = entry_with(std::string("Type=2\n") + ikev2 + "DEVICE=vpn\nPhoneNumber=x\n");
     auto made = make_dial_machine(e, {});
     ASSERT_TRUE(made.machine) << ikev2;
-    EXPECT_EQ(made.machine->device_name(), e.device_name.empty() ? "WAN Miniport (IKEv2)" : e.device_name);
+    EXPECT_EQ(made.machine->device_name(),
+              e.device_name.empty() ? "WAN Miniport (IKEv2)" : e.device_name);
   }
-  for (const char* sstp :
-       {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",
-        "VpnStrategy=0\nMEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n",
-        "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
+  for (const char* sstp : {"VpnStrategy=5\nMEDIA=rastapi\n", "VpnStrategy=6\nMEDIA=rastapi\n",
+                           "VpnStrategy=0\nMEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n",
+                           "MEDIA=rastapi\nDevice=WAN Miniport (SSTP)\n"}) {
     auto e =
         entry_with(std::string("Type=2\n") + sstp + "DEVICE=vpn\nPhoneNumber=vpn.example.com\n");
     auto made = make_dial_machine(e, {});

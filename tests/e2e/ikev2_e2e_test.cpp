@@ -132,7 +132,8 @@ TEST_F(Ikev2E2E, TheMachineCertificateAuthenticatesAndItsAbsenceIs13806) {
   ex.version = RASAPIVERSION_CURRENT;
   DWORD ex_size = sizeof ex;
   ASSERT_EQ(RasGetProjectionInfoEx(h, &ex, &ex_size), 0u);
-  EXPECT_EQ(ex.ikev2.dwAuthenticationProtocol, static_cast<DWORD>(RASIKEv2_AUTH_MACHINECERTIFICATES));
+  EXPECT_EQ(ex.ikev2.dwAuthenticationProtocol,
+            static_cast<DWORD>(RASIKEv2_AUTH_MACHINECERTIFICATES));
   EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
   const std::string log = peer_->log();
   EXPECT_NE(log.find("authentication of 'C=XX, O=Test, CN=laptop.openras.test' with RSA"),
@@ -177,8 +178,9 @@ TEST_F(Ikev2E2E, AServerThatDeletesTheSaEndsTheConnectionWith629) {
   last_notifications().clear();
   auto p = params("ikedel");
   HRASCONN h = nullptr;
-  ASSERT_EQ(RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record_notification), &h),
-            0u);
+  ASSERT_EQ(
+      RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record_notification), &h),
+      0u);
   for (int i = 0; i < 500 && last_notifications()[h].first != RASCS_Connected; ++i) {
     RasDispatchNotifications(10);
   }
@@ -225,11 +227,10 @@ TEST_F(Ikev2E2E, CharonKilledAfterConnectIsALinkFailureFoundByLiveness) {
 
 TEST_F(Ikev2E2E, ThirtyPercentLossEachWayStillConnects) {
   std::string relay_log = dir_ + "/relay.log";
-  pid_t relay =
-      spawn({"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen",
-             "127.0.0.1:14500", "--to", std::string(NetnsPair::kServerAddress) + ":4500", "--loss",
-             "0.3", "--seed", "7"},
-            relay_log);
+  pid_t relay = spawn(
+      {"ip", "netns", "exec", client_ns_, OPENRAS_UDP_RELAY_PATH, "--listen", "127.0.0.1:14500",
+       "--to", std::string(NetnsPair::kServerAddress) + ":4500", "--loss", "0.3", "--seed", "7"},
+      relay_log);
   for (int i = 0; i < 200 && slurp(relay_log).find("ready") == std::string::npos; ++i) usleep(5000);
   auto pbk = entry("ikeloss", std::string(kPskOption) + "OpenRasIkeTransmissions=9\r\n",
                    "127.0.0.1:14500");
@@ -265,7 +266,8 @@ TEST_F(Ikev2RekeyE2E, ChildSasRekeyedByTheServerUnderTrafficLoseNothing) {
   const std::string log = peer_->log();
   std::size_t rekeys = 0;
   const std::string answered = "parsed CREATE_CHILD_SA response";
-  for (std::size_t at = log.find(answered); at != std::string::npos; at = log.find(answered, at + 1)) {
+  for (std::size_t at = log.find(answered); at != std::string::npos;
+       at = log.find(answered, at + 1)) {
     ++rekeys;
   }
   EXPECT_GE(rekeys, 2u) << log;
@@ -303,8 +305,9 @@ TEST_F(Ikev2IkeRekeyE2E, IkeSasRekeyedByTheServerKeepTheCallUpAndItsDeleteWorks)
 }
 
 TEST_F(Ikev2E2E, OurOwnRekeysOfBothSasUnderTrafficLoseNothing) {
-  auto pbk = entry("ikeownrekey", std::string(kPskOption) +
-                                      "OpenRasIkeChildRekeySeconds=2\r\nOpenRasIkeRekeySeconds=3\r\n");
+  auto pbk =
+      entry("ikeownrekey", std::string(kPskOption) +
+                               "OpenRasIkeChildRekeySeconds=2\r\nOpenRasIkeRekeySeconds=3\r\n");
   save_psk(pbk, "ikeownrekey", StrongSwanPeer::kPsk);
   HRASCONN h = dial_ok(pbk, "ikeownrekey");
   ASSERT_NE(h, nullptr);

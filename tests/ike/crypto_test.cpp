@@ -57,8 +57,9 @@ IkeSaKeys keys_for(const IkeSuite& suite) {
 }
 
 TEST(IkeSkPayload, SealsOpensAndRefusesWhatWasTouched) {
-  for (IkeSuite suite : {IkeSuite{}, IkeSuite{encr::kAesGcm16, 128, integ::kNone, prf_id::kHmacSha256, 19},
-                         IkeSuite{encr::kAesCbc, 128, integ::kHmacSha1_96, prf_id::kHmacSha1, 14}}) {
+  for (IkeSuite suite :
+       {IkeSuite{}, IkeSuite{encr::kAesGcm16, 128, integ::kNone, prf_id::kHmacSha256, 19},
+        IkeSuite{encr::kAesCbc, 128, integ::kHmacSha1_96, prf_id::kHmacSha1, 14}}) {
     auto keys = keys_for(suite);
     auto initiator = SkCodec::make(keys, true);
     auto responder = SkCodec::make(keys, false);
@@ -148,9 +149,11 @@ TEST(Esp, SealsOpensRefusesReplaysAndForgeries) {
 }
 
 TEST(IkeMessage, PayloadsRoundTripAndMalformedOnesAreRefused) {
-  std::vector<Proposal> offer = {Proposal{1, protocol::kEsp, {1, 2, 3, 4},
-                                          {{transform::kEncr, encr::kAesGcm16, 256},
-                                           {transform::kEsn, 0, 0}}}};
+  std::vector<Proposal> offer = {
+      Proposal{1,
+               protocol::kEsp,
+               {1, 2, 3, 4},
+               {{transform::kEncr, encr::kAesGcm16, 256}, {transform::kEsn, 0, 0}}}};
   Bytes sa = build_sa(offer);
   auto back = parse_sa(sa);
   ASSERT_TRUE(back);

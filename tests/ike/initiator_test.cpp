@@ -2,9 +2,10 @@
 // real strongSwan cannot be made to take on demand (COOKIE, a DH group refused, lost
 // messages, a wrong AUTH from the server, no proposal, a silent or vanished peer, the
 // server's own rekey and liveness checks, a Delete either way) and the ESP data path.
+#include "ike/initiator.hpp"
+
 #include <gtest/gtest.h>
 
-#include "ike/initiator.hpp"
 #include "raserror.h"
 #include "test_responder.hpp"
 
@@ -152,7 +153,7 @@ TEST(Ikev2Initiator, LostMessagesAreRetransmitted) {
   l.drain_events();
   EXPECT_TRUE(l.sa_init_done);
   while (l.initiator.poll_message(m)) l.responder.receive(m);  // IKE_AUTH ...
-  l.responder.outbox().clear();                                 // ... whose answer is lost
+  l.responder.outbox().clear();                                // ... whose answer is lost
   EXPECT_FALSE(l.initiator.established());
   l.advance(600ms);
   l.run();  // the retransmitted IKE_AUTH is answered from the responder's cache

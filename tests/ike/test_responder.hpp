@@ -23,9 +23,9 @@ struct ResponderConfig {
   std::string psk = "sesame";
   std::uint16_t group = dh::kCurve25519;  // the one group it takes
   bool demand_cookie = false;
-  bool no_proposal = false;             // answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN
-  bool refuse_auth = false;             // answers IKE_AUTH with AUTHENTICATION_FAILED
-  bool corrupt_auth = false;            // its own AUTH is wrong
+  bool no_proposal = false;                // answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN
+  bool refuse_auth = false;                // answers IKE_AUTH with AUTHENTICATION_FAILED
+  bool corrupt_auth = false;               // its own AUTH is wrong
   std::uint32_t assigned_ip = 0x0a630001;  // 10.99.0.1
 };
 
@@ -77,7 +77,8 @@ class TestResponder {
   // Deletes the first CHILD_SA (its inbound SPI), as a server does after a rekey.
   void send_delete_first_child() {
     Bytes spi;
-    for (int sh = 24; sh >= 0; sh -= 8) spi.push_back(static_cast<std::uint8_t>(child_spi_in_ >> sh));
+    for (int sh = 24; sh >= 0; sh -= 8)
+      spi.push_back(static_cast<std::uint8_t>(child_spi_in_ >> sh));
     ChainBuilder c;
     c.add(payload::kDelete, build_delete(protocol::kEsp, {spi}));
     request(exchange::kInformational, c);
@@ -136,7 +137,8 @@ class TestResponder {
  private:
   void on_sa_init(ByteView message, const Header& h) {
     ++sa_inits_;
-    auto chain = parse_payloads(h.next_payload, message.subspan(kHeaderSize, h.length - kHeaderSize));
+    auto chain =
+        parse_payloads(h.next_payload, message.subspan(kHeaderSize, h.length - kHeaderSize));
     if (!chain) return;
     Header r{h.spi_i, 0, 0, exchange::kSaInit, flag::kResponse, 0, 0};
     auto plain_answer = [&](std::uint16_t type, ByteView data) {
@@ -154,20 +156,25 @@ class TestResponder {
     }
     auto ke = parse_ke(find(*chain, payload::kKe)->body);
     if (ke->type != config_.group) {
-      Bytes g{static_cast<std::uint8_t>(config_.group >> 8), static_cast<std::uint8_t>(config_.group)};
+      Bytes g{static_cast<std::uint8_t>(config_.group >> 8),
+              static_cast<std::uint8_t>(config_.group)};
       return plain_answer(notify::kInvalidKePayload, g);
     }
     message1_.assign(message.begin(), message.end());
-    nonce_i_.assign(find(*chain, payload::kNonce)->body.begin(), find(*chain, payload::kNonce)->body.end());
+    nonce_i_.assign(find(*chain, payload::kNonce)->body.begin(),
+                    find(*chain, payload::kNonce)->body.end());
     spi_i_ = h.spi_i;
     spi_r_ = 0x5151515151515151ull;
     ke_ = KeyExchange::make(config_.group);
     nonce_r_ = Bytes(32, 0x33);
     IkeSuite suite{encr::kAesCbc, 256, integ::kHmacSha256_128, prf_id::kHmacSha256, config_.group};
-    Proposal chosen{2, protocol::kIke, {}, {{transform::kEncr, encr::kAesCbc, 256},
-                                            {transform::kPrf, prf_id::kHmacSha256, 0},
-                                            {transform::kInteg, integ::kHmacSha256_128, 0},
-                                            {transform::kDh, config_.group, 0}}};
+    Proposal chosen{2,
+                    protocol::kIke,
+                    {},
+                    {{transform::kEncr, encr::kAesCbc, 256},
+                     {transform::kPrf, prf_id::kHmacSha256, 0},
+                     {transform::kInteg, integ::kHmacSha256_128, 0},
+                     {transform::kDh, config_.group, 0}}};
     ChainBuilder c;
     c.add(payload::kSa, build_sa({chosen}));
     c.add(payload::kKe, build_ke(config_.group, ke_->public_value()));
@@ -187,25 +194,34 @@ class TestResponder {
     const Payload* auth = find(m.chain, payload::kAuth);
     ChainBuilder c;
     auto octets_i = signed_octets(*prf, message1_, nonce_r_, keys_->sk_pi, idi->body);
-    auto expected = shared_key_auth(*prf, ByteView(reinterpret_cast<const std::uint8_t*>(config_.psk.data()), config_.psk.size()), octets_i);
+    auto expected = shared_key_auth(
+        *prf,
+        ByteView(reinterpret_cast<const std::uint8_t*>(config_.psk.data()), config_.psk.size()),
+        octets_i);
     auto a = parse_typed(auth->body);
-    if (config_.refuse_auth || !a || !std::equal(expected.begin(), expected.end(), a->data.begin(), a->data.end())) {
+    if (config_.refuse_auth || !a ||
+        !std::equal(expected.begin(), expected.end(), a->data.begin(), a->data.end())) {
       c.add(payload::kNotify, build_notify(notify::kAuthenticationFailed));
       answer(m.header, c);
       return;
     }
     const std::string id = "responder.test";
-    Bytes idr = build_typed(id_type::kFqdn, ByteView(reinterpret_cast<const std::uint8_t*>(id.data()), id.size()));
+    Bytes idr = build_typed(id_type::kFqdn,
+                            ByteView(reinterpret_cast<const std::uint8_t*>(id.data()), id.size()));
     c.add(payload::kIdr, idr);
     auto octets_r = signed_octets(*prf, message2_, nonce_i_, keys_->sk_pr, idr);
-    Bytes mine = shared_key_auth(*prf, ByteView(reinterpret_cast<const std::uint8_t*>(config_.psk.data()), config_.psk.size()), octets_r);
+    Bytes mine = shared_key_auth(
+        *prf,
+        ByteView(reinterpret_cast<const std::uint8_t*>(config_.psk.data()), config_.psk.size()),
+        octets_r);
     if (config_.corrupt_auth) mine[0] ^= 1;
     c.add(payload::kAuth, build_typed(auth_method::kSharedKey, mine));
     Bytes cp{cfg::kReply, 0, 0, 0};
     auto attr = [&](std::uint16_t type, std::uint32_t v) {
-      cp.insert(cp.end(), {static_cast<std::uint8_t>(type >> 8), static_cast<std::uint8_t>(type), 0, 4,
-                           static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
-                           static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
+      cp.insert(cp.end(),
+                {static_cast<std::uint8_t>(type >> 8), static_cast<std::uint8_t>(type), 0, 4,
+                 static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                 static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
     };
     attr(cfg::kIp4Address, config_.assigned_ip);
     attr(cfg::kIp4Dns, 0x0a620035);
@@ -218,7 +234,8 @@ class TestResponder {
     const std::vector<TrafficSelector> ts{TrafficSelector{7, 0, 0, 65535, 0x0a000000, 0x0affffff}};
     c.add(payload::kTsr, build_ts(ts));
     auto keys = child_keys(*keys_, accepted->first.transforms, {}, nonce_i_, nonce_r_, false);
-    esp_ = EspSa::make(accepted->first.transforms, accepted->first.peer_spi, keys->out, child_spi_in_, keys->in);
+    esp_ = EspSa::make(accepted->first.transforms, accepted->first.peer_spi, keys->out,
+                       child_spi_in_, keys->in);
     established_ = true;
     answer(m.header, c);
   }

@@ -52,14 +52,18 @@ std::string strongswan_conf(const std::string& d) {
          "  threads = 16\n"
          "  install_virtual_ip = yes\n"
          "  plugins {\n"
-         "    vici { socket = unix://" + d + "/charon.vici }\n"
+         "    vici { socket = unix://" +
+         d +
+         "/charon.vici }\n"
          "    kernel-libipsec { allow_peer_ts = no }\n"
          "    openssl { load_legacy = yes }\n"
          "  }\n"
          "  syslog { daemon { default = -1 } }\n"
          "  filelog {\n"
          "    srv {\n"
-         "      path = " + d + "/charon.log\n"
+         "      path = " +
+         d +
+         "/charon.log\n"
          "      time_format = %H:%M:%S\n"
          "      ike_name = yes\n"
          "      append = no\n"
@@ -85,8 +89,9 @@ std::string charon_conf(const std::string& d, const std::string& tag) {
 
 std::string connection(const std::string& name, const std::string& local_auth,
                        const std::string& remote_auth, const CharonOptions& o) {
-  std::string c = "  " + name + " {\n    version = 2\n    local_addrs = " +
-                  NetnsPair::kServerAddress + "\n    pools = pool4\n";
+  std::string c = "  " + name +
+                  " {\n    version = 2\n    local_addrs = " + NetnsPair::kServerAddress +
+                  "\n    pools = pool4\n";
   c += "    proposals = " +
        (o.ike_proposals.empty() ? std::string("default, aes256-aes128-3des-sha256-sha1-modp1024")
                                 : o.ike_proposals) +
@@ -99,7 +104,8 @@ std::string connection(const std::string& name, const std::string& local_auth,
   c += "    children {\n      net {\n        local_ts = 0.0.0.0/0\n"
        "        esp_proposals = aes128gcm16-aes192gcm16-aes256gcm16, default, 3des-sha1\n";
   if (!o.child_lifetime.empty()) {
-    c += "        rekey_time = " + o.child_lifetime + "\n        life_time = 60s\n        rand_time = 0\n";
+    c += "        rekey_time = " + o.child_lifetime +
+         "\n        life_time = 60s\n        rand_time = 0\n";
   }
   c += o.extra_children;
   c += "      }\n    }\n  }\n";
@@ -115,16 +121,18 @@ std::string swanctl_conf(const CharonOptions& o) {
                   "      auth = pubkey\n      cacerts = ca.pem\n      id = %any\n", o);
   s += "}\npools {\n  pool4 {\n    addrs = 10.99.0.0/24\n    dns = 10.98.0.53, 10.98.0.54\n  }\n}\n"
        "secrets {\n  eap-alice {\n    id = alice\n    secret = secret\n  }\n"
-       "  ike-any {\n    secret = " + std::string(StrongSwanPeer::kPsk) + "\n  }\n"
+       "  ike-any {\n    secret = " +
+       std::string(StrongSwanPeer::kPsk) +
+       "\n  }\n"
        "  private-server {\n    file = server.key\n  }\n}\n";
   return s;
 }
 
 void make_swanctl_dirs(const std::string& d) {
-  for (const char* sub : {"run", "swanctl/x509ca", "swanctl/x509", "swanctl/private",
-                          "swanctl/x509ocsp", "swanctl/x509aa", "swanctl/x509ac", "swanctl/x509crl",
-                          "swanctl/pubkey", "swanctl/rsa", "swanctl/ecdsa", "swanctl/bliss",
-                          "swanctl/pkcs8", "swanctl/pkcs12"}) {
+  for (const char* sub :
+       {"run", "swanctl/x509ca", "swanctl/x509", "swanctl/private", "swanctl/x509ocsp",
+        "swanctl/x509aa", "swanctl/x509ac", "swanctl/x509crl", "swanctl/pubkey", "swanctl/rsa",
+        "swanctl/ecdsa", "swanctl/bliss", "swanctl/pkcs8", "swanctl/pkcs12"}) {
     fs::create_directories(d + "/" + sub);
   }
 }
@@ -132,10 +140,11 @@ void make_swanctl_dirs(const std::string& d) {
 // charon in `ns` with `d`/strongswan.conf and a private /run (its pidfile is /run/charon.pid,
 // whatever it is told), then swanctl --load-all from `d`/swanctl. Its PID, or -1.
 pid_t start_charon(const std::string& ns, const std::string& d) {
-  pid_t pid = spawn({"ip", "netns", "exec", ns, "sh", "-c",
-                     "mount --bind " + d + "/run /run && rm -f /run/charon.pid && STRONGSWAN_CONF=" +
-                         d + "/strongswan.conf exec " + kCharon},
-                    d + "/charon.out", d + "/charon.out");
+  pid_t pid =
+      spawn({"ip", "netns", "exec", ns, "sh", "-c",
+             "mount --bind " + d + "/run /run && rm -f /run/charon.pid && STRONGSWAN_CONF=" + d +
+                 "/strongswan.conf exec " + kCharon},
+            d + "/charon.out", d + "/charon.out");
   bool up = false;
   for (int i = 0; i < 200 && !up; ++i) {
     up = fs::exists(d + "/charon.vici") &&
@@ -157,7 +166,9 @@ pid_t start_charon(const std::string& ns, const std::string& d) {
 StrongSwanClient::StrongSwanClient(const std::string& client_netns, const std::string& dir)
     : ns_(client_netns), dir_(dir) {}
 
-StrongSwanClient::~StrongSwanClient() { stop(); }
+StrongSwanClient::~StrongSwanClient() {
+  stop();
+}
 
 bool StrongSwanClient::start() {
   make_swanctl_dirs(dir_);
@@ -167,8 +178,8 @@ bool StrongSwanClient::start() {
       << NetnsPair::kServerAddress
       << "\n    vips = 0.0.0.0\n    local {\n      auth = psk\n      id = "
          "sw-client@example.test\n    }\n    remote {\n      auth = psk\n      id = "
-      << NetnsPair::kHost << "\n    }\n    children {\n      c-psk {\n        remote_ts = "
-      << NetnsPair::kBehindServer
+      << NetnsPair::kHost
+      << "\n    }\n    children {\n      c-psk {\n        remote_ts = " << NetnsPair::kBehindServer
       << "/32\n        esp_proposals = aes128gcm16\n      }\n    }\n  }\n}\n"
          "secrets {\n  ike-any {\n    secret = "
       << StrongSwanPeer::kPsk << "\n  }\n}\n";
@@ -177,15 +188,19 @@ bool StrongSwanClient::start() {
 }
 
 bool StrongSwanClient::connect() {
-  return quiet("STRONGSWAN_CONF=" + dir_ + "/strongswan.conf timeout 20 swanctl --initiate --child "
-               "c-psk --uri unix://" + dir_ + "/charon.vici") == 0;
+  return quiet("STRONGSWAN_CONF=" + dir_ +
+               "/strongswan.conf timeout 20 swanctl --initiate --child "
+               "c-psk --uri unix://" +
+               dir_ + "/charon.vici") == 0;
 }
 
 void StrongSwanClient::stop() {
   if (pid_ > 0) stop_process(pid_);
 }
 
-std::string StrongSwanClient::log() const { return slurp(dir_ + "/charon.log"); }
+std::string StrongSwanClient::log() const {
+  return slurp(dir_ + "/charon.log");
+}
 
 std::string StrongSwanPeer::pki_dir() {
   static const std::string dir = make_pki();
@@ -225,10 +240,14 @@ bool StrongSwanPeer::start(const CharonOptions& options) {
   make_swanctl_dirs(d);
   const std::string pki = pki_dir();
   std::error_code ec;
-  fs::copy_file(pki + "/ca.pem", d + "/swanctl/x509ca/ca.pem", fs::copy_options::overwrite_existing, ec);
-  fs::copy_file(pki + "/server.pem", d + "/swanctl/x509/server.pem", fs::copy_options::overwrite_existing, ec);
-  fs::copy_file(pki + "/server.key", d + "/swanctl/private/server.key", fs::copy_options::overwrite_existing, ec);
-  fs::permissions(d + "/swanctl/private/server.key", fs::perms::owner_read | fs::perms::owner_write, ec);
+  fs::copy_file(pki + "/ca.pem", d + "/swanctl/x509ca/ca.pem", fs::copy_options::overwrite_existing,
+                ec);
+  fs::copy_file(pki + "/server.pem", d + "/swanctl/x509/server.pem",
+                fs::copy_options::overwrite_existing, ec);
+  fs::copy_file(pki + "/server.key", d + "/swanctl/private/server.key",
+                fs::copy_options::overwrite_existing, ec);
+  fs::permissions(d + "/swanctl/private/server.key", fs::perms::owner_read | fs::perms::owner_write,
+                  ec);
   std::ofstream(d + "/strongswan.conf") << charon_conf(d, "srv");
   std::ofstream(d + "/swanctl/swanctl.conf") << swanctl_conf(options);
   fs::remove(d + "/charon.vici", ec);
