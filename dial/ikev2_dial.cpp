@@ -130,33 +130,20 @@ Ikev2Dial::Ikev2Dial(const phonebook::Entry& entry, const DialParams& params, Ik
 Ikev2Dial::~Ikev2Dial() = default;
 
 void Ikev2Dial::emit(std::uint32_t state, std::uint32_t error) {
-  state_ = state;
-  outputs_.push_back(DialEvent{state, error, 0});
+  outputs_.state(state, error);
 }
 
 void Ikev2Dial::release() {
-  if (!released_) {
-    released_ = true;
-    // What is queued still leaves (an answer to the server's Delete, our own Delete).
-    children_.clear();
-    outputs_.push_back(PortReleased{});
-  }
-  if (hanging_up_ && !finished_) {
-    finished_ = true;
-    outputs_.push_back(Finished{});
-  }
+  // What is queued still leaves (an answer to the server's Delete, our own Delete).
+  if (!outputs_.released()) children_.clear();
+  outputs_.release();
 }
 
 void Ikev2Dial::fail(std::uint32_t error) {
   if (phase_ == Phase::Done) return;
   const bool was_connected = phase_ == Phase::Connected;
   phase_ = Phase::Done;
-  std::erase_if(outputs_, [](const DialOutput& o) {
-    return std::holds_alternative<PortRequest>(o) || std::holds_alternative<NetworkRequest>(o);
-  });
-  outputs_.push_back(
-      DialEvent{was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
-  children_.clear();
+  outputs_.failure(error, was_connected);
   release();
 }
 
@@ -165,7 +152,7 @@ void Ikev2Dial::start(TimePoint now) {
   if (phase_ != Phase::Idle) return;
   phase_ = Phase::OpeningPort;
   emit(RASCS_OpenPort);
-  outputs_.push_back(setup_.port);
+  outputs_.push(setup_.port);
 }
 
 void Ikev2Dial::port_opened(const PortInfo& info, TimePoint now) {
@@ -188,7 +175,7 @@ void Ikev2Dial::port_failed(std::uint32_t error, TimePoint now) {
 }
 
 void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
-  if (!ike_ || released_) return;
+  if (!ike_ || outputs_.released()) return;
   if (octets.size() == 1 && octets[0] == 0xff) return;  // a NAT-T keepalive
   if (octets.size() >= 4 && octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0) {
     if (trace_) trace_("rx " + ike::describe_message(octets.subspan(4)));
@@ -229,7 +216,7 @@ void Ikev2Dial::line_closed(TimePoint now) {
     return;
   }
   // Before the server's first answer, an ICMP "port unreachable": nothing speaks IKE there.
-  fail(state_ == RASCS_ConnectDevice ? ERROR_VPN_REFUSED : ERROR_PORT_DISCONNECTED);
+  fail(outputs_.last_state() == RASCS_ConnectDevice ? ERROR_VPN_REFUSED : ERROR_PORT_DISCONNECTED);
 }
 
 bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {
@@ -273,7 +260,7 @@ void Ikev2Dial::on_established(const ike::NetworkConfig& network) {
   }
   phase_ = Phase::WaitingForNetwork;
   emit(RASCS_Projected);
-  outputs_.push_back(network_);
+  outputs_.push(network_);
 }
 
 void Ikev2Dial::pump(TimePoint now) {
@@ -328,7 +315,7 @@ void Ikev2Dial::on_timer(TimePoint now) {
 }
 
 std::optional<TimePoint> Ikev2Dial::next_deadline() const {
-  if (released_) return std::nullopt;
+  if (outputs_.released()) return std::nullopt;
   std::optional<TimePoint> best = ike_ ? ike_->next_deadline() : std::nullopt;
   if (keepalive_due_ && phase_ == Phase::Connected && (!best || *keepalive_due_ < *best)) {
     best = keepalive_due_;
@@ -337,18 +324,14 @@ std::optional<TimePoint> Ikev2Dial::next_deadline() const {
 }
 
 std::optional<DialOutput> Ikev2Dial::poll_output() {
-  if (outputs_.empty()) return std::nullopt;
-  DialOutput out = std::move(outputs_.front());
-  outputs_.pop_front();
-  return out;
+  return outputs_.poll();
 }
 
 void Ikev2Dial::hang_up(TimePoint now) {
   if (hanging_up_) return;
   hanging_up_ = true;
-  std::erase_if(outputs_,
-                [](const DialOutput& o) { return !std::holds_alternative<PortReleased>(o); });
-  if (!ike_ || released_ || phase_ == Phase::Done) {
+  outputs_.hung_up();
+  if (!ike_ || outputs_.released() || phase_ == Phase::Done) {
     release();
     return;
   }

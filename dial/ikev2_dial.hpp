@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "dial/dial_machine.hpp"
+#include "dial/dial_outputs.hpp"
 #include "ike/initiator.hpp"
 
 namespace openras::dial {
@@ -67,11 +68,8 @@ class Ikev2Dial final : public DialMachine {
   NetworkRequest network_;
   bool plumb_ts_routes_ = false;
   Phase phase_ = Phase::Idle;
-  std::uint32_t state_ = 0;
   bool hanging_up_ = false;
-  bool released_ = false;
-  bool finished_ = false;
-  std::deque<DialOutput> outputs_;
+  DialOutputs outputs_;
   // CHILD_SAs: the newest carries what we send; any of them may still bring packets in.
   std::vector<std::shared_ptr<ike::EspSa>> children_;
   std::deque<ppp::LineBytes> datagrams_;

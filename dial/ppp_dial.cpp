@@ -94,31 +94,18 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
 }
 
 void PppDial::emit(std::uint32_t state, std::uint32_t error) {
-  state_ = state;
-  outputs_.push_back(DialEvent{state, error, 0});
+  outputs_.state(state, error);
 }
 
 void PppDial::release() {
-  if (!released_) {
-    released_ = true;
-    outputs_.push_back(PortReleased{});
-  }
-  if (hanging_up_ && !finished_) {
-    finished_ = true;
-    outputs_.push_back(Finished{});
-  }
+  outputs_.release();
 }
 
 void PppDial::fail(std::uint32_t error, TimePoint now) {
   if (phase_ == Phase::Done) return;
   bool was_connected = phase_ == Phase::Connected;
   phase_ = Phase::Done;
-  // A request not yet taken is void: a failed attempt wants no port and no network.
-  std::erase_if(outputs_, [](const DialOutput& o) {
-    return std::holds_alternative<PortRequest>(o) || std::holds_alternative<NetworkRequest>(o);
-  });
-  outputs_.push_back(
-      DialEvent{was_connected ? static_cast<std::uint32_t>(RASCS_Disconnected) : state_, error, 0});
+  outputs_.failure(error, was_connected);
   if (!session_finished_ && session_.phase() != ppp::Phase::Dead) {
     session_.close(now);  // LCP Terminate; the port is let go once it is done
     teardown_deadline_ = now + kTeardownLimit;
@@ -131,7 +118,7 @@ void PppDial::start(TimePoint now) {
   (void)now;
   phase_ = Phase::OpeningPort;
   emit(RASCS_OpenPort);
-  outputs_.push_back(port_);
+  outputs_.push(port_);
 }
 
 void PppDial::port_opened(const PortInfo& info, TimePoint now) {
@@ -235,7 +222,7 @@ void PppDial::pump_session(TimePoint now) {
         network_.mtu = std::min<std::uint16_t>({n.peer_mru, session_.config().mru, 1500});
         phase_ = Phase::WaitingForNetwork;
         emit(RASCS_Projected);
-        outputs_.push_back(network_);
+        outputs_.push(network_);
         break;
       }
       case Kind::Ipv6Up:
@@ -275,23 +262,18 @@ std::optional<TimePoint> PppDial::next_deadline() const {
   consider(carrier_->next_deadline());
   consider(teardown_deadline_);
   if (phase_ == Phase::Connected) consider(idle_check_);
-  return released_ ? std::nullopt : best;
+  return outputs_.released() ? std::nullopt : best;
 }
 
 std::optional<DialOutput> PppDial::poll_output() {
-  if (outputs_.empty()) return std::nullopt;
-  DialOutput out = std::move(outputs_.front());
-  outputs_.pop_front();
-  return out;
+  return outputs_.poll();
 }
 
 void PppDial::hang_up(TimePoint now) {
   if (hanging_up_) return;
   hanging_up_ = true;
-  // The caller hears nothing more of the dial; a release not yet taken still counts.
-  std::erase_if(outputs_,
-                [](const DialOutput& o) { return !std::holds_alternative<PortReleased>(o); });
-  if (!port_open_ || released_) {
+  outputs_.hung_up();
+  if (!port_open_ || outputs_.released()) {
     release();
     return;
   }
@@ -318,7 +300,7 @@ bool PppDial::poll_line(ppp::LineBytes& out) {
 }
 
 std::uint32_t PppDial::resume(const Credentials& credentials, TimePoint now) {
-  if (state_ != RASCS_RetryAuthentication) return ERROR_INVALID_AUTH_STATE;
+  if (outputs_.last_state() != RASCS_RetryAuthentication) return ERROR_INVALID_AUTH_STATE;
   std::string user = credentials.user;
   if (!credentials.domain.empty() && !user.empty()) user = credentials.domain + "\\" + user;
   session_.resume_authentication(user, credentials.password, now);

@@ -9,6 +9,7 @@
 
 #include "dial/carrier.hpp"
 #include "dial/dial_machine.hpp"
+#include "dial/dial_outputs.hpp"
 #include "ppp/session.hpp"
 
 namespace openras::dial {
@@ -59,21 +60,18 @@ class PppDial final : public DialMachine {
   NetworkRequest network_;
   DialParams params_;
   Phase phase_ = Phase::Idle;
-  std::uint32_t state_ = 0;  // the last RASCONNSTATE emitted
   bool authenticated_emitted_ = false;
   bool port_open_ = false;
   bool hanging_up_ = false;
   bool session_finished_ = false;
   bool carrier_closing_ = false;
-  bool released_ = false;
-  bool finished_ = false;
   std::optional<TimePoint> teardown_deadline_;
   // IdleDisconnectSeconds, checked in quarters: four quiet quarters in a row hang up.
   std::optional<Duration> idle_quarter_;
   std::optional<TimePoint> idle_check_;
   bool active_since_check_ = false;
   int quiet_quarters_ = 0;
-  std::deque<DialOutput> outputs_;
+  DialOutputs outputs_;
 };
 
 // ppp::Random from the kernel's generator (getrandom).

@@ -11,6 +11,7 @@
 
 #include <cstring>
 
+#include "ppp/bytes.hpp"
 #include "raserror.h"
 
 namespace openras::ike {
@@ -127,7 +128,7 @@ class OpensslVerifier final : public CertificateVerifier {
       int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &spki);
       if (len > 0) {
         Bytes h = sha1(ByteView(spki, static_cast<std::size_t>(len)));
-        out.insert(out.end(), h.begin(), h.end());
+        ppp::append(out, h);
       }
       OPENSSL_free(spki);
     }
@@ -143,9 +144,9 @@ class OpensslVerifier final : public CertificateVerifier {
 Bytes signed_octets(const Prf& prf, ByteView message, ByteView nonce, ByteView sk_p,
                     ByteView id_body) {
   Bytes out(message.begin(), message.end());
-  out.insert(out.end(), nonce.begin(), nonce.end());
+  ppp::append(out, nonce);
   Bytes maced = prf.compute(sk_p, id_body);
-  out.insert(out.end(), maced.begin(), maced.end());
+  ppp::append(out, maced);
   return out;
 }
 
@@ -255,10 +256,10 @@ Bytes Signer::sign(ByteView octets) const {
   Bytes out;
   if (rsa) {
     out.push_back(sizeof kRsaSha256);
-    out.insert(out.end(), std::begin(kRsaSha256), std::end(kRsaSha256));
+    ppp::append(out, kRsaSha256);
   } else {
     out.push_back(sizeof kEcdsaSha256);
-    out.insert(out.end(), std::begin(kEcdsaSha256), std::end(kEcdsaSha256));
+    ppp::append(out, kEcdsaSha256);
   }
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_PKEY_CTX* pctx = nullptr;
@@ -271,7 +272,7 @@ Bytes Signer::sign(ByteView octets) const {
   EVP_MD_CTX_free(ctx);
   if (!ok) return {};
   signature.resize(len);
-  out.insert(out.end(), signature.begin(), signature.end());
+  ppp::append(out, signature);
   return out;
 }
 

@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "ppp/bytes.hpp"
+
 namespace openras::ike {
 namespace {
 
@@ -179,7 +181,7 @@ class EcpExchange final : public KeyExchange {
   std::optional<Bytes> shared_secret(ByteView peer) const override {
     if (peer.size() != 2 * coordinate_) return std::nullopt;
     Bytes encoded{0x04};
-    encoded.insert(encoded.end(), peer.begin(), peer.end());
+    ppp::append(encoded, peer);
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(curve_), 0),
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, encoded.data(), encoded.size()),
@@ -423,11 +425,11 @@ Bytes Prf::plus(ByteView key, ByteView seed, std::size_t length) const {
   Bytes input;
   for (std::uint8_t i = 1; out.size() < length; ++i) {
     input.assign(t.begin(), t.end());
-    input.insert(input.end(), seed.begin(), seed.end());
+    ppp::append(input, seed);
     input.push_back(i);
     t = compute(key, input);
     if (t.empty()) return {};
-    out.insert(out.end(), t.begin(), t.end());
+    ppp::append(out, t);
     if (i == 255) break;
   }
   wipe(t);

@@ -6,6 +6,7 @@
 
 #include "ike/proposals.hpp"
 #include "ike/wire.hpp"
+#include "ppp/bytes.hpp"
 #include "ppp/mschapv2.hpp"
 #include "raserror.h"
 
@@ -213,7 +214,7 @@ void Initiator::send_auth_first(TimePoint now) {
     }
     for (const auto& der : config_.signer->chain()) {
       Bytes body{kCertX509Signature};
-      body.insert(body.end(), der.begin(), der.end());
+      ppp::append(body, der);
       chain.add(payload::kCert, body);
     }
   }
@@ -224,7 +225,7 @@ void Initiator::send_auth_first(TimePoint now) {
     }
     Bytes certreq{kCertX509Signature};
     Bytes hashes = config_.verifier->authority_hashes();
-    certreq.insert(certreq.end(), hashes.begin(), hashes.end());
+    ppp::append(certreq, hashes);
     chain.add(payload::kCertReq, certreq);
   }
   chain.add(payload::kNotify, build_notify(notify::kInitialContact));

@@ -148,6 +148,8 @@ class Initiator {
   void on_child_deleted(const SkCodec::Opened& m);
   void on_ike_rekeyed(const SkCodec::Opened& m, TimePoint now);
   void rekeys_from(TimePoint now);
+  void adopt_ike_sa(std::uint64_t spi_i, std::uint64_t spi_r, bool original_initiator,
+                    std::optional<IkeSaKeys> keys, std::unique_ptr<SkCodec> codec);
   void on_retired(ByteView message, const Header& h);
   void respond(std::uint32_t message_id, std::uint8_t exchange, const ChainBuilder& inner);
   // The I flag is the original initiator's: after the server rekeys the IKE SA, it is the

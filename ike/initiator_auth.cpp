@@ -8,6 +8,7 @@
 #include "ike/initiator.hpp"
 #include "ike/proposals.hpp"
 #include "ike/wire.hpp"
+#include "ppp/bytes.hpp"
 #include "ppp/mschapv2.hpp"
 #include "raserror.h"
 
@@ -98,7 +99,7 @@ Bytes Initiator::eap_msk() const {
   Bytes msk;
   for (bool send : {true, false}) {
     auto k = ppp::mschap::asymmetric_start_key(*eap_negotiated_.mppe_master_key, send, false);
-    msk.insert(msk.end(), k.begin(), k.end());
+    ppp::append(msk, k);
   }
   return msk;
 }

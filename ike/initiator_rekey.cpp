@@ -17,6 +17,26 @@ constexpr std::size_t kNonceSize = 32;
 
 }  // namespace
 
+void Initiator::adopt_ike_sa(std::uint64_t spi_i, std::uint64_t spi_r, bool original_initiator,
+                             std::optional<IkeSaKeys> keys, std::unique_ptr<SkCodec> codec) {
+  // The old SA stays to answer (or hear the answer to) its Delete; everything new is on the
+  // new one, whose message IDs start again from 0.
+  retired_ = RetiredSa{spi_i_,
+                       spi_r_,
+                       original_initiator_,
+                       std::move(codec_),
+                       peer_next_id_,
+                       std::move(last_response_)};
+  spi_i_ = spi_i;
+  spi_r_ = spi_r;
+  original_initiator_ = original_initiator;
+  keys_ = std::move(keys);
+  codec_ = std::move(codec);
+  next_id_ = 0;
+  peer_next_id_ = 0;
+  last_response_.clear();
+}
+
 void Initiator::rekeys_from(TimePoint now) {
   child_rekey_at_ = now + config_.child_rekey_after;
   ike_rekey_at_ = now + config_.ike_rekey_after;
@@ -126,20 +146,7 @@ void Initiator::on_ike_rekeyed(const SkCodec::Opened& m, TimePoint now) {
         Header h{spi_i_, spi_r_, 0, exchange::kInformational, own_flags(), next_id_, 0};
         for (auto& d : codec_->seal(h, chain.first(), chain.bytes(), 0))
           out_.push_back(std::move(d));
-        retired_ = RetiredSa{spi_i_,
-                             spi_r_,
-                             original_initiator_,
-                             std::move(codec_),
-                             peer_next_id_,
-                             std::move(last_response_)};
-        spi_i_ = rekey_ike_spi_;
-        spi_r_ = their_spi;
-        original_initiator_ = true;
-        keys_ = std::move(keys);
-        codec_ = std::move(codec);
-        next_id_ = 0;
-        peer_next_id_ = 0;
-        last_response_.clear();
+        adopt_ike_sa(rekey_ike_spi_, their_spi, true, std::move(keys), std::move(codec));
         rekey_ke_.reset();
         ike_rekey_at_ = now + config_.ike_rekey_after;
         return;

@@ -200,22 +200,7 @@ void Initiator::answer_ike_rekey(const SkCodec::Opened& m, const std::vector<Pro
   answer.add(payload::kNonce, our_nonce);
   answer.add(payload::kKe, build_ke(suite.dh, our_ke->public_value()));
   respond(m.header.message_id, exchange::kCreateChild, answer);
-  // The old SA stays to answer what still comes on it (its Delete); everything new is on the
-  // new one, whose message IDs start again from 0.
-  retired_ = RetiredSa{spi_i_,
-                       spi_r_,
-                       original_initiator_,
-                       std::move(codec_),
-                       peer_next_id_,
-                       std::move(last_response_)};
-  spi_i_ = their_spi;
-  spi_r_ = our_spi;
-  original_initiator_ = false;
-  keys_ = std::move(keys);
-  codec_ = std::move(codec);
-  next_id_ = 0;
-  peer_next_id_ = 0;
-  last_response_.clear();
+  adopt_ike_sa(their_spi, our_spi, false, std::move(keys), std::move(codec));
 }
 
 void Initiator::on_retired(ByteView message, const Header& h) {

@@ -1,6 +1,7 @@
 #include "ike/message.hpp"
 
 #include "ike/wire.hpp"
+#include "ppp/bytes.hpp"
 
 namespace openras::ike {
 namespace {
@@ -81,7 +82,7 @@ void ChainBuilder::add(std::uint8_t type, ByteView body, bool critical) {
   out_.push_back(payload::kNone);
   out_.push_back(critical ? 0x80 : 0);
   put16(out_, static_cast<std::uint16_t>(body.size() + 4));
-  out_.insert(out_.end(), body.begin(), body.end());
+  ppp::append(out_, body);
 }
 
 Bytes ChainBuilder::message(Header h) const {
@@ -89,7 +90,7 @@ Bytes ChainBuilder::message(Header h) const {
   h.next_payload = first_;
   h.length = static_cast<std::uint32_t>(kHeaderSize + out_.size());
   write_header(h, m.data());
-  m.insert(m.end(), out_.begin(), out_.end());
+  ppp::append(m, out_);
   return m;
 }
 
@@ -112,7 +113,7 @@ Bytes build_sa(const std::vector<Proposal>& proposals) {
     out.push_back(p.protocol);
     out.push_back(static_cast<std::uint8_t>(p.spi.size()));
     out.push_back(static_cast<std::uint8_t>(p.transforms.size()));
-    out.insert(out.end(), p.spi.begin(), p.spi.end());
+    ppp::append(out, p.spi);
     for (std::size_t j = 0; j < p.transforms.size(); ++j) {
       const auto& t = p.transforms[j];
       out.push_back(j + 1 == p.transforms.size() ? 0 : 3);
@@ -195,8 +196,8 @@ std::optional<Notify> parse_notify(ByteView body) {
 Bytes build_notify(std::uint16_t type, ByteView data, std::uint8_t protocol, ByteView spi) {
   Bytes out{protocol, static_cast<std::uint8_t>(spi.size())};
   put16(out, type);
-  out.insert(out.end(), spi.begin(), spi.end());
-  out.insert(out.end(), data.begin(), data.end());
+  ppp::append(out, spi);
+  ppp::append(out, data);
   return out;
 }
 
@@ -209,7 +210,7 @@ Bytes build_ke(std::uint16_t group, ByteView value) {
   Bytes out;
   put16(out, group);
   put16(out, 0);
-  out.insert(out.end(), value.begin(), value.end());
+  ppp::append(out, value);
   return out;
 }
 
@@ -220,7 +221,7 @@ std::optional<Typed> parse_typed(ByteView body) {
 
 Bytes build_typed(std::uint8_t type, ByteView data) {
   Bytes out{type, 0, 0, 0};
-  out.insert(out.end(), data.begin(), data.end());
+  ppp::append(out, data);
   return out;
 }
 
@@ -301,7 +302,7 @@ std::optional<Delete> parse_delete(ByteView body) {
 Bytes build_delete(std::uint8_t protocol, const std::vector<Bytes>& spis) {
   Bytes out{protocol, static_cast<std::uint8_t>(spis.empty() ? 0 : spis[0].size())};
   put16(out, static_cast<std::uint16_t>(spis.size()));
-  for (const auto& s : spis) out.insert(out.end(), s.begin(), s.end());
+  for (const auto& s : spis) ppp::append(out, s);
   return out;
 }
 
@@ -335,67 +336,63 @@ std::string describe_message(ByteView message) {
   return name + ")";
 }
 
+namespace {
+
+const char* payload_name(std::uint8_t type) {
+  switch (type) {
+    case payload::kSa:
+      return "SA";
+    case payload::kKe:
+      return "KE";
+    case payload::kIdi:
+      return "IDi";
+    case payload::kIdr:
+      return "IDr";
+    case payload::kCert:
+      return "CERT";
+    case payload::kCertReq:
+      return "CERTREQ";
+    case payload::kAuth:
+      return "AUTH";
+    case payload::kNonce:
+      return "No";
+    case payload::kDelete:
+      return "D";
+    case payload::kVendor:
+      return "V";
+    case payload::kTsi:
+      return "TSi";
+    case payload::kTsr:
+      return "TSr";
+    case payload::kSk:
+      return "SK";
+    case payload::kSkf:
+      return "SKF";
+    case payload::kCp:
+      return "CP";
+    case payload::kEap:
+      return "EAP";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
 std::string describe(const PayloadChain& chain) {
   std::string out;
   for (const auto& p : chain.payloads) {
     if (!out.empty()) out += ' ';
-    switch (p.type) {
-      case payload::kSa:
-        out += "SA";
-        break;
-      case payload::kKe:
-        out += "KE";
-        break;
-      case payload::kIdi:
-        out += "IDi";
-        break;
-      case payload::kIdr:
-        out += "IDr";
-        break;
-      case payload::kCert:
-        out += "CERT";
-        break;
-      case payload::kCertReq:
-        out += "CERTREQ";
-        break;
-      case payload::kAuth:
-        out += "AUTH";
-        break;
-      case payload::kNonce:
-        out += "No";
-        break;
-      case payload::kNotify: {
-        auto n = parse_notify(p.body);
-        out += "N(" + (n ? std::to_string(n->type) : std::string("?")) + ")";
-        break;
-      }
-      case payload::kDelete:
-        out += "D";
-        break;
-      case payload::kVendor:
-        out += "V";
-        break;
-      case payload::kTsi:
-        out += "TSi";
-        break;
-      case payload::kTsr:
-        out += "TSr";
-        break;
-      case payload::kSk:
-        out += "SK";
-        break;
-      case payload::kSkf:
-        out += "SKF";
-        break;
-      case payload::kCp:
-        out += "CP";
-        break;
-      case payload::kEap:
-        out += "EAP";
-        break;
-      default:
-        out += "?" + std::to_string(p.type);
-        break;
+    if (p.type == payload::kNotify) {
+      auto n = parse_notify(p.body);
+      out += "N(";
+      out += n ? std::to_string(n->type) : std::string("?");
+      out += ')';
+    } else if (const char* name = payload_name(p.type)) {
+      out += name;
+    } else {
+      out += '?';
+      out += std::to_string(p.type);
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ike/wire.hpp"
+#include "ppp/bytes.hpp"
 
 namespace openras::ike {
 namespace {
@@ -211,8 +212,8 @@ std::optional<ChildKeys> child_keys(const IkeSaKeys& ike, const EspTransforms& t
   const std::size_t ik = t.integ == integ::kNone ? 0 : Protection::integrity_key_size(t.integ);
   if (!prf || ek == 0) return std::nullopt;
   Bytes seed(shared_secret.begin(), shared_secret.end());
-  seed.insert(seed.end(), nonce_i.begin(), nonce_i.end());
-  seed.insert(seed.end(), nonce_r.begin(), nonce_r.end());
+  ppp::append(seed, nonce_i);
+  ppp::append(seed, nonce_r);
   Bytes keymat = prf->plus(ike.sk_d, seed, 2 * (ek + ik));
   wipe(seed);
   if (keymat.size() != 2 * (ek + ik)) return std::nullopt;

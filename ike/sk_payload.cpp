@@ -1,6 +1,7 @@
 #include "ike/sk_payload.hpp"
 
 #include "ike/wire.hpp"
+#include "ppp/bytes.hpp"
 
 namespace openras::ike {
 namespace {
@@ -30,7 +31,7 @@ std::optional<IkeSaKeys> keys_from_seed(const IkeSuite& suite, Bytes skeyseed, B
     return std::nullopt;
   }
   Bytes seed(nonce_i.begin(), nonce_i.end());
-  seed.insert(seed.end(), nonce_r.begin(), nonce_r.end());
+  ppp::append(seed, nonce_r);
   wire::put64(seed, spi_i);
   wire::put64(seed, spi_r);
   const std::size_t ps = prf->size();
@@ -64,7 +65,7 @@ std::optional<IkeSaKeys> derive_ike_keys(const IkeSuite& suite, ByteView shared_
   auto prf = Prf::make(suite.prf);
   if (!prf) return std::nullopt;
   Bytes nonces(nonce_i.begin(), nonce_i.end());
-  nonces.insert(nonces.end(), nonce_r.begin(), nonce_r.end());
+  ppp::append(nonces, nonce_r);
   return keys_from_seed(suite, prf->compute(nonces, shared_secret), nonce_i, nonce_r, spi_i, spi_r);
 }
 
@@ -75,8 +76,8 @@ std::optional<IkeSaKeys> derive_rekeyed_ike_keys(const IkeSaKeys& old, const Ike
   auto old_prf = Prf::make(old.suite.prf);
   if (!old_prf) return std::nullopt;
   Bytes input(shared_secret.begin(), shared_secret.end());
-  input.insert(input.end(), nonce_i.begin(), nonce_i.end());
-  input.insert(input.end(), nonce_r.begin(), nonce_r.end());
+  ppp::append(input, nonce_i);
+  ppp::append(input, nonce_r);
   Bytes skeyseed = old_prf->compute(old.sk_d, input);
   wipe(input);
   return keys_from_seed(suite, std::move(skeyseed), nonce_i, nonce_r, spi_i, spi_r);
@@ -197,7 +198,7 @@ SkCodec::Result SkCodec::open(ByteView message, Opened& out) {
   r.parts.emplace(number, std::move(*plain));
   if (r.parts.size() < total) return Result::Incomplete;
   Bytes whole;
-  for (auto& [n, part] : r.parts) whole.insert(whole.end(), part.begin(), part.end());
+  for (auto& [n, part] : r.parts) ppp::append(whole, part);
   const std::uint8_t first = r.inner_first;
   out.header = r.header;
   reassembly_.erase(it);
