@@ -96,6 +96,26 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
   c.mobike = entry.key_u32("DisableMobility", 0) == 0;
   c.transmissions = static_cast<int>(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeTransmissions", 6), 1, 12));
+  // OpenRasIkeDhGroups=2,14: the DH groups to offer, in order (MODP-1024 only where an entry
+  // asks for Windows' legacy suites); those this build does not do are left out.
+  if (auto groups = entry.key("OpenRasIkeDhGroups"); groups && !groups->empty()) {
+    std::vector<std::uint16_t> wanted;
+    for (std::size_t at = 0; at <= groups->size();) {
+      const std::size_t comma = std::min(groups->find(',', at), groups->size());
+      std::uint16_t g = 0;
+      auto [p, ec] = std::from_chars(groups->data() + at, groups->data() + comma, g);
+      if (ec == std::errc() && p == groups->data() + comma && ike::KeyExchange::supported(g) &&
+          std::find(wanted.begin(), wanted.end(), g) == wanted.end()) {
+        wanted.push_back(g);
+      }
+      at = comma + 1;
+    }
+    if (wanted.empty()) {
+      s.error = ERROR_IPSEC_IKE_POLICY_MATCH;  // nothing we could offer
+      return s;
+    }
+    c.dh_groups = std::move(wanted);
+  }
   c.child_rekey_after = std::chrono::seconds(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeChildRekeySeconds", 3600), 2, 86400));
   c.ike_rekey_after = std::chrono::seconds(

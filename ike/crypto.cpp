@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/params.h>
 
 #include <cstring>
@@ -85,17 +86,26 @@ MacCtx hmac_context(const char* digest, ByteView key) {
 // prime's length, as RFC 7296 3.4 asks.
 class ModpExchange final : public KeyExchange {
  public:
+  // `name`: OpenSSL's name of the group, or nullptr for RFC 2409's second Oakley group
+  // (MODP-1024, Windows' legacy IKEv2 default), which OpenSSL 3 does not name: its prime and
+  // generator 2 are given instead.
   ModpExchange(std::uint16_t group, const char* name, std::size_t size)
       : group_(group), name_(name), size_(size) {}
   bool generate() {
-    PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
-    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) return false;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(name_), 0),
-        OSSL_PARAM_construct_end()};
-    if (EVP_PKEY_CTX_set_params(ctx.get(), params) != 1) return false;
+    OSSL_PARAM* params = domain_params(nullptr);
+    PkeyCtx from(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+    EVP_PKEY* domain = nullptr;
+    const bool have_domain =
+        params && from && EVP_PKEY_fromdata_init(from.get()) == 1 &&
+        EVP_PKEY_fromdata(from.get(), &domain, EVP_PKEY_KEY_PARAMETERS, params) == 1;
+    OSSL_PARAM_free(params);
+    if (!have_domain) return false;
+    Pkey domain_key(domain);
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, domain, nullptr));
     EVP_PKEY* key = nullptr;
-    if (EVP_PKEY_generate(ctx.get(), &key) != 1) return false;
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_generate(ctx.get(), &key) != 1) {
+      return false;
+    }
     key_.reset(key);
     BIGNUM* pub = nullptr;
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PUB_KEY, &pub) != 1) return false;
@@ -110,38 +120,50 @@ class ModpExchange final : public KeyExchange {
     if (peer.size() != size_) return std::nullopt;
     BIGNUM* pub = BN_bin2bn(peer.data(), static_cast<int>(peer.size()), nullptr);
     if (!pub) return std::nullopt;
-    // OSSL_PARAM wants the number in native order.
-    Bytes native(size_);
-    BN_bn2nativepad(pub, native.data(), static_cast<int>(size_));
+    OSSL_PARAM* params = domain_params(pub);
     BN_free(pub);
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(name_), 0),
-        OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PUB_KEY, native.data(), native.size()),
-        OSSL_PARAM_construct_end()};
-    return derive_with(peer_key("DH", params), true);
+    if (!params) return std::nullopt;
+    PkeyCtx from(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+    EVP_PKEY* peer_key = nullptr;
+    const bool ok = from && EVP_PKEY_fromdata_init(from.get()) == 1 &&
+                    EVP_PKEY_fromdata(from.get(), &peer_key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+    OSSL_PARAM_free(params);
+    if (!ok) return std::nullopt;
+    return derive_with(Pkey(peer_key));
   }
 
  private:
-  Pkey peer_key(const char* type, OSSL_PARAM* params) const {
-    PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    EVP_PKEY* peer = nullptr;
-    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-        EVP_PKEY_fromdata(ctx.get(), &peer, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-      return nullptr;
+  OSSL_PARAM* domain_params(const BIGNUM* pub) const {
+    OSSL_PARAM_BLD* b = OSSL_PARAM_BLD_new();
+    BIGNUM* p = nullptr;
+    BIGNUM* g = nullptr;
+    bool ok = b != nullptr;
+    if (ok && name_) {
+      ok = OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, name_, 0) == 1;
+    } else if (ok) {
+      p = BN_get_rfc2409_prime_1024(nullptr);
+      g = BN_new();
+      ok = p && g && BN_set_word(g, 2) == 1 &&
+           OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_P, p) == 1 &&
+           OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_G, g) == 1;
     }
-    return Pkey(peer);
+    if (ok && pub) ok = OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PUB_KEY, pub) == 1;
+    OSSL_PARAM* params = ok ? OSSL_PARAM_BLD_to_param(b) : nullptr;
+    OSSL_PARAM_BLD_free(b);
+    BN_free(p);
+    BN_free(g);
+    return params;
   }
-  std::optional<Bytes> derive_with(Pkey peer, bool pad) const {
+  std::optional<Bytes> derive_with(Pkey peer) const {
     if (!peer) return std::nullopt;
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    // The public key check refuses 0, 1 and p-1 (a peer that would force a known secret).
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) return std::nullopt;
-    if (pad) {
-      unsigned int one = 1;
-      OSSL_PARAM params[] = {OSSL_PARAM_construct_uint(OSSL_EXCHANGE_PARAM_PAD, &one),
-                             OSSL_PARAM_construct_end()};
-      EVP_PKEY_CTX_set_params(ctx.get(), params);
-    }
+    // g^ir padded to the prime's length (RFC 7296 2.14).
+    unsigned int one = 1;
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_uint(OSSL_EXCHANGE_PARAM_PAD, &one),
+                           OSSL_PARAM_construct_end()};
+    EVP_PKEY_CTX_set_params(ctx.get(), params);
+    // The public key check refuses 0, 1 and p-1 (a peer that would force a known secret).
     if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 1) != 1) return std::nullopt;
     std::size_t len = 0;
     if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1) return std::nullopt;
@@ -440,6 +462,7 @@ Bytes Prf::plus(ByteView key, ByteView seed, std::size_t length) const {
 
 bool KeyExchange::supported(std::uint16_t group) {
   switch (group) {
+    case dh::kModp1024:
     case dh::kModp2048:
     case dh::kEcp256:
     case dh::kEcp384:
@@ -452,6 +475,10 @@ bool KeyExchange::supported(std::uint16_t group) {
 
 std::unique_ptr<KeyExchange> KeyExchange::make(std::uint16_t group) {
   switch (group) {
+    case dh::kModp1024: {
+      auto k = std::make_unique<ModpExchange>(group, nullptr, 128);
+      return k->generate() ? std::move(k) : nullptr;
+    }
     case dh::kModp2048: {
       auto k = std::make_unique<ModpExchange>(group, "modp_2048", 256);
       return k->generate() ? std::move(k) : nullptr;

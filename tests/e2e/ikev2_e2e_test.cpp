@@ -234,6 +234,30 @@ TEST_F(Ikev2E2E, CharonKilledAfterConnectIsALinkFailureFoundByLiveness) {
   hang_up_clean(h, "ikekill");
 }
 
+TEST_F(Ikev2E2E, CharonKilledMidDialIsAnIkeTimeout) {
+  // A wrong password: charon holds its MS-CHAPv2 answer back for 2 s, and dies meanwhile.
+  auto pbk = entry("ikemid", "OpenRasIkeTransmissions=3\r\n");
+  last_notifications().clear();
+  auto p = params("ikemid", "wrong");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(
+      RasDialA(nullptr, pbk.c_str(), &p, 1, reinterpret_cast<LPVOID>(&record_notification), &h),
+      0u);
+  for (int i = 0; i < 300 && last_notifications()[h].first != RASCS_Authenticate; ++i) {
+    RasDispatchNotifications(10);
+  }
+  ASSERT_EQ(last_notifications()[h].first, RASCS_Authenticate) << rasmand_log();
+  std::this_thread::sleep_for(300ms);
+  peer_->kill_hard();
+  for (int i = 0; i < 1000 && last_notifications()[h].second == 0; ++i)
+    RasDispatchNotifications(10);
+  EXPECT_EQ(last_notifications()[h].second, static_cast<DWORD>(ERROR_IPSEC_IKE_TIMED_OUT))
+      << rasmand_log();
+  EXPECT_EQ(RasHangUpA(h), 0u);
+  EXPECT_TRUE(wait_until_gone(h));
+  EXPECT_TRUE(interface_gone("ikemid")) << links();
+}
+
 TEST_F(Ikev2E2E, ThirtyPercentLossEachWayStillConnects) {
   std::string relay_log = dir_ + "/relay.log";
   pid_t relay = spawn(
@@ -337,6 +361,29 @@ TEST_F(Ikev2E2E, OurOwnRekeysOfBothSasUnderTrafficLoseNothing) {
   EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
   hang_up_clean(h, "ikeownrekey");
   EXPECT_TRUE(server_sas_contain("ESTABLISHED", false)) << peer_->swanctl("--list-sas");
+}
+
+// A server that takes only Windows' legacy suite (AES-256, SHA-1, DH group 2).
+class Ikev2LegacyE2E : public Ikev2E2E {
+ protected:
+  CharonOptions options() const override {
+    CharonOptions o;
+    o.ike_proposals = "aes256-sha1-modp1024";
+    return o;
+  }
+};
+
+TEST_F(Ikev2LegacyE2E, NoProposalInCommonIs13868AndAnEntryAskingForGroupTwoConnects) {
+  auto pbk = entry("ikemodern", kPskOption);
+  save_psk(pbk, "ikemodern", StrongSwanPeer::kPsk);
+  expect_dial_fails(pbk, "ikemodern", ERROR_IPSEC_IKE_POLICY_MATCH);
+  auto pbk2 = entry("ikelegacy", std::string(kPskOption) + "OpenRasIkeDhGroups=2\r\n");
+  save_psk(pbk2, "ikelegacy", StrongSwanPeer::kPsk);
+  HRASCONN h = dial_ok(pbk2, "ikelegacy");
+  ASSERT_NE(h, nullptr);
+  EXPECT_NE(peer_->log().find("MODP_1024"), std::string::npos);
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  hang_up_clean(h, "ikelegacy");
 }
 
 class Ikev2UntrustedE2E : public Ikev2E2E {

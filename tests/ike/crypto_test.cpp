@@ -12,7 +12,8 @@ namespace openras::ike {
 namespace {
 
 TEST(IkeCrypto, EveryGroupAgreesAndRefusesMalformedValues) {
-  for (std::uint16_t g : {dh::kModp2048, dh::kEcp256, dh::kEcp384, dh::kCurve25519}) {
+  for (std::uint16_t g :
+       {dh::kModp1024, dh::kModp2048, dh::kEcp256, dh::kEcp384, dh::kCurve25519}) {
     auto a = KeyExchange::make(g);
     auto b = KeyExchange::make(g);
     ASSERT_TRUE(a && b) << g;
