@@ -151,6 +151,22 @@ TEST_F(Ikev2E2E, TheMachineCertificateAuthenticatesAndItsAbsenceIs13806) {
   hang_up_clean(h, "ikecert");
 }
 
+TEST_F(Ikev2E2E, AnEcdsaMachineCertificateAuthenticatesToo) {
+  auto pbk = entry("ikeecdsa", "OpenRasOptions2=400000\r\n");
+  const std::string store = dir_ + "/state/machine";
+  std::filesystem::create_directories(store);
+  std::filesystem::copy_file(peer_->ecdsa_cert_file(), store + "/ikev2.pem");
+  std::filesystem::copy_file(peer_->ecdsa_key_file(), store + "/ikev2.key");
+  HRASCONN h = dial_ok(pbk, "ikeecdsa");
+  ASSERT_NE(h, nullptr);
+  const std::string log = peer_->log();
+  EXPECT_NE(log.find("authentication of 'C=XX, O=Test, CN=tablet.openras.test' with ECDSA"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(fetch().find("hello through ikev2"), std::string::npos) << rasmand_log();
+  hang_up_clean(h, "ikeecdsa");
+}
+
 TEST_F(Ikev2E2E, WrongPasswordIs691) {
   auto pbk = entry("ikebadpw");
   expect_dial_fails(pbk, "ikebadpw", ERROR_AUTHENTICATION_FAILURE, "wrong");

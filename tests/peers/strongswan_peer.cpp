@@ -36,6 +36,10 @@ std::string make_pki() {
       "; pki --pub --in client.key --type rsa | pki --issue --lifetime 1825 --cacert ca.pem "
       "--cakey ca.key --dn 'C=XX, O=Test, CN=laptop.openras.test' --san laptop.openras.test "
       "--flag clientAuth --outform pem > client.pem"
+      "; pki --gen --type ecdsa --size 256 --outform pem > client-ec.key"
+      "; pki --pub --in client-ec.key --type ecdsa | pki --issue --lifetime 1825 --cacert ca.pem "
+      "--cakey ca.key --dn 'C=XX, O=Test, CN=tablet.openras.test' --san tablet.openras.test "
+      "--flag clientAuth --outform pem > client-ec.pem"
       "; pki --gen --type rsa --size 2048 --outform pem > other-ca.key"
       "; pki --self --ca --lifetime 3650 --in other-ca.key --type rsa --dn 'C=XX, O=Other, "
       "CN=Unrelated CA' --outform pem > other-ca.pem";

@@ -47,6 +47,9 @@ class StrongSwanPeer {
   // A client certificate and key the CA issued (CN and DNS name laptop.openras.test).
   std::string client_cert_file() const { return pki_dir() + "/client.pem"; }
   std::string client_key_file() const { return pki_dir() + "/client.key"; }
+  // The same with an ECDSA P-256 key (CN tablet.openras.test).
+  std::string ecdsa_cert_file() const { return pki_dir() + "/client-ec.pem"; }
+  std::string ecdsa_key_file() const { return pki_dir() + "/client-ec.key"; }
   // A CA that issued nothing here.
   std::string other_ca_file() const { return pki_dir() + "/other-ca.pem"; }
 
