@@ -17,6 +17,8 @@ constexpr std::uint16_t kIkeNatTPort = 4500;
 constexpr auto kKeepalive = std::chrono::seconds(20);
 // What the TUN's packets may be so that ESP in UDP still fits a 1,500-octet path.
 constexpr std::uint16_t kIkev2Mtu = 1400;
+// Buffers kept between packets each way (a burst's worth): the data path allocates none.
+constexpr std::size_t kSpareBuffers = 64;
 // Entry values of "CustomAuthKey" and IpSecFlags that choose the IKEv2 authentication.
 constexpr std::uint32_t kEapMsChapV2Type = 26;
 
@@ -215,7 +217,13 @@ void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
     ike_->peer_alive(now);
     if (phase_ != Phase::Connected || opened.inner.empty()) return;  // 59: a dummy packet
     if (opened.next_header != 4 && opened.next_header != 41) return;
-    packets_in_.emplace_back(opened.inner.begin(), opened.inner.end());
+    std::vector<std::uint8_t> inner;
+    if (!spare_in_.empty()) {
+      inner = std::move(spare_in_.back());
+      spare_in_.pop_back();
+    }
+    inner.assign(opened.inner.begin(), opened.inner.end());
+    packets_in_.push_back(std::move(inner));
     stats_.bytes_received += opened.inner.size();
     ++stats_.frames_received;
     return;
@@ -224,7 +232,11 @@ void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
 
 bool Ikev2Dial::poll_line(ppp::LineBytes& out) {
   if (datagrams_.empty()) return false;
-  out = std::move(datagrams_.front());
+  // The buffer the host hands us is kept for a datagram to come.
+  out.swap(datagrams_.front());
+  if (datagrams_.front().capacity() && spare_out_.size() < kSpareBuffers) {
+    spare_out_.push_back(std::move(datagrams_.front()));
+  }
   datagrams_.pop_front();
   return true;
 }
@@ -243,7 +255,12 @@ bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {
   if (phase_ != Phase::Connected || children_.empty() || packet.empty()) return false;
   const std::uint8_t version = packet[0] >> 4;
   ike::EspSa& sa = *children_.back();
-  ppp::LineBytes datagram(sa.sealed_size(packet.size()));
+  ppp::LineBytes datagram;
+  if (!spare_out_.empty()) {
+    datagram = std::move(spare_out_.back());
+    spare_out_.pop_back();
+  }
+  datagram.resize(sa.sealed_size(packet.size()));
   const std::size_t n = sa.seal(packet, version == 6 ? 41 : 4, datagram.data());
   if (n == 0) return false;
   datagram.resize(n);
@@ -258,7 +275,11 @@ bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {
 
 bool Ikev2Dial::poll_packet(std::vector<std::uint8_t>& out) {
   if (packets_in_.empty()) return false;
-  out = std::move(packets_in_.front());
+  out.swap(packets_in_.front());
+  if (packets_in_.front().capacity() && spare_in_.size() < kSpareBuffers) {
+    packets_in_.front().clear();
+    spare_in_.push_back(std::move(packets_in_.front()));
+  }
   packets_in_.pop_front();
   return true;
 }

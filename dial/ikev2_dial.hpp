@@ -74,6 +74,8 @@ class Ikev2Dial final : public DialMachine {
   std::vector<std::shared_ptr<ike::EspSa>> children_;
   std::deque<ppp::LineBytes> datagrams_;
   std::deque<std::vector<std::uint8_t>> packets_in_;
+  std::vector<ppp::LineBytes> spare_out_;
+  std::vector<std::vector<std::uint8_t>> spare_in_;
   std::optional<TimePoint> keepalive_due_;
   bool sent_since_keepalive_ = false;
   ike::NetworkConfig config_;

@@ -125,6 +125,8 @@ class ConnectionDriver : public std::enable_shared_from_this<ConnectionDriver> {
   std::uint32_t remote_ipv4_ = 0;                    // the port's far end (server or proxy)
   // A datagram port's writes, one datagram each.
   std::deque<ppp::LineBytes> port_out_;
+  std::vector<ppp::LineBytes> spare_datagrams_;  // sent datagrams' buffers, to fill again
+  std::vector<std::uint8_t> packet_buffer_;      // a packet from the machine to the TUN
   // A stream port's octets: what the machine appends while the write before is in flight, and
   // that write's buffer. Both keep their capacity, so a burst neither allocates nor regrows.
   ppp::LineBytes port_pending_;

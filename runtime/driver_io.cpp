@@ -111,7 +111,7 @@ void ConnectionDriver::write_port() {
     // Datagrams: all at once, so a StopCCN queued just before the port is let go still leaves;
     // many a system call where the port can (sendmmsg).
     if (port_writing_) return;  // waiting for the socket to take more
-    if (port_->send_queued(port_out_, [weak = weak_from_this(), keep = port_] {
+    if (port_->send_queued(port_out_, spare_datagrams_, [weak = weak_from_this(), keep = port_] {
           auto self = weak.lock();
           if (!self || keep != self->port_) return;
           self->port_writing_ = false;
@@ -157,6 +157,7 @@ void ConnectionDriver::close_port() {
   port_.reset();
   // What the port's data path grew goes with it (a failed dial is kept until RasHangUp).
   port_out_ = {};
+  spare_datagrams_ = {};
   port_pending_ = {};
   port_sending_.reset();  // a cancelled write may still hold it
   port_buffer_.reset();   // so may a cancelled read
@@ -246,23 +247,37 @@ void ConnectionDriver::flush_output() {
     while (data.poll_line(port_pending_)) {
     }
   } else {
-    ppp::LineBytes datagram;
+    // Sent datagrams' buffers go round again: a machine that fills the one it is given (or
+    // swaps it for its own) allocates nothing a datagram.
+    auto spare = [this] {
+      if (spare_datagrams_.empty()) return ppp::LineBytes();
+      ppp::LineBytes b = std::move(spare_datagrams_.back());
+      spare_datagrams_.pop_back();
+      b.clear();
+      return b;
+    };
+    ppp::LineBytes datagram = spare();
     while (data.poll_line(datagram)) {
       if (port_) port_out_.push_back(std::move(datagram));
-      datagram = {};
+      datagram = spare();
     }
+    if (datagram.capacity()) spare_datagrams_.push_back(std::move(datagram));
   }
   write_port();
   // Received TCP segments of one flow go to the TUN as one super-packet where they can.
   offload::Coalescer::Out packets;
-  std::vector<std::uint8_t> buf;
-  while (data.poll_packet(buf)) {
+  // The coalescer copies what it is given: the same buffer serves every packet (a machine
+  // may swap it for its own, and keep this one for the next packet).
+  while (data.poll_packet(packet_buffer_)) {
     if (tun_ && tun_vnet_) {
-      tun_coalescer_.add(buf, packets);
+      tun_coalescer_.add(packet_buffer_, packets);
+      packet_buffer_.clear();
     } else if (tun_) {
-      packets.push_back(std::move(buf));
+      packets.push_back(std::move(packet_buffer_));
+      packet_buffer_ = {};
+    } else {
+      packet_buffer_.clear();
     }
-    buf = {};
   }
   if (tun_vnet_) tun_coalescer_.flush(packets);
   for (auto& p : packets) tun_out_.push_back(std::move(p));

@@ -26,10 +26,13 @@ class LinePort {
   // A datagram socket takes several writes at once (each is one datagram); a stream does not.
   virtual bool concurrent_writes() const { return false; }
   // A datagram port sends what is queued, many datagrams a system call (sendmmsg), taking them
-  // off `queue`; what the socket cannot take now stays, and `retry` runs once it can. False:
-  // this port has no such path (use async_write).
-  virtual bool send_queued(std::deque<ppp::LineBytes>& queue, std::function<void()> retry) {
+  // off `queue` into `spent` (their buffers, to be filled again: no allocation a datagram);
+  // what the socket cannot take now stays, and `retry` runs once it can. False: this port has
+  // no such path (use async_write).
+  virtual bool send_queued(std::deque<ppp::LineBytes>& queue, std::vector<ppp::LineBytes>& spent,
+                           std::function<void()> retry) {
     (void)queue;
+    (void)spent;
     (void)retry;
     return false;
   }

@@ -18,6 +18,9 @@ namespace {
 
 using asio::ip::udp;
 
+// Sent datagrams' buffers kept for the next ones: a burst's worth.
+constexpr std::size_t kSpareLimit = 256;
+
 class UdpPort final : public LinePort {
  public:
   UdpPort(asio::io_context& io, bool refused_is_final)
@@ -47,7 +50,8 @@ class UdpPort final : public LinePort {
                        });
   }
   bool concurrent_writes() const override { return true; }
-  bool send_queued(std::deque<ppp::LineBytes>& queue, std::function<void()> retry) override {
+  bool send_queued(std::deque<ppp::LineBytes>& queue, std::vector<ppp::LineBytes>& spent,
+                   std::function<void()> retry) override {
     constexpr std::size_t kBatch = 64;
     int refused = 0;
     while (!queue.empty() && socket_.is_open()) {
@@ -62,6 +66,9 @@ class UdpPort final : public LinePort {
       int sent = ::sendmmsg(socket_.native_handle(), messages.data(), static_cast<unsigned>(n),
                             MSG_DONTWAIT);
       if (sent > 0) {
+        for (int i = 0; i < sent && spent.size() < kSpareLimit; ++i) {
+          spent.push_back(std::move(queue[static_cast<std::size_t>(i)]));
+        }
         queue.erase(queue.begin(), queue.begin() + sent);
         refused = 0;
         continue;
