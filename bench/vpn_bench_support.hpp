@@ -64,7 +64,7 @@ struct VpnBench {
     for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i) usleep(2000);
     // The sink: every connection read to its end and thrown away.
     sink = testing::spawn({"ip", "netns", "exec", server_ns, "socat", "-u",
-                           "TCP-LISTEN:9000,reuseaddr,fork", "OPEN:/dev/null"},
+                           "TCP-LISTEN:9000,reuseaddr,fork,backlog=64", "OPEN:/dev/null"},
                           "/dev/null", "", O_TRUNC, true);
     usleep(200000);
   }
