@@ -183,10 +183,13 @@ SkCodec::Result SkCodec::open(ByteView message, Opened& out) {
   if (number == 0 || total == 0 || number > total || total > kMaxFragments) return Result::Invalid;
   auto plain = open_encrypted(message, kHeaderSize + 8);
   if (!plain) return Result::Invalid;
-  auto it = reassembly_.find(header->message_id);
+  // A request of the peer's and the response to one of ours may have the same message ID.
+  const std::uint64_t key = static_cast<std::uint64_t>(header->message_id) |
+                            ((header->flags & flag::kResponse) ? std::uint64_t{1} << 32 : 0);
+  auto it = reassembly_.find(key);
   if (it == reassembly_.end()) {
     if (reassembly_.size() >= kMaxReassemblies) reassembly_.erase(reassembly_.begin());
-    it = reassembly_.emplace(header->message_id, Reassembly{}).first;
+    it = reassembly_.emplace(key, Reassembly{}).first;
     it->second.total = total;
   }
   Reassembly& r = it->second;

@@ -74,8 +74,8 @@ class SkCodec {
 
   std::unique_ptr<Protection> out_, in_;
   std::uint64_t counter_ = 1;
-  // Fragments of incoming messages, by message ID (at most a few at a time).
-  std::map<std::uint32_t, Reassembly> reassembly_;
+  // Fragments of incoming messages (at most a few messages at a time).
+  std::map<std::uint64_t, Reassembly> reassembly_;  // message ID, and bit 32 for a response
 };
 
 }  // namespace openras::ike

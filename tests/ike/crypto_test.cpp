@@ -107,6 +107,30 @@ TEST(IkeSkPayload, LargeMessagesAreFragmentedAndReassembledInAnyOrder) {
                          opened.chain.payloads[0].body.end()));
 }
 
+TEST(IkeSkPayload, ARequestAndAResponseWithOneMessageIdReassembleApart) {
+  auto keys = keys_for(IkeSuite{});
+  auto peer = SkCodec::make(keys, false);
+  auto us = SkCodec::make(keys, true);
+  auto fragments = [&](std::uint8_t flags, std::uint8_t fill) {
+    ChainBuilder inner;
+    inner.add(payload::kCert, Bytes(2500, fill));
+    return peer->seal(Header{1, 2, 0, exchange::kInformational, flags, 3, 0}, inner.first(),
+                      inner.bytes(), 1000);
+  };
+  auto request = fragments(0, 0x11);
+  auto response = fragments(flag::kResponse, 0x22);
+  ASSERT_EQ(request.size(), response.size());
+  SkCodec::Opened opened;
+  for (std::size_t i = 0; i + 1 < request.size(); ++i) {
+    ASSERT_EQ(us->open(request[i], opened), SkCodec::Result::Incomplete);
+    ASSERT_EQ(us->open(response[i], opened), SkCodec::Result::Incomplete);
+  }
+  ASSERT_EQ(us->open(request.back(), opened), SkCodec::Result::Opened);
+  EXPECT_EQ(opened.chain.payloads[0].body[0], 0x11);
+  ASSERT_EQ(us->open(response.back(), opened), SkCodec::Result::Opened);
+  EXPECT_EQ(opened.chain.payloads[0].body[0], 0x22);
+}
+
 TEST(Esp, SealsOpensRefusesReplaysAndForgeries) {
   for (EspTransforms t : {EspTransforms{encr::kAesGcm16, 256, integ::kNone},
                           EspTransforms{encr::kAesCbc, 128, integ::kHmacSha1_96}}) {
