@@ -138,13 +138,7 @@ Ikev2Dial::Ikev2Dial(const phonebook::Entry& entry, const DialParams& params, Ik
   network_.default_route = entry.remote_default_gateway;
   network_.dns_suffix = entry.dns_suffix;
   network_.mtu = kIkev2Mtu;
-  for (const auto& route : entry.routes) {
-    if (route.family != phonebook::EntryRoute::kIpv4) continue;
-    const auto& a = route.address;
-    network_.routes.push_back(
-        {static_cast<std::uint32_t>(a[0]) << 24 | a[1] << 16 | a[2] << 8 | a[3],
-         static_cast<std::uint8_t>(route.prefix_length), route.metric});
-  }
+  network_.routes = entry_ipv4_routes(entry);
   plumb_ts_routes_ = entry.key_u32("PlumbIKEv2TSAsRoutes", 0) != 0;
   network_.interface_name = valid_interface_name(entry.name) ? entry.name : "";
 }

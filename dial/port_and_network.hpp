@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "phonebook/entry.hpp"
+
 namespace openras::dial {
 
 // What the manager must open for a machine that talks over a port: a tty, a TLS stream
@@ -52,6 +54,10 @@ struct NetworkRequest {
   std::vector<Route> routes;
   std::string dns_suffix;  // IpDnsSuffix: the domain the tunnel's name servers answer for
 };
+
+// The entry's own IPv4 routes (NumRoutes / Routes=) as the network's routes. IPv6 routes
+// wait for IPv6 on the interface, which OpenRAS does not configure yet.
+std::vector<NetworkRequest::Route> entry_ipv4_routes(const phonebook::Entry& entry);
 
 // An entry name the kernel takes as an interface name (the TUN is named after the entry when
 // it can be, as Windows names the connection's adapter).

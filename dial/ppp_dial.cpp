@@ -82,14 +82,7 @@ PppDial::PppDial(const phonebook::Entry& entry, const DialParams& params,
   }
   network_.default_route = entry.remote_default_gateway;
   network_.dns_suffix = entry.dns_suffix;
-  for (const auto& route : entry.routes) {
-    // IPv6 routes wait for IPv6 on the interface, which OpenRAS does not configure yet.
-    if (route.family != phonebook::EntryRoute::kIpv4) continue;
-    const auto& a = route.address;
-    network_.routes.push_back(
-        {static_cast<std::uint32_t>(a[0]) << 24 | a[1] << 16 | a[2] << 8 | a[3],
-         static_cast<std::uint8_t>(route.prefix_length), route.metric});
-  }
+  network_.routes = entry_ipv4_routes(entry);
   network_.interface_name = valid_interface_name(entry.name) ? entry.name : "";
 }
 

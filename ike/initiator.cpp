@@ -13,10 +13,8 @@
 namespace openras::ike {
 namespace {
 
-constexpr std::size_t kNonceSize = 32;
 constexpr int kMaxRestarts = 3;  // COOKIE and INVALID_KE_PAYLOAD answers in a row
 constexpr auto kDeleteWait = std::chrono::seconds(2);
-constexpr std::uint8_t kCertX509Signature = 4;
 // How long an IKE SA may be without a CHILD_SA before the call counts as ended.
 constexpr auto kOrphanLimit = std::chrono::seconds(10);
 
@@ -38,10 +36,6 @@ std::uint32_t win32_of_notify(std::uint16_t type) {
     default:
       return ERROR_IPSEC_IKE_GENERAL_PROCESSING_ERROR;
   }
-}
-
-ByteView view(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
 }  // namespace
@@ -213,7 +207,7 @@ void Initiator::send_auth_first(TimePoint now) {
       return;
     }
     for (const auto& der : config_.signer->chain()) {
-      Bytes body{kCertX509Signature};
+      Bytes body{cert_encoding::kX509Signature};
       ppp::append(body, der);
       chain.add(payload::kCert, body);
     }
@@ -223,7 +217,7 @@ void Initiator::send_auth_first(TimePoint now) {
       fail(ERROR_IPSEC_IKE_NO_CERT);
       return;
     }
-    Bytes certreq{kCertX509Signature};
+    Bytes certreq{cert_encoding::kX509Signature};
     Bytes hashes = config_.verifier->authority_hashes();
     ppp::append(certreq, hashes);
     chain.add(payload::kCertReq, certreq);

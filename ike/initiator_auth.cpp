@@ -15,15 +15,7 @@
 namespace openras::ike {
 namespace {
 
-constexpr std::uint8_t kCertX509Signature = 4;
-
-std::uint32_t get32(ByteView b) {
-  return wire::get32(b.data());
-}
-
-ByteView view(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
+using namespace wire;
 
 // A shared-key AUTH against the one expected, in constant time.
 bool same_auth(const Bytes& expected, ByteView got) {
@@ -117,7 +109,7 @@ bool Initiator::verify_server(const SkCodec::Opened& m, const Bytes& octets) {
   auto a = auth ? parse_typed(auth->body) : std::nullopt;
   std::vector<Bytes> certs;
   for (const auto& p : m.chain.payloads) {
-    if (p.type == payload::kCert && !p.body.empty() && p.body[0] == kCertX509Signature) {
+    if (p.type == payload::kCert && !p.body.empty() && p.body[0] == cert_encoding::kX509Signature) {
       certs.emplace_back(p.body.begin() + 1, p.body.end());
     }
   }

@@ -13,8 +13,6 @@ namespace {
 
 using namespace wire;
 
-constexpr std::size_t kNonceSize = 32;
-
 }  // namespace
 
 void Initiator::adopt_ike_sa(std::uint64_t spi_i, std::uint64_t spi_r, bool original_initiator,

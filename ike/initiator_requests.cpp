@@ -13,12 +13,6 @@ namespace {
 
 using namespace wire;
 
-constexpr std::size_t kNonceSize = 32;
-
-std::uint32_t get32(ByteView b) {
-  return wire::get32(b.data());
-}
-
 }  // namespace
 
 void Initiator::on_request(const SkCodec::Opened& m, TimePoint now) {

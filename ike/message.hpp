@@ -51,6 +51,9 @@ namespace id_type {
 inline constexpr std::uint8_t kIpv4 = 1, kFqdn = 2, kRfc822 = 3, kIpv6 = 5, kDerAsn1Dn = 9,
                               kKeyId = 11;
 }
+namespace cert_encoding {
+inline constexpr std::uint8_t kX509Signature = 4;  // CERT and CERTREQ (RFC 7296 3.6)
+}
 namespace cfg {
 inline constexpr std::uint8_t kRequest = 1, kReply = 2;
 inline constexpr std::uint16_t kIp4Address = 1, kIp4Netmask = 2, kIp4Dns = 3, kIp6Address = 8,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "ike/crypto.hpp"
 #include "ppp/types.hpp"
@@ -38,6 +39,16 @@ inline void put64(Bytes& out, std::uint64_t v) {
   put32(out, static_cast<std::uint32_t>(v >> 32));
   put32(out, static_cast<std::uint32_t>(v));
 }
+inline std::uint32_t get32(ByteView b) {
+  return get32(b.data());
+}
+// A string's octets, as a payload carries them.
+inline ByteView view(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+// Our nonces: 256 bits, the RFC 7296 2.10 minimum being half the PRF's key size.
+inline constexpr std::size_t kNonceSize = 32;
+
 inline Bytes random_bytes(ppp::Random& random, std::size_t n) {
   Bytes out(n);
   random.fill(out.data(), n);

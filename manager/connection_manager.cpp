@@ -222,13 +222,13 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
     return fail(ERROR_NOT_ENOUGH_QUOTA);
   }
 
-  if (req.password.empty() || req.password == OPENRAS_SAVED_PASSWORD) {
+  // One read of the saved credentials serves the password and the pre-shared key.
+  const auto saved = credentials_.load(session->peer().uid, req.phonebook, req.entry_name);
+  if (saved && (req.password.empty() || req.password == OPENRAS_SAVED_PASSWORD)) {
     // The caller means the saved password (RasGetEntryDialParams gave it the placeholder).
-    if (auto saved = credentials_.load(session->peer().uid, req.phonebook, req.entry_name)) {
-      if (req.user.empty()) req.user = saved->user;
-      if (req.domain.empty()) req.domain = saved->domain;
-      if (saved->password) req.password = *saved->password;
-    }
+    if (req.user.empty()) req.user = saved->user;
+    if (req.domain.empty()) req.domain = saved->domain;
+    if (saved->password) req.password = *saved->password;
   }
   dial::DialParams params;
   params.credentials = {req.user, req.password, req.domain, req.callback_number, {}};
@@ -244,10 +244,7 @@ ConnectionManager::Reply ConnectionManager::handle_dial(
     params.machine_key_pem = read(dir + "/ikev2.key");
   }
   // The pre-shared key is only ever the saved one (RasSetCredentials(RASCM_PreSharedKey)).
-  if (auto saved = credentials_.load(session->peer().uid, req.phonebook, req.entry_name);
-      saved && saved->pre_shared_key) {
-    params.credentials.pre_shared_key = *saved->pre_shared_key;
-  }
+  if (saved && saved->pre_shared_key) params.credentials.pre_shared_key = *saved->pre_shared_key;
   params.phone_number = req.phone_number;
   params.options = req.options;
   const std::uint32_t handle = next_handle();
