@@ -5,6 +5,7 @@
 #include "dial/dial_machine.hpp"
 #include "dial/hdlc_carrier.hpp"
 #include "dial/ikev2_dial.hpp"
+#include "dial/ipsec_carrier.hpp"
 #include "dial/l2tp_carrier.hpp"
 #include "dial/ppp_dial.hpp"
 #include "dial/redial.hpp"
@@ -90,13 +91,39 @@ MachineOrError tunnel_machine(const phonebook::Entry& entry, const DialParams& p
   return out;
 }
 
+// PPP over L2TP, inside IPsec when the entry asks for it.
+MachineOrError l2tp_machine(const phonebook::Entry& entry, const DialParams& params) {
+  MachineOrError out;
+  auto random = system_random();
+  L2tpSetup s = l2tp_setup(entry, params, *random);
+  if (s.error) {
+    out.error = s.error;
+    return out;
+  }
+  auto l2tp = std::make_unique<L2tpCarrier>(s.port, std::move(s.client));
+  std::unique_ptr<Carrier> carrier;
+  if (s.ipsec) {
+    IpsecSetup ipsec = ipsec_setup(entry, params, s.port);
+    if (ipsec.error) {
+      out.error = ipsec.error;
+      return out;
+    }
+    carrier = std::make_unique<IpsecCarrier>(std::move(ipsec.port), std::move(ipsec.config),
+                                             std::move(l2tp), system_random());
+  } else {
+    carrier = std::move(l2tp);
+  }
+  out.machine = std::make_unique<PppDial>(entry, params, std::move(random), std::move(carrier));
+  return out;
+}
+
 MachineOrError protocol_machine(VpnProtocol protocol, const phonebook::Entry& entry,
                                 const DialParams& params) {
   switch (protocol) {
     case VpnProtocol::Sstp:
       return tunnel_machine<SstpCarrier>(entry, params, sstp_setup);
     case VpnProtocol::L2tp:
-      return tunnel_machine<L2tpCarrier>(entry, params, l2tp_setup);
+      return l2tp_machine(entry, params);
     case VpnProtocol::Ikev2: {
       MachineOrError out;
       Ikev2Setup setup = ikev2_setup(entry, params);

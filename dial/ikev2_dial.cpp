@@ -39,6 +39,24 @@ std::uint32_t parse_hex32(std::string_view text) {
 
 }  // namespace
 
+std::vector<std::uint16_t> entry_dh_groups(const phonebook::Entry& entry,
+                                           std::vector<std::uint16_t> defaults) {
+  auto groups = entry.key("OpenRasIkeDhGroups");
+  if (!groups || groups->empty()) return defaults;
+  std::vector<std::uint16_t> wanted;
+  for (std::size_t at = 0; at <= groups->size();) {
+    const std::size_t comma = std::min(groups->find(',', at), groups->size());
+    std::uint16_t g = 0;
+    auto [p, ec] = std::from_chars(groups->data() + at, groups->data() + comma, g);
+    if (ec == std::errc() && p == groups->data() + comma && ike::KeyExchange::supported(g) &&
+        std::find(wanted.begin(), wanted.end(), g) == wanted.end()) {
+      wanted.push_back(g);
+    }
+    at = comma + 1;
+  }
+  return wanted;
+}
+
 std::uint32_t ikev2_options2(const phonebook::Entry& entry) {
   // RASEO2 bits without a phonebook key of their own: the client library keeps them in
   // OpenRasOptions2 (hexadecimal).
@@ -98,25 +116,10 @@ Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params) 
   c.mobike = entry.key_u32("DisableMobility", 0) == 0;
   c.transmissions = static_cast<int>(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeTransmissions", 6), 1, 12));
-  // OpenRasIkeDhGroups=2,14: the DH groups to offer, in order (MODP-1024 only where an entry
-  // asks for Windows' legacy suites); those this build does not do are left out.
-  if (auto groups = entry.key("OpenRasIkeDhGroups"); groups && !groups->empty()) {
-    std::vector<std::uint16_t> wanted;
-    for (std::size_t at = 0; at <= groups->size();) {
-      const std::size_t comma = std::min(groups->find(',', at), groups->size());
-      std::uint16_t g = 0;
-      auto [p, ec] = std::from_chars(groups->data() + at, groups->data() + comma, g);
-      if (ec == std::errc() && p == groups->data() + comma && ike::KeyExchange::supported(g) &&
-          std::find(wanted.begin(), wanted.end(), g) == wanted.end()) {
-        wanted.push_back(g);
-      }
-      at = comma + 1;
-    }
-    if (wanted.empty()) {
-      s.error = ERROR_IPSEC_IKE_POLICY_MATCH;  // nothing we could offer
-      return s;
-    }
-    c.dh_groups = std::move(wanted);
+  c.dh_groups = entry_dh_groups(entry, c.dh_groups);
+  if (c.dh_groups.empty()) {
+    s.error = ERROR_IPSEC_IKE_POLICY_MATCH;  // nothing we could offer
+    return s;
   }
   c.child_rekey_after = std::chrono::seconds(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeChildRekeySeconds", 3600), 2, 86400));

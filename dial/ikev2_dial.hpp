@@ -25,6 +25,11 @@ struct Ikev2Setup {
 Ikev2Setup ikev2_setup(const phonebook::Entry& entry, const DialParams& params);
 // Whether an entry authenticates its IKEv2 calls with the machine's certificate.
 bool ikev2_wants_machine_certificate(const phonebook::Entry& entry);
+// OpenRasIkeDhGroups=2,14 (IKEv2 and L2TP/IPsec): the DH groups to offer, in order, so that
+// MODP-1024 is offered only where an entry asks for Windows' legacy suites; groups this build
+// does not do are left out (empty: none usable). Without the key, `defaults`.
+std::vector<std::uint16_t> entry_dh_groups(const phonebook::Entry& entry,
+                                           std::vector<std::uint16_t> defaults);
 
 class Ikev2Dial final : public DialMachine {
  public:

@@ -31,8 +31,14 @@ bool wants_ipsec(const phonebook::Entry& entry) {
 L2tpSetup l2tp_setup(const phonebook::Entry& entry, const DialParams& params, ppp::Random& random) {
   L2tpSetup s;
   if (wants_ipsec(entry)) {
-    s.error = ERROR_OAKLEY_NO_POLICY;  // no IPsec in this build: never fall back silently
-    return s;
+    // IPsec with a pre-shared key; an entry that would authenticate IPsec with certificates,
+    // or has no key saved, has no policy here, and never falls back to L2TP in clear.
+    const bool psk = (entry.key_u32("IpSecFlags", 0) & kIpSecPresharedKey) != 0;
+    if (!psk || params.credentials.pre_shared_key.empty()) {
+      s.error = ERROR_OAKLEY_NO_POLICY;
+      return s;
+    }
+    s.ipsec = true;
   }
   std::string server = params.phone_number.empty() ? entry.phone_number : params.phone_number;
   s.port.kind = PortRequest::Kind::Udp;

@@ -37,10 +37,12 @@ class L2tpCarrier final : public Carrier {
 // The UDP port and client settings an entry asks for: the server from PhoneNumber (or
 // /PHONE:) with port 1701 by default, the tunnel secret (OpenRasL2tpSecret), random tunnel
 // and session ids. An entry that needs IPsec (a pre-shared key, or encryption required, which
-// on L2TP only IPsec gives) is refused with the Win32 code for a missing IPsec policy.
+// on L2TP only IPsec gives) gets `ipsec` when it has a saved pre-shared key, and is refused
+// with the Win32 code for a missing IPsec policy otherwise (certificates are not built).
 struct L2tpSetup {
   PortRequest port;
   link::l2tp::ClientConfig client;
+  bool ipsec = false;
   std::uint32_t error = 0;
 };
 L2tpSetup l2tp_setup(const phonebook::Entry& entry, const DialParams& params, ppp::Random& random);

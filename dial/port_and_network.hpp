@@ -34,6 +34,10 @@ struct PortRequest {
 struct PortInfo {
   std::vector<std::uint8_t> peer_certificate;  // TLS: the server's certificate, DER
   std::uint32_t remote_ipv4 = 0;  // where the port's packets go (server or proxy); 0: not IPv4
+  // UDP: the socket's own address and both ports (host order), for IKE's NAT detection and
+  // the addresses L2TP/IPsec names.
+  std::uint32_t local_ipv4 = 0;
+  std::uint16_t local_port = 0, remote_port = 0;
 };
 
 // What the manager must configure once the machine is projected.

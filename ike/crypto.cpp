@@ -335,26 +335,43 @@ class GcmProtection final : public Protection {
   CipherCtx enc_, dec_;
 };
 
+// The CBC cipher for an encryption transform: AES at 128, 192 or 256 bits, or 3DES (whose
+// key is always 192 bits); with its ECB twin for the IVs.
+struct CbcCipher {
+  const EVP_CIPHER* cbc = nullptr;
+  const EVP_CIPHER* ecb = nullptr;
+  std::size_t block = 16;
+  std::size_t key_octets = 0;
+};
+std::optional<CbcCipher> cbc_cipher(std::uint16_t encr_id, std::uint16_t key_bits) {
+  if (encr_id == encr::k3des) return CbcCipher{EVP_des_ede3_cbc(), EVP_des_ede3_ecb(), 8, 24};
+  if (encr_id != encr::kAesCbc) return std::nullopt;
+  switch (key_bits) {
+    case 128:
+      return CbcCipher{EVP_aes_128_cbc(), EVP_aes_128_ecb(), 16, 16};
+    case 192:
+      return CbcCipher{EVP_aes_192_cbc(), EVP_aes_192_ecb(), 16, 24};
+    case 256:
+      return CbcCipher{EVP_aes_256_cbc(), EVP_aes_256_ecb(), 16, 32};
+    default:
+      return std::nullopt;
+  }
+}
+
 class CbcHmacProtection final : public Protection {
  public:
-  bool init(std::uint16_t key_bits, ByteView key, const IntegInfo& info, ByteView integ_key) {
-    const EVP_CIPHER* cipher = key_bits == 256   ? EVP_aes_256_cbc()
-                               : key_bits == 192 ? EVP_aes_192_cbc()
-                               : key_bits == 128 ? EVP_aes_128_cbc()
-                                                 : nullptr;
-    const EVP_CIPHER* ecb = key_bits == 256   ? EVP_aes_256_ecb()
-                            : key_bits == 192 ? EVP_aes_192_ecb()
-                                              : EVP_aes_128_ecb();
-    if (!cipher || key.size() != key_bits / 8u || integ_key.size() != info.key_size) return false;
+  bool init(const CbcCipher& c, ByteView key, const IntegInfo& info, ByteView integ_key) {
+    if (key.size() != c.key_octets || integ_key.size() != info.key_size) return false;
+    block_ = c.block;
     icv_ = info.icv_size;
     enc_.reset(EVP_CIPHER_CTX_new());
     dec_.reset(EVP_CIPHER_CTX_new());
     iv_.reset(EVP_CIPHER_CTX_new());
     mac_ = hmac_context(info.digest, integ_key);
     if (!enc_ || !dec_ || !iv_ || !mac_) return false;
-    if (EVP_EncryptInit_ex(enc_.get(), cipher, nullptr, key.data(), nullptr) != 1 ||
-        EVP_DecryptInit_ex(dec_.get(), cipher, nullptr, key.data(), nullptr) != 1 ||
-        EVP_EncryptInit_ex(iv_.get(), ecb, nullptr, key.data(), nullptr) != 1) {
+    if (EVP_EncryptInit_ex(enc_.get(), c.cbc, nullptr, key.data(), nullptr) != 1 ||
+        EVP_DecryptInit_ex(dec_.get(), c.cbc, nullptr, key.data(), nullptr) != 1 ||
+        EVP_EncryptInit_ex(iv_.get(), c.ecb, nullptr, key.data(), nullptr) != 1) {
       return false;
     }
     EVP_CIPHER_CTX_set_padding(enc_.get(), 0);
@@ -362,35 +379,40 @@ class CbcHmacProtection final : public Protection {
     EVP_CIPHER_CTX_set_padding(iv_.get(), 0);
     return true;
   }
-  std::size_t iv_size() const override { return 16; }
+  std::size_t iv_size() const override { return block_; }
   std::size_t icv_size() const override { return icv_; }
-  std::size_t block_size() const override { return 16; }
+  std::size_t block_size() const override { return block_; }
   bool seal(std::uint8_t* m, std::size_t header_len, std::size_t plain_len,
             std::uint64_t counter) override {
-    if (plain_len % 16) return false;
+    if (plain_len % block_) return false;
     // The IV is the message counter encrypted under the key (NIST SP 800-38A appendix C):
     // unpredictable to anyone without the key, and no system call per packet.
     std::uint8_t block[16]{};
-    for (int i = 15; i >= 8; --i, counter >>= 8) block[i] = static_cast<std::uint8_t>(counter);
+    for (std::size_t i = block_; i-- > block_ - 8; counter >>= 8) {
+      block[i] = static_cast<std::uint8_t>(counter);
+    }
     std::uint8_t* iv = m + header_len;
+    const int block_len = static_cast<int>(block_);
     int len = 0;
-    if (EVP_EncryptUpdate(iv_.get(), iv, &len, block, 16) != 1 || len != 16) return false;
-    std::uint8_t* plain = iv + 16;
+    if (EVP_EncryptUpdate(iv_.get(), iv, &len, block, block_len) != 1 || len != block_len) {
+      return false;
+    }
+    std::uint8_t* plain = iv + block_;
     if (EVP_EncryptInit_ex(enc_.get(), nullptr, nullptr, nullptr, iv) != 1 ||
         EVP_EncryptUpdate(enc_.get(), plain, &len, plain, static_cast<int>(plain_len)) != 1) {
       return false;
     }
-    return mac(m, header_len + 16 + plain_len, plain + plain_len);
+    return mac(m, header_len + block_ + plain_len, plain + plain_len);
   }
   bool open(std::uint8_t* m, std::size_t header_len, std::size_t size) override {
-    if (size < header_len + 16 + icv_) return false;
-    const std::size_t cipher_len = size - header_len - 16 - icv_;
-    if (cipher_len % 16) return false;
+    if (size < header_len + block_ + icv_) return false;
+    const std::size_t cipher_len = size - header_len - block_ - icv_;
+    if (cipher_len % block_) return false;
     std::uint8_t expected[64];
     if (!mac(m, size - icv_, expected)) return false;
     if (CRYPTO_memcmp(expected, m + size - icv_, icv_) != 0) return false;
     std::uint8_t* iv = m + header_len;
-    std::uint8_t* cipher = iv + 16;
+    std::uint8_t* cipher = iv + block_;
     int len = 0;
     return EVP_DecryptInit_ex(dec_.get(), nullptr, nullptr, nullptr, iv) == 1 &&
            EVP_DecryptUpdate(dec_.get(), cipher, &len, cipher, static_cast<int>(cipher_len)) == 1;
@@ -408,6 +430,7 @@ class CbcHmacProtection final : public Protection {
     std::memcpy(out, full, icv_);
     return true;
   }
+  std::size_t block_ = 16;
   std::size_t icv_ = 0;
   CipherCtx enc_, dec_, iv_;
   MacCtx mac_;
@@ -502,7 +525,7 @@ std::unique_ptr<KeyExchange> KeyExchange::make(std::uint16_t group) {
 
 std::size_t Protection::key_size(std::uint16_t encr_id, std::uint16_t key_bits) {
   if (encr_id == encr::kAesGcm16) return key_bits / 8u + 4;
-  if (encr_id == encr::kAesCbc) return key_bits / 8u;
+  if (auto c = cbc_cipher(encr_id, key_bits)) return c->key_octets;
   return 0;
 }
 
@@ -519,13 +542,50 @@ std::unique_ptr<Protection> Protection::make(std::uint16_t encr_id, std::uint16_
     if (p->init(key_bits, key)) return p;
     return nullptr;
   }
-  if (encr_id == encr::kAesCbc) {
+  if (auto c = cbc_cipher(encr_id, key_bits)) {
     auto info = integ_info(integ_id);
     if (!info) return nullptr;
     auto p = std::make_unique<CbcHmacProtection>();
-    if (p->init(key_bits, key, *info, integrity_key)) return p;
+    if (p->init(*c, key, *info, integrity_key)) return p;
   }
   return nullptr;
+}
+
+std::size_t cbc_block_size(std::uint16_t encr_id, std::uint16_t key_bits) {
+  auto c = cbc_cipher(encr_id, key_bits);
+  return c ? c->block : 0;
+}
+
+bool cbc_crypt(std::uint16_t encr_id, ByteView key, Bytes& iv, std::uint8_t* data, std::size_t n,
+               bool encrypt) {
+  auto c = cbc_cipher(encr_id, static_cast<std::uint16_t>(key.size() * 8));
+  if (!c || key.size() != c->key_octets || iv.size() != c->block || n % c->block) return false;
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx || EVP_CipherInit_ex(ctx.get(), c->cbc, nullptr, key.data(), iv.data(), encrypt) != 1) {
+    return false;
+  }
+  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
+  // The next IV is the last ciphertext block, which decryption overwrites: keep it first.
+  Bytes last(data + n - c->block, data + n);
+  int len = 0;
+  if (EVP_CipherUpdate(ctx.get(), data, &len, data, static_cast<int>(n)) != 1) return false;
+  iv = encrypt ? Bytes(data + n - c->block, data + n) : std::move(last);
+  return true;
+}
+
+Bytes digest(std::uint16_t prf, std::initializer_list<ByteView> parts) {
+  const char* name = digest_of_prf(prf);
+  const EVP_MD* md = name ? EVP_get_digestbyname(name) : nullptr;
+  if (!md) return {};
+  Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  unsigned int len = 0;
+  bool ok = ctx && EVP_DigestInit_ex(ctx, md, nullptr) == 1;
+  for (auto p : parts) ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
+  ok = ok && EVP_DigestFinal_ex(ctx, out.data(), &len) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) out.clear();
+  return out;
 }
 
 Bytes sha1(ByteView data) {

@@ -21,7 +21,7 @@ namespace transform {
 inline constexpr std::uint8_t kEncr = 1, kPrf = 2, kInteg = 3, kDh = 4, kEsn = 5;
 }
 namespace encr {
-inline constexpr std::uint16_t kAesCbc = 12, kAesGcm16 = 20;
+inline constexpr std::uint16_t k3des = 3, kAesCbc = 12, kAesGcm16 = 20;
 }
 namespace prf_id {
 inline constexpr std::uint16_t kHmacSha1 = 2, kHmacSha256 = 5, kHmacSha384 = 6, kHmacSha512 = 7;
@@ -93,6 +93,15 @@ class Protection {
   // message[header_len + iv_size, size - icv_size). False when it does not authenticate.
   virtual bool open(std::uint8_t* message, std::size_t header_len, std::size_t size) = 0;
 };
+
+// AES-CBC or 3DES over whole blocks in place, with no padding (IKEv1 phase 1 and the
+// informational and Quick Mode messages under it): `key`'s size gives the AES key length,
+// `iv` is the chain's IV and becomes the next one (the last ciphertext block).
+std::size_t cbc_block_size(std::uint16_t encr_id, std::uint16_t key_bits);
+bool cbc_crypt(std::uint16_t encr_id, ByteView key, Bytes& iv, std::uint8_t* data, std::size_t n,
+               bool encrypt);
+// The hash behind a PRF id, over `parts` in turn (IKEv1's IVs); empty for an unknown id.
+Bytes digest(std::uint16_t prf, std::initializer_list<ByteView> parts);
 
 // SHA-1 (NAT detection, CERTREQ authority hashes).
 Bytes sha1(ByteView data);

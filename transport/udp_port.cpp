@@ -177,6 +177,10 @@ class UdpOpening final : public PortOpening, public std::enable_shared_from_this
     dial::PortInfo info;
     auto remote = port_->socket().remote_endpoint(error);
     if (!error && remote.address().is_v4()) info.remote_ipv4 = remote.address().to_v4().to_uint();
+    info.remote_port = remote.port();
+    auto local = port_->socket().local_endpoint(error);
+    if (!error && local.address().is_v4()) info.local_ipv4 = local.address().to_v4().to_uint();
+    if (!error) info.local_port = local.port();
     done_(std::move(port_), std::move(info), 0);
   }
 

@@ -45,13 +45,6 @@ class Ikev2E2E : public VpnDialFixture {
                     const std::string& server = NetnsPair::kHost) {
     return phonebook(name, kIkev2, server, extra);
   }
-  void save_psk(const std::string& pbk, const char* name, const char* key) {
-    RASCREDENTIALSA c{};
-    c.dwSize = sizeof c;
-    c.dwMask = RASCM_PreSharedKey;
-    std::snprintf(c.szPassword, sizeof c.szPassword, "%s", key);
-    ASSERT_EQ(RasSetCredentialsA(pbk.c_str(), name, &c, FALSE), 0u);
-  }
   HRASCONN dial_ok(const std::string& pbk, const char* name, const char* password = "secret") {
     auto p = params(name, password);
     HRASCONN h = nullptr;

@@ -103,6 +103,14 @@ class VpnDialFixture : public ::testing::Test {
 
  protected:
   // Dials synchronously and expects `error`; whatever the result, nothing may be left behind.
+  // The entry's pre-shared key, saved as RasSetCredentials(RASCM_PreSharedKey) saves it.
+  static void save_psk(const std::string& pbk, const char* name, const char* key) {
+    RASCREDENTIALSA c{};
+    c.dwSize = sizeof c;
+    c.dwMask = RASCM_PreSharedKey;
+    std::snprintf(c.szPassword, sizeof c.szPassword, "%s", key);
+    ASSERT_EQ(RasSetCredentialsA(pbk.c_str(), name, &c, FALSE), 0u);
+  }
   void expect_dial_fails(const std::string& pbk, const char* entry, DWORD error,
                          const char* password = "secret") {
     auto p = params(entry, password);

@@ -46,6 +46,11 @@ class SoftEtherPeer final : public L2tpServerPeer {
   ~SoftEtherPeer() override;
   // Starts the server from the saved configuration; true once UDP 1701 listens.
   bool start();
+  // True once its IPsec side (UDP 500 and 4500, pre-shared key "vpn") listens too.
+  bool wait_for_ipsec() {
+    return wait_for_udp_listener(500, 10000) && wait_for_udp_listener(4500, 10000);
+  }
+  static constexpr const char* kPsk = "vpn";
   void stop();
   // vpncmd against the running server's hub TEST.
   std::string vpncmd(const std::string& command);
