@@ -9,6 +9,7 @@ int bench_framing(int argc, char** argv);
 int bench_dial(int argc, char** argv);
 int bench_pty_throughput(int argc, char** argv);
 int bench_l2tp(int argc, char** argv);
+int bench_l2tp_ipsec(int argc, char** argv);
 int bench_sstp(int argc, char** argv);
 int bench_ikev2(int argc, char** argv);
 int bench_sessions(int argc, char** argv);
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: openras-bench notify [--events N] | framing | dial | pty-throughput | "
-                 "l2tp | sstp | ikev2 | sessions [--counts 100,1000]\n");
+                 "l2tp | l2tp-ipsec | sstp | ikev2 | sessions [--counts 100,1000]\n");
     return 2;
   }
   std::string which = argv[1];
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   if (which == "dial") return bench_dial(argc - 1, argv + 1);
   if (which == "pty-throughput") return bench_pty_throughput(argc - 1, argv + 1);
   if (which == "l2tp") return bench_l2tp(argc - 1, argv + 1);
+  if (which == "l2tp-ipsec") return bench_l2tp_ipsec(argc - 1, argv + 1);
   if (which == "sstp") return bench_sstp(argc - 1, argv + 1);
   if (which == "ikev2") return bench_ikev2(argc - 1, argv + 1);
   if (which == "sessions") return bench_sessions(argc - 1, argv + 1);

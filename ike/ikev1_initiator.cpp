@@ -285,6 +285,15 @@ void Initiator::on_mm4(const std::vector<Payload>& chain, TimePoint now) {
 
 void Initiator::receive_encrypted(const Header& h, ByteView message, TimePoint now) {
   if (!cipher_) return;
+  // A repeat of the server's last Quick Mode message, octet for octet: ours was lost, send it
+  // again. (The exchange's IV has moved on, so it is recognised before decryption.)
+  for (auto& qm : quick_) {
+    if (h.exchange == exchange::kQuick && qm.message_id == h.message_id && !qm.last_sent.empty() &&
+        same(message, qm.last_received)) {
+      out_.push_back(qm.last_sent);
+      return;
+    }
+  }
   Bytes copy(message.begin(), message.end());
   Bytes next_iv;
   if (!cipher_->open(copy, next_iv)) return;
@@ -305,14 +314,6 @@ void Initiator::receive_encrypted(const Header& h, ByteView message, TimePoint n
   const auto* start = (*chain)[0].whole.data() + (*chain)[0].whole.size();
   ByteView after_hash(start, static_cast<std::size_t>(end - start));
   if (h.exchange == exchange::kQuick) {
-    for (auto& qm : quick_) {
-      // A repeat of the server's last Quick Mode message: ours was lost, send it again.
-      if (qm.message_id == h.message_id && !qm.last_sent.empty() &&
-          same(message, qm.last_received)) {
-        out_.push_back(qm.last_sent);
-        return;
-      }
-    }
     on_quick(h, *chain, after_hash, std::move(next_iv), now);
     for (auto& qm : quick_) {
       if (qm.message_id == h.message_id && !qm.last_sent.empty() && qm.last_received.empty()) {
@@ -403,7 +404,7 @@ void Initiator::on_timer(TimePoint now) {
   // kept to answer repeats.
   std::erase_if(quick_, [&](QuickMode& qm) {
     const bool waiting = qm.ours && !qm.done && pending_ && pending_->message_id == qm.message_id;
-    const bool stale = !waiting && now - qm.started > std::chrono::seconds(30);
+    const bool stale = !waiting && now - qm.started >= std::chrono::seconds(30);
     if (stale) cipher_->forget(qm.message_id);
     return stale;
   });

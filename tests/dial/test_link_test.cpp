@@ -227,6 +227,28 @@ TEST(TestLink, FactoryPicksL2tpAndRefusesItsIpsec) {
   auto optional = make_dial_machine(
       entry_with("Type=2\nVpnStrategy=3\nDataEncryption=8\nDEVICE=vpn\nPhoneNumber=h\n"), {});
   EXPECT_TRUE(optional.machine);
+  // With a saved pre-shared key, L2TP/IPsec: IKE and ESP to the server's UDP 4500.
+  DialParams with_psk;
+  with_psk.credentials.pre_shared_key = "vpn";
+  for (const char* ipsec : {"IpSecFlags=1\n", "IpSecFlags=1\nDataEncryption=256\n"}) {
+    auto made = make_dial_machine(entry_with(std::string("Type=2\nVpnStrategy=3\n") + ipsec +
+                                             "DEVICE=vpn\nPhoneNumber=lns.example\n"),
+                                  with_psk);
+    ASSERT_TRUE(made.machine) << ipsec;
+    auto port = port_request(*made.machine);
+    ASSERT_TRUE(port);
+    EXPECT_EQ(port->kind, PortRequest::Kind::Udp);
+    EXPECT_EQ(port->device, "lns.example");
+    EXPECT_EQ(port->remote_port, 4500);
+    EXPECT_TRUE(port->refused_is_final);
+  }
+  // Encryption required without a pre-shared key means certificates: not built, no policy,
+  // whatever key is saved.
+  auto certificates = make_dial_machine(
+      entry_with("Type=2\nVpnStrategy=3\nDataEncryption=256\nDEVICE=vpn\nPhoneNumber=h\n"),
+      with_psk);
+  EXPECT_FALSE(certificates.machine);
+  EXPECT_EQ(certificates.error, static_cast<std::uint32_t>(ERROR_OAKLEY_NO_POLICY));
 }
 
 }  // namespace
