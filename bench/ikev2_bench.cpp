@@ -41,23 +41,6 @@ void save_psk(const std::string& pbk, const std::string& entry) {
   RasSetCredentialsA(pbk.c_str(), entry.c_str(), &c, FALSE);
 }
 
-// The 1408-octet column of `openssl speed -evp aes-128-gcm` (an ESP packet's size), bytes/s.
-double openssl_speed() {
-  FILE* p = popen("openssl speed -seconds 2 -bytes 1408 -evp aes-128-gcm 2>/dev/null", "r");
-  if (!p) return 0;
-  char line[512];
-  double rate = 0;
-  while (fgets(line, sizeof line, p)) {
-    std::string l = line;
-    if (l.rfind("AES-128-GCM", 0) == 0 || l.rfind("aes-128-gcm", 0) == 0) {
-      std::size_t k = l.rfind(' ', l.find_last_not_of(" \nk"));
-      rate = std::atof(l.c_str() + (k == std::string::npos ? 0 : k + 1)) * 1000;
-    }
-  }
-  pclose(p);
-  return rate;
-}
-
 struct Rates {
   double up = 0, down = 0, cpu_per_gb = 0;
 };
@@ -129,12 +112,12 @@ int bench_ikev2(int argc, char** argv) {
   }
   print_dial_goal();
 
-  const double aes = openssl_speed();
+  const double aes = openras::bench::openssl_speed("aes-128-gcm", 1408);
   const double direct = b.copy_rate(t::NetnsPair::kServerAddress, {""}, 64);
-  pid_t source = t::spawn(
-      {"ip", "netns", "exec", peer.server_netns(), "socat", "-u", "TCP-LISTEN:9002,reuseaddr,fork,backlog=64",
-       "SYSTEM:head -c " + std::to_string(64) + "M /dev/zero"},
-      "/dev/null", "", O_TRUNC, true);
+  pid_t source = t::spawn({"ip", "netns", "exec", peer.server_netns(), "socat", "-u",
+                           "TCP-LISTEN:9002,reuseaddr,fork,backlog=64",
+                           "SYSTEM:head -c " + std::to_string(64) + "M /dev/zero"},
+                          "/dev/null", "", O_TRUNC, true);
   usleep(200000);
   const int megabytes = 64;
   std::printf(

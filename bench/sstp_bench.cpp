@@ -31,24 +31,6 @@ std::string sstp_entry(const std::string& name, const std::string& server) {
          server + "\r\n";
 }
 
-// The 16384-octet column of `openssl speed -evp aes-256-gcm`, in bytes per second.
-double openssl_speed() {
-  FILE* p = popen("openssl speed -seconds 2 -bytes 16384 -evp aes-256-gcm 2>/dev/null", "r");
-  if (!p) return 0;
-  char line[512];
-  double rate = 0;
-  while (fgets(line, sizeof line, p)) {
-    std::string l = line;
-    if (l.rfind("AES-256-GCM", 0) == 0 || l.rfind("aes-256-gcm", 0) == 0) {
-      std::size_t k = l.rfind(' ', l.find_last_not_of(" \nk"));
-      double kb = std::atof(l.c_str() + (k == std::string::npos ? 0 : k + 1));
-      rate = kb * 1000;  // openssl prints thousands of bytes per second
-    }
-  }
-  pclose(p);
-  return rate;
-}
-
 }  // namespace
 
 int bench_sstp(int argc, char** argv) {
@@ -99,7 +81,7 @@ int bench_sstp(int argc, char** argv) {
 
   // Baselines: AES-256-GCM on one core, and as many plain TLS copies at once over the veth,
   // with the server's certificate, as there are calls.
-  double aes = openssl_speed();
+  double aes = openras::bench::openssl_speed("aes-256-gcm", 16384);
   pid_t tls_sink = t::spawn({"ip", "netns", "exec", peer.server_netns(), "socat", "-u",
                              "OPENSSL-LISTEN:9443,reuseaddr,fork,cert=" + certs.server_cert +
                                  ",key=" + certs.server_key + ",verify=0",

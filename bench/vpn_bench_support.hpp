@@ -5,6 +5,7 @@
 #pragma once
 
 #include <signal.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,25 @@ inline double cpu_seconds(pid_t pid) {
   return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// One column of `openssl speed -evp CIPHER` (the `bytes` block size), in bytes per second; 0
+// when openssl cannot run it.
+inline double openssl_speed(const std::string& cipher, int bytes) {
+  const std::string command = "openssl speed -seconds 2 -bytes " + std::to_string(bytes) +
+                              " -evp " + cipher + " 2>/dev/null";
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return 0;
+  char line[512];
+  double rate = 0;
+  while (fgets(line, sizeof line, p)) {
+    std::string l = line;
+    if (strncasecmp(l.c_str(), cipher.c_str(), cipher.size()) != 0) continue;
+    std::size_t k = l.rfind(' ', l.find_last_not_of(" \nk"));
+    rate = std::atof(l.c_str() + (k == std::string::npos ? 0 : k + 1)) * 1000;  // in 1000s
+  }
+  pclose(p);
+  return rate;
+}
+
 struct VpnBench {
   std::string dir;
   std::string client_ns, server_ns;
@@ -62,7 +82,12 @@ struct VpnBench {
     command.insert(command.end(), rasmand_args.begin(), rasmand_args.end());
     daemon = testing::spawn(command);
     for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i) usleep(2000);
-    // The sink: every connection read to its end and thrown away.
+    start_sink();
+  }
+  // The sink: every connection read to its end and thrown away. (Again after a peer whose
+  // restart ends every process in the server's namespace.)
+  void start_sink() {
+    testing::stop_process_group(sink);
     sink = testing::spawn({"ip", "netns", "exec", server_ns, "socat", "-u",
                            "TCP-LISTEN:9000,reuseaddr,fork,backlog=64", "OPEN:/dev/null"},
                           "/dev/null", "", O_TRUNC, true);

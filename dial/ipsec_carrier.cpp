@@ -25,6 +25,13 @@ constexpr Duration kCloseLimit = std::chrono::seconds(3);
 // UDP, L2TP and PPP inside a 1,500-octet path.
 constexpr std::uint16_t kIpsecMru = 1360;
 
+// A new Main Mode at 90% of the ISAKMP SA's lifetime.
+TimePoint renewal_time(const ike::v1::Initiator& ike) {
+  const TimePoint expires = *ike.phase1_expires();
+  return expires - std::chrono::duration_cast<Duration>(
+                       std::chrono::seconds(ike.suite().lifetime_seconds) / 10);
+}
+
 }  // namespace
 
 IpsecSetup ipsec_setup(const phonebook::Entry& entry, const DialParams& params,
@@ -46,7 +53,7 @@ IpsecSetup ipsec_setup(const phonebook::Entry& entry, const DialParams& params,
   c.phase2_lifetime_seconds =
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeChildRekeySeconds", 3600), 2, 86400);
   c.phase1_lifetime_seconds =
-      std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeRekeySeconds", 28800), 60, 86400 * 7);
+      std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeRekeySeconds", 28800), 20, 86400 * 7);
   c.liveness_after = std::chrono::seconds(
       std::clamp<std::uint32_t>(entry.key_u32("OpenRasIkeLivenessSeconds", 30), 5, 3600));
   return s;
@@ -81,9 +88,11 @@ void IpsecCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now
   if (!ike_) return;
   if (octets.size() == 1 && octets[0] == 0xff) return;  // a NAT-T keepalive
   if (octets.size() >= 4 && get32(octets.data()) == 0) {
-    // After the non-ESP marker: IKE.
+    // After the non-ESP marker: IKE, for the ISAKMP SA its initiator cookie names.
     if (trace_) trace_("rx IKEv1 " + ike::v1::describe(octets.subspan(4)));
-    ike_->receive(octets.subspan(4), now);
+    const bool old = retiring_ && octets.size() >= 12 &&
+                     ike::wire::get64(octets.data() + 4) == retiring_->icookie();
+    (old ? *retiring_ : *ike_).receive(octets.subspan(4), now);
   } else if (octets.size() >= 8) {
     open_esp(octets, now);
   }
@@ -134,7 +143,7 @@ bool IpsecCarrier::seal_l2tp(const ppp::LineBytes& datagram, ppp::LineBytes& out
 bool IpsecCarrier::poll_line(ppp::LineBytes& out) {
   if (!ike_) return false;
   ike::Bytes message;
-  if (ike_->poll_message(message)) {
+  if (ike_->poll_message(message) || (retiring_ && retiring_->poll_message(message))) {
     if (trace_) trace_("tx IKEv1 " + ike::v1::describe(message));
     out.assign(4, 0);  // the non-ESP marker
     out.insert(out.end(), message.begin(), message.end());
@@ -161,14 +170,19 @@ bool IpsecCarrier::poll_line(ppp::LineBytes& out) {
 void IpsecCarrier::on_timer(TimePoint now) {
   if (!ike_) return;
   ike_->on_timer(now);
+  if (retiring_) retiring_->on_timer(now);
   if (inner_started_) inner_->on_timer(now);
+  renew_phase1(now);
   if (keepalive_due_ && now >= *keepalive_due_) {
     // Nothing went out for a while: keep the server's NAT mapping of us warm.
     keepalive_wanted_ = !sent_since_keepalive_ && !sas_.empty() && !ike_done_;
     sent_since_keepalive_ = false;
     keepalive_due_ = now + kKeepalive;
   }
-  if (closing_ && !ike_done_ && close_deadline_ && now >= *close_deadline_) ike_->close(now);
+  if (closing_ && !ike_done_ && close_deadline_ && now >= *close_deadline_) {
+    close_deadline_.reset();
+    ike_->close(now);
+  }
   take_events(now);
 }
 
@@ -178,19 +192,66 @@ std::optional<TimePoint> IpsecCarrier::next_deadline() const {
   auto take = [&](std::optional<TimePoint> t) {
     if (t && (!best || *t < *best)) best = t;
   };
+  if (retiring_) take(retiring_->next_deadline());
+  if (!retiring_ && !closing_ && !ike_done_ && !renewal_refused_ && ike_->phase1_expires()) {
+    take(renewal_time(*ike_));
+  }
   if (inner_started_) take(inner_->next_deadline());
   take(keepalive_due_);
   if (closing_ && !ike_done_) take(close_deadline_);
   // Closed once the Deletes have gone out: come back at once to say so.
-  if (closing_ && ike_done_) take(TimePoint{});
+  if (closing_ && ike_done_ && !ike_->has_output()) take(TimePoint{});
   return best;
 }
 
+void IpsecCarrier::renew_phase1(TimePoint now) {
+  if (retiring_ || closing_ || ike_done_ || renewal_refused_ || !ike_->phase1_expires() ||
+      now < renewal_time(*ike_)) {
+    return;
+  }
+  if (trace_) trace_("IPsec: a new Main Mode before the ISAKMP SA expires");
+  for (const auto& sa : sas_) retiring_spis_.push_back(sa->spi_in());
+  retiring_ = std::move(ike_);
+  ike_ = std::make_unique<ike::v1::Initiator>(config_, *random_);
+  ike_->start(now);
+}
+
+void IpsecCarrier::take_retiring_events(TimePoint now) {
+  (void)now;
+  bool gone = false;
+  while (auto e = retiring_->poll_event()) {
+    if (auto* down = std::get_if<ike::v1::event::ChildDown>(&*e)) {
+      std::erase_if(sas_, [&](const auto& sa) { return sa->spi_in() == down->spi_in; });
+    } else if (auto* up = std::get_if<ike::v1::event::ChildUp>(&*e)) {
+      // A last pair the server made under the old SA: it goes with it.
+      retiring_spis_.push_back(up->esp->spi_in());
+      sas_.insert(sas_.begin(), std::move(up->esp));
+    } else if (std::holds_alternative<ike::v1::event::Failed>(*e) ||
+               std::holds_alternative<ike::v1::event::Closed>(*e)) {
+      gone = true;  // its end is not the call's: the new SA carries it
+    }
+  }
+  if (gone && !retiring_->has_output()) {
+    std::erase_if(sas_, [&](const auto& sa) {
+      return std::find(retiring_spis_.begin(), retiring_spis_.end(), sa->spi_in()) !=
+             retiring_spis_.end();
+    });
+    retiring_spis_.clear();
+    retiring_.reset();
+  }
+}
+
 void IpsecCarrier::take_events(TimePoint now) {
+  if (retiring_) take_retiring_events(now);
   while (auto e = ike_->poll_event()) {
     if (auto* up = std::get_if<ike::v1::event::ChildUp>(&*e)) {
       if (trace_) trace_("IPsec SA up, inbound SPI " + std::to_string(up->esp->spi_in()));
       sas_.push_back(std::move(up->esp));
+      // The new ISAKMP SA has its pair: the old one and its SAs are deleted.
+      if (retiring_) {
+        retiring_->close(now);
+        take_retiring_events(now);
+      }
       if (!keepalive_due_) keepalive_due_ = now + kKeepalive;
       if (!inner_started_ && !closing_) {
         inner_started_ = true;
@@ -198,6 +259,13 @@ void IpsecCarrier::take_events(TimePoint now) {
       }
     } else if (auto* down = std::get_if<ike::v1::event::ChildDown>(&*e)) {
       std::erase_if(sas_, [&](const auto& sa) { return sa->spi_in() == down->spi_in; });
+    } else if (auto* failed = std::get_if<ike::v1::event::Failed>(&*e);
+               failed && retiring_ && !retiring_->finished() && !closing_) {
+      // The new Main Mode failed: the old ISAKMP SA carries on until it ends by itself.
+      if (trace_) trace_("IPsec: the new Main Mode failed; the old SA stays");
+      ike_ = std::move(retiring_);
+      retiring_spis_.clear();
+      renewal_refused_ = true;
     } else if (auto* failed = std::get_if<ike::v1::event::Failed>(&*e)) {
       ike_done_ = true;
       ike_error_ = failed->error;
@@ -215,6 +283,8 @@ void IpsecCarrier::take_events(TimePoint now) {
       take_events(now);
     }
   }
+  // An initiator that had already ended says nothing more when closed.
+  if (closing_ && !ike_done_ && ike_->finished()) ike_done_ = true;
 }
 
 Carrier::Status IpsecCarrier::status() const {

@@ -38,6 +38,10 @@ class IpsecCarrier final : public Carrier {
 
  private:
   void take_events(TimePoint now);
+  void take_retiring_events(TimePoint now);
+  // Phase 1 is near its end: a new Main Mode and Quick Mode beside the old SAs, which go
+  // once the new pair is up.
+  void renew_phase1(TimePoint now);
   void open_esp(std::span<const std::uint8_t> packet, TimePoint now);
   bool seal_l2tp(const ppp::LineBytes& datagram, ppp::LineBytes& out);
 
@@ -46,6 +50,10 @@ class IpsecCarrier final : public Carrier {
   std::unique_ptr<L2tpCarrier> inner_;
   std::unique_ptr<ppp::Random> random_;
   std::unique_ptr<ike::v1::Initiator> ike_;
+  // The ISAKMP SA being replaced, with the ESP SAs made under it (by inbound SPI).
+  std::unique_ptr<ike::v1::Initiator> retiring_;
+  std::vector<std::uint32_t> retiring_spis_;
+  bool renewal_refused_ = false;  // the server refused a second Main Mode: no more tries
   PortInfo info_;
   std::vector<std::shared_ptr<ike::EspSa>> sas_;  // newest last: it carries what we send
   bool inner_started_ = false;

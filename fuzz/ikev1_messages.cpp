@@ -8,10 +8,9 @@
 #include <cstdlib>
 
 #include "ike/ikev1_initiator.hpp"
+#include "ike/wire.hpp"
 
-using namespace openras::ike;
-using namespace openras::ike::v1;
-
+namespace openras::ike::v1 {
 namespace {
 
 void parse_all(const std::vector<Payload>& chain) {
@@ -38,7 +37,7 @@ void parse_all(const std::vector<Payload>& chain) {
   }
 }
 
-class CountingRandom final : public openras::ppp::Random {
+class CountingRandom final : public ppp::Random {
  public:
   void fill(std::uint8_t* out, std::size_t n) override {
     for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(++state_ * 167u);
@@ -57,9 +56,7 @@ const Phase1Keys& fixed_keys() {
   return keys;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+int fuzz_one(const std::uint8_t* data, std::size_t size) {
   ByteView input(data, size);
   if (auto h = parse_header(input)) {
     ByteView body = input.subspan(kHeaderSize, h->length - kHeaderSize);
@@ -74,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     message[17] = 0x10;
     wire::set32(message.data() + 24, static_cast<std::uint32_t>(size));
     MessageCipher sender(Phase1Suite{}, fixed_keys()), receiver(Phase1Suite{}, fixed_keys());
-    if (sender.seal(message)) {
+    if (size > kHeaderSize && sender.seal(message)) {
       Bytes iv;
       if (!receiver.open(message, iv)) std::abort();
       if (auto h = parse_header(message)) {
@@ -90,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   InitiatorConfig config;
   config.pre_shared_key = "vpn";
   Initiator initiator(config, random);
-  const openras::TimePoint now{};
+  const TimePoint now{};
   initiator.start(now);
   Bytes mm1;
   if (!initiator.poll_message(mm1) || size < kHeaderSize) return 0;
@@ -104,4 +101,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (initiator.poll_event()) {
   }
   return 0;
+}
+
+}  // namespace
+}  // namespace openras::ike::v1
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return openras::ike::v1::fuzz_one(data, size);
 }

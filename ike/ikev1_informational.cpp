@@ -1,5 +1,7 @@
 // Informational exchanges under the ISAKMP SA (RFC 2408 4.8, RFC 2409 5.7): DPD (RFC 3706)
 // both ways, Delete both ways, the server's refusals; and the end of ESP SA pairs.
+#include <algorithm>
+
 #include "ike/ikev1_initiator.hpp"
 #include "ike/wire.hpp"
 #include "ppp/bytes.hpp"
@@ -55,9 +57,17 @@ void Initiator::on_informational(const Header& h, const std::vector<Payload>& ch
       auto d = parse_delete(p.body);
       if (!d) continue;
       if (d->protocol == protocol::kIsakmp) {
-        // The server ended the ISAKMP SA: the ESP SAs under it are gone with it.
-        fail(ERROR_REMOTE_DISCONNECTION);
-        return;
+        // The server ended this ISAKMP SA (the ESP SAs under it are gone with it). A Delete
+        // naming another one (SoftEther confirms the end of the SA we replaced over the new
+        // one) is not ours.
+        const Bytes ours = cookies_of(icookie_, rcookie_);
+        for (ByteView spi : d->spis) {
+          if (spi.size() == ours.size() && std::equal(spi.begin(), spi.end(), ours.begin())) {
+            fail(ERROR_REMOTE_DISCONNECTION);
+            return;
+          }
+        }
+        continue;
       }
       if (d->protocol != protocol::kEsp) continue;
       for (ByteView spi : d->spis) {

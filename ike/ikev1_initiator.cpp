@@ -214,6 +214,8 @@ void Initiator::on_mm2(const Header& h, const std::vector<Payload>& chain, TimeP
   }
   suite_ = *suite;
   rcookie_ = h.rcookie;
+  cookie_octets_i_ = be64(icookie_);
+  cookie_octets_r_ = be64(rcookie_);
   ke_ = KeyExchange::make(suite_.group);
   if (!ke_) {
     fail(ERROR_OAKLEY_GENERAL_PROCESSING);
@@ -249,15 +251,7 @@ void Initiator::on_mm4(const std::vector<Payload>& chain, TimePoint now) {
   shared_secret_ = std::move(*secret);
   nonce_r_.assign(nonce->body.begin(), nonce->body.end());
   peer_public_.assign(ke->body.begin(), ke->body.end());
-  const Bytes ci = be64(icookie_), cr = be64(rcookie_);
-  Phase1Inputs in{wire::view(config_.pre_shared_key),
-                  nonce_i_,
-                  nonce_r_,
-                  shared_secret_,
-                  ci,
-                  cr,
-                  ke_->public_value(),
-                  peer_public_};
+  const Phase1Inputs in = phase1_inputs();
   keys_ = derive_phase1_keys(suite_, in);
   if (!keys_) {
     fail(ERROR_OAKLEY_GENERAL_PROCESSING);
@@ -326,18 +320,21 @@ void Initiator::receive_encrypted(const Header& h, ByteView message, TimePoint n
   }
 }
 
+Phase1Inputs Initiator::phase1_inputs() const {
+  return {wire::view(config_.pre_shared_key),
+          nonce_i_,
+          nonce_r_,
+          shared_secret_,
+          cookie_octets_i_,
+          cookie_octets_r_,
+          ke_->public_value(),
+          peer_public_};
+}
+
 void Initiator::on_mm6(const std::vector<Payload>& chain, TimePoint now) {
   const Payload* id = find(chain, payload::kId);
   const Payload* hash = find(chain, payload::kHash);
-  const Bytes ci = be64(icookie_), cr = be64(rcookie_);
-  Phase1Inputs in{wire::view(config_.pre_shared_key),
-                  nonce_i_,
-                  nonce_r_,
-                  shared_secret_,
-                  ci,
-                  cr,
-                  ke_->public_value(),
-                  peer_public_};
+  const Phase1Inputs in = phase1_inputs();
   // The server's ID is not checked against its address: SoftEther names itself 0.0.0.0, and
   // the pre-shared key is what proves it.
   if (!id || !hash ||

@@ -80,6 +80,11 @@ class Initiator {
   // Starts a new Quick Mode now (the ESP sequence numbers are running out).
   void rekey_soon() { rekey_at_ = TimePoint{}; }
 
+  std::uint64_t icookie() const { return icookie_; }
+  // Failed or closed: nothing more will come from it.
+  bool finished() const { return phase_ == Phase::Done; }
+  // When the ISAKMP SA's agreed lifetime runs out (once Main Mode is done).
+  std::optional<TimePoint> phase1_expires() const { return phase1_expires_; }
   bool phase1_done() const { return phase_ == Phase::QuickMode || phase_ == Phase::Established; }
   const Phase1Suite& suite() const { return suite_; }
 
@@ -116,6 +121,8 @@ class Initiator {
   void on_mm4(const std::vector<Payload>& chain, TimePoint now);
   void on_mm6(const std::vector<Payload>& chain, TimePoint now);
   Bytes nat_d(std::uint32_t ipv4, std::uint16_t port) const;
+  // What phase 1's keys and hashes are made of (views into this initiator's members).
+  Phase1Inputs phase1_inputs() const;
   void receive_clear(const Header& h, ByteView message, TimePoint now);
   void receive_encrypted(const Header& h, ByteView message, TimePoint now);
   // Quick Mode (ikev1_quick_mode.cpp).
@@ -153,6 +160,7 @@ class Initiator {
   ppp::Random& random_;
   Phase phase_ = Phase::Idle;
   std::uint64_t icookie_ = 0, rcookie_ = 0;
+  Bytes cookie_octets_i_, cookie_octets_r_;  // the cookies as the hashes take them
   Phase1Suite suite_;
   Bytes sa_body_;  // our MM1 SA payload body (HASH_I and HASH_R cover it)
   std::vector<Proposal> offer_;

@@ -133,8 +133,11 @@ TEST_F(L2tpIpsecE2E, PreSharedKeyAndMsChapV2ConnectCarryHttpAndHangUpWithNothing
   std::string page = fetch();
   EXPECT_NE(page.find("hello through l2tp"), std::string::npos) << "[" << page << "]\n"
                                                                 << rasmand_log();
+  // SecureNAT's name server, as IPCP gave it.
+  EXPECT_NE(slurp(resolv_).find("nameserver 192.168.30.1"), std::string::npos) << slurp(resolv_);
   hang_up_and_wait(h);
   EXPECT_TRUE(interface_gone("Office")) << links();
+  EXPECT_EQ(slurp(resolv_), "nameserver 192.0.2.53\n");
   EXPECT_NE(rasmand_log().find("tx L2TP StopCCN"), std::string::npos);
   expect_only_ipsec_on_the_wire();
   // The server's log records our Main Mode and Quick Mode and the Delete.
@@ -209,6 +212,25 @@ TEST_F(L2tpIpsecE2E, ShortEspLifetimesRekeyUnderTrafficWithoutLoss) {
   EXPECT_GE(sas, 3) << log;
   hang_up_and_wait(h);
   expect_only_ipsec_on_the_wire();
+}
+
+TEST_F(L2tpIpsecE2E, AnIsakmpSaNearItsEndIsReplacedByANewMainModeUnderTraffic) {
+  // A 20 s ISAKMP SA (SoftEther takes our lifetime): a new Main Mode and Quick Mode at 18 s,
+  // then the old SAs are deleted, while pings cross.
+  HRASCONN h = dial_ok(pbk("OpenRasIkeRekeySeconds=20\r\n"));
+  ASSERT_TRUE(h);
+  const std::string ping = run_in_netns(
+      client_ns_, std::string("ping -n -q -i 0.2 -c 120 -W 1 ") + NetnsPair::kBehindServer);
+  EXPECT_NE(ping.find(" 0% packet loss"), std::string::npos) << ping << rasmand_log();
+  const std::string log = rasmand_log();
+  EXPECT_NE(log.find("a new Main Mode before the ISAKMP SA expires"), std::string::npos) << log;
+  EXPECT_EQ(log.find("the new Main Mode failed"), std::string::npos) << log;
+  RASCONNSTATUSA st{};
+  st.dwSize = sizeof(st);
+  ASSERT_EQ(RasGetConnectStatusA(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  hang_up_and_wait(h);
+  EXPECT_TRUE(interface_gone("Office")) << links();
 }
 
 class L2tpIpsecSilentE2E : public VpnDialFixture {
