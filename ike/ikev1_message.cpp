@@ -261,7 +261,8 @@ std::string describe(ByteView message) {
                  h->next_payload, message.subspan(kHeaderSize, h->length - kHeaderSize), false)) {
     name += " [";
     for (std::size_t i = 0; i < chain->size(); ++i) {
-      name += (i ? " " : "") + std::to_string((*chain)[i].type);
+      if (i) name.push_back(' ');
+      name.append(std::to_string((*chain)[i].type));
     }
     name += "]";
   }
