@@ -225,6 +225,18 @@ TEST(Ikev1Initiator, AQuickModeTheServerStartsIsAnsweredAndItsSaTakesOver) {
   EXPECT_EQ(link.responder.deleted.back(), protocol::kEsp);
 }
 
+TEST(Ikev1Initiator, AServerQuickModeAskingForPfsGetsItsKeyExchange) {
+  Link link;
+  link.start();
+  link.responder.start_quick_mode(true);
+  link.run();
+  ASSERT_EQ(link.children.size(), 2u) << link.error;
+  EXPECT_TRUE(link.responder.pfs_used);
+  // Both sides mixed g^xy into KEYMAT: the pair carries both ways.
+  EXPECT_TRUE(carries(*link.children[1], *link.responder.sa(), 9));
+  EXPECT_TRUE(carries(*link.responder.sa(), *link.children[1], 10));
+}
+
 TEST(Ikev1Initiator, DpdIsAnsweredWithTheSequenceAndAQuietServerIsProbed) {
   InitiatorConfig ic = config();
   ic.liveness_after = 10s;

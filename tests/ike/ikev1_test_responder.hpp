@@ -38,7 +38,8 @@ class TestResponder {
   std::vector<std::uint16_t> notifies;  // types of notifies received
   std::vector<std::uint8_t> deleted;    // protocols of Deletes received
   std::uint32_t last_ack_sequence = 0;
-  Bytes last_qm2;  // as sent, to repeat
+  Bytes last_qm2;         // as sent, to repeat
+  bool pfs_used = false;  // its own Quick Mode got a KE back
 
   void receive(const Bytes& message) {
     if (config_.silent) return;
@@ -85,8 +86,11 @@ class TestResponder {
     send_informational(payload::kDelete, build_delete(protocol::kIsakmp, 16, cookies()));
   }
   // A Quick Mode of its own (SoftEther starts one when it has no working pair, and rekeys).
-  void start_quick_mode() {
+  // `pfs`: with a KE of MODP-2048 (the initiator must answer with its own).
+  void start_quick_mode(bool pfs = false) {
     own_qm_id_ = random_.u32() | 1;
+    own_ke_.reset();
+    if (pfs) own_ke_ = KeyExchange::make(dh::kModp2048);
     own_ni_ = wire::random_bytes(random_, 32);
     spi_in_ = wire::random_spi(random_);
     Proposal p;
@@ -99,10 +103,12 @@ class TestResponder {
                     {p2::kKeyLength, 128},
                     {p2::kLifeType, 1},
                     {p2::kLifeDuration, 3600}};
+    if (own_ke_) t.attributes.push_back({p2::kGroup, dh::kModp2048});
     p.transforms.push_back(t);
     ChainBuilder rest;
     rest.add(payload::kSa, build_sa({p}));
     rest.add(payload::kNonce, own_ni_);
+    if (own_ke_) rest.add(payload::kKe, own_ke_->public_value());
     rest.add(payload::kId, id_ipv4(0x0ac90002, 17, 1701));
     rest.add(payload::kId, id_ipv4(0x0ac90001, 17, 1701));
     out_.push_back(protect(exchange::kQuick, own_qm_id_, prf(mid(own_qm_id_), rest.bytes()), rest));
@@ -276,10 +282,17 @@ class TestResponder {
       Bytes nr(nonce->body.begin(), nonce->body.end());
       auto answer = parse_sa(sa->body);
       const std::uint32_t peer_spi = wire::get32((*answer)[0].spi);
+      Bytes pfs_secret;
+      if (own_ke_) {
+        const Payload* ke = find(chain, payload::kKe);
+        if (!ke) return;  // PFS asked for and not given
+        pfs_secret = *own_ke_->shared_secret(ke->body);
+        pfs_used = true;
+      }
       Bytes h3{0};
       ppp::append(h3, mid(h.message_id));
       out_.push_back(protect(exchange::kQuick, h.message_id, prf(h3, own_ni_, nr), ChainBuilder{}));
-      install(peer_spi, own_ni_, nr, 128, encr::kAesCbc);
+      install(peer_spi, own_ni_, nr, 128, encr::kAesCbc, pfs_secret);
       own_qm_id_ = 0;
       ++qm_answered_;
       return;
@@ -323,12 +336,12 @@ class TestResponder {
     out_.push_back(last_qm2);
   }
   void install(std::uint32_t peer_spi, const Bytes& ni, const Bytes& nr, std::uint16_t bits,
-               std::uint16_t encr_id) {
+               std::uint16_t encr_id, const Bytes& pfs_secret = {}) {
     EspTransforms t{encr_id, bits, integ::kHmacSha1_96};
     const std::size_t enc = Protection::key_size(t.encr, t.key_bits);
     const std::size_t len = enc + Protection::integrity_key_size(t.integ);
     auto split = [&](std::uint32_t spi) {
-      Bytes k = keymat(suite_, *keys_, {}, mid(spi), ni, nr, len);
+      Bytes k = keymat(suite_, *keys_, pfs_secret, mid(spi), ni, nr, len);
       return EspKeys{Bytes(k.begin(), k.begin() + static_cast<std::ptrdiff_t>(enc)),
                      Bytes(k.begin() + static_cast<std::ptrdiff_t>(enc), k.end())};
     };
@@ -351,6 +364,7 @@ class TestResponder {
   std::uint32_t qm_peer_spi_ = 0, spi_in_ = 0;
   std::uint16_t qm_bits_ = 0, qm_encr_ = 0;
   std::uint32_t own_qm_id_ = 0;
+  std::unique_ptr<KeyExchange> own_ke_;
   Bytes own_ni_;
   std::shared_ptr<EspSa> sa_;
 };
