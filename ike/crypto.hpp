@@ -103,6 +103,10 @@ bool cbc_crypt(std::uint16_t encr_id, ByteView key, Bytes& iv, std::uint8_t* dat
 // The hash behind a PRF id, over `parts` in turn (IKEv1's IVs); empty for an unknown id.
 Bytes digest(std::uint16_t prf, std::initializer_list<ByteView> parts);
 
+// Whether `got` equals `expected`, compared in constant time (proofs, hashes, ICVs). An empty
+// `expected`, what a computation that failed returns, matches nothing.
+bool constant_time_match(ByteView expected, ByteView got);
+
 // SHA-1 (NAT detection, CERTREQ authority hashes).
 Bytes sha1(ByteView data);
 Bytes sha1(std::initializer_list<ByteView> parts);

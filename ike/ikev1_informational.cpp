@@ -1,7 +1,5 @@
 // Informational exchanges under the ISAKMP SA (RFC 2408 4.8, RFC 2409 5.7): DPD (RFC 3706)
 // both ways, Delete both ways, the server's refusals; and the end of ESP SA pairs.
-#include <algorithm>
-
 #include "ike/ikev1_initiator.hpp"
 #include "ike/wire.hpp"
 #include "ppp/bytes.hpp"
@@ -31,11 +29,7 @@ Bytes Initiator::informational(std::uint32_t message_id, std::uint8_t type, cons
 void Initiator::on_informational(const Header& h, const std::vector<Payload>& chain,
                                  ByteView after_hash, TimePoint now) {
   // HASH(1) = prf(SKEYID_a, M-ID | the payloads after it): anything else is not the server's.
-  const Bytes expected = quick_hash(h.message_id, {after_hash});
-  if (chain[0].body.size() != expected.size() ||
-      !std::equal(expected.begin(), expected.end(), chain[0].body.begin())) {
-    return;
-  }
+  if (!constant_time_match(quick_hash(h.message_id, {after_hash}), chain[0].body)) return;
   last_heard_ = now;
   for (const auto& p : chain) {
     if (p.type == payload::kNotify) {
@@ -62,7 +56,7 @@ void Initiator::on_informational(const Header& h, const std::vector<Payload>& ch
         // one) is not ours.
         const Bytes ours = cookies_of(icookie_, rcookie_);
         for (ByteView spi : d->spis) {
-          if (spi.size() == ours.size() && std::equal(spi.begin(), spi.end(), ours.begin())) {
+          if (constant_time_match(ours, spi)) {
             fail(ERROR_REMOTE_DISCONNECTION);
             return;
           }

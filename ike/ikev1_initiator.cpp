@@ -1,7 +1,5 @@
 #include "ike/ikev1_initiator.hpp"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
 #include "ike/wire.hpp"
@@ -23,10 +21,6 @@ constexpr std::uint8_t kNatTVendorId[] = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x
                                           0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
 constexpr std::uint8_t kDpdVendorId[] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
                                          0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};
-
-bool same(ByteView a, ByteView b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // Windows' Main Mode ciphers and hashes, strongest first, each with every group allowed.
 std::vector<Proposal> phase1_offer(const InitiatorConfig& c) {
@@ -204,8 +198,8 @@ void Initiator::on_mm2(const Header& h, const std::vector<Payload>& chain, TimeP
   bool nat_t = false;
   for (const auto& p : chain) {
     if (p.type != payload::kVendor) continue;
-    if (same(p.body, kNatTVendorId)) nat_t = true;
-    if (same(p.body, kDpdVendorId)) peer_dpd_ = true;
+    if (constant_time_match(kNatTVendorId, p.body)) nat_t = true;
+    if (constant_time_match(kDpdVendorId, p.body)) peer_dpd_ = true;
   }
   if (!nat_t) {
     // Without RFC 3947 the ESP could not be put in UDP, and this host has no other ESP.
@@ -283,7 +277,7 @@ void Initiator::receive_encrypted(const Header& h, ByteView message, TimePoint n
   // again. (The exchange's IV has moved on, so it is recognised before decryption.)
   for (auto& qm : quick_) {
     if (h.exchange == exchange::kQuick && qm.message_id == h.message_id && !qm.last_sent.empty() &&
-        same(message, qm.last_received)) {
+        constant_time_match(qm.last_received, message)) {
       out_.push_back(qm.last_sent);
       return;
     }
@@ -338,7 +332,8 @@ void Initiator::on_mm6(const std::vector<Payload>& chain, TimePoint now) {
   // The server's ID is not checked against its address: SoftEther names itself 0.0.0.0, and
   // the pre-shared key is what proves it.
   if (!id || !hash ||
-      !same(hash->body, main_mode_hash(suite_, *keys_, in, false, sa_body_, id->body))) {
+      !constant_time_match(main_mode_hash(suite_, *keys_, in, false, sa_body_, id->body),
+                           hash->body)) {
     // What decrypts to garbage or proves nothing was made with another key: the pre-shared
     // keys differ.
     fail(ERROR_OAKLEY_GENERAL_PROCESSING);

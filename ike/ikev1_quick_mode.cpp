@@ -1,8 +1,6 @@
 // Quick Mode (RFC 2409 5.5) for the ESP SA that carries L2TP: transport mode in UDP
 // (RFC 3947 encapsulation mode 4) for udp/1701 between the two addresses, with NAT-OA, started
 // by us or by the server, and its keys (KEYMAT per direction).
-#include <openssl/crypto.h>
-
 #include "ike/ikev1_initiator.hpp"
 #include "ike/wire.hpp"
 #include "ppp/bytes.hpp"
@@ -17,10 +15,6 @@ using wire::random_bytes;
 
 constexpr std::uint8_t kUdp = 17;
 constexpr std::uint16_t kL2tpPort = 1701;
-
-bool same(ByteView a, ByteView b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 Bytes be32(std::uint32_t v) {
   Bytes out;
@@ -148,11 +142,12 @@ void Initiator::on_quick(const Header& h, const std::vector<Payload>& chain, Byt
   for (auto& qm : quick_) {
     if (qm.message_id != h.message_id || qm.done) continue;
     if (qm.ours && qm.nonce_r.empty()) {
-      if (!same(chain[0].body, quick_hash(h.message_id, {qm.nonce_i, after_hash}))) return;
+      if (!constant_time_match(quick_hash(h.message_id, {qm.nonce_i, after_hash}), chain[0].body))
+        return;
       cipher_->advance(h.message_id, std::move(next_iv));
       on_qm2(qm, chain, after_hash, now);
     } else if (!qm.ours) {
-      if (!same(chain[0].body, hash3(qm))) {
+      if (!constant_time_match(hash3(qm), chain[0].body)) {
         return;
       }
       cipher_->advance(h.message_id, std::move(next_iv));
@@ -161,7 +156,7 @@ void Initiator::on_quick(const Header& h, const std::vector<Payload>& chain, Byt
     return;
   }
   // A Quick Mode the server starts: HASH(1) covers the message ID and what follows the hash.
-  if (!same(chain[0].body, quick_hash(h.message_id, {after_hash}))) return;
+  if (!constant_time_match(quick_hash(h.message_id, {after_hash}), chain[0].body)) return;
   cipher_->advance(h.message_id, std::move(next_iv));
   answer_qm1(h, chain, after_hash, now);
 }

@@ -1,7 +1,6 @@
 // IKE_AUTH after the first request: the server's proof (a shared key, or its certificate
 // and signature), EAP-MSCHAPv2 inside IKE_AUTH and the AUTH from its MSK, and the first
 // CHILD_SA with the address and name servers the server assigned.
-#include <openssl/crypto.h>
 
 #include <algorithm>
 
@@ -16,12 +15,6 @@ namespace openras::ike {
 namespace {
 
 using namespace wire;
-
-// A shared-key AUTH against the one expected, in constant time.
-bool same_auth(const Bytes& expected, ByteView got) {
-  return expected.size() == got.size() && !expected.empty() &&
-         CRYPTO_memcmp(expected.data(), got.data(), got.size()) == 0;
-}
 
 }  // namespace
 
@@ -45,7 +38,8 @@ void Initiator::on_auth_response(const SkCodec::Opened& m, TimePoint now) {
       fail(ERROR_IPSEC_IKE_AUTH_FAIL);
       return;
     }
-    if (!same_auth(shared_key_auth(*prf, view(config_.pre_shared_key), server_octets()), a->data)) {
+    if (!constant_time_match(shared_key_auth(*prf, view(config_.pre_shared_key), server_octets()),
+                             a->data)) {
       fail(ERROR_IPSEC_IKE_AUTH_FAIL);
       return;
     }
@@ -69,7 +63,7 @@ void Initiator::on_auth_response(const SkCodec::Opened& m, TimePoint now) {
       return;
     }
     Bytes msk = eap_msk();
-    const bool proved = same_auth(shared_key_auth(*prf, msk, server_octets()), a->data);
+    const bool proved = constant_time_match(shared_key_auth(*prf, msk, server_octets()), a->data);
     wipe(msk);
     if (!proved) {
       fail(ERROR_IPSEC_IKE_AUTH_FAIL);
