@@ -12,9 +12,6 @@
 namespace openras::dial {
 namespace {
 
-constexpr std::uint16_t kIkeNatTPort = 4500;
-// RFC 3948 4: a NAT keeps a UDP mapping for about a minute; 20 s is what most clients send.
-constexpr auto kKeepalive = std::chrono::seconds(20);
 // What the TUN's packets may be so that ESP in UDP still fits a 1,500-octet path.
 constexpr std::uint16_t kIkev2Mtu = 1400;
 // Buffers kept between packets each way (a burst's worth): the data path allocates none.
@@ -195,7 +192,7 @@ void Ikev2Dial::port_failed(std::uint32_t error, TimePoint now) {
 
 void Ikev2Dial::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
   if (!ike_ || outputs_.released()) return;
-  if (octets.size() == 1 && octets[0] == 0xff) return;  // a NAT-T keepalive
+  if (NatKeepalive::is_keepalive(octets)) return;
   if (octets.size() >= 4 && octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0) {
     if (trace_) trace_("rx " + ike::describe_message(octets.subspan(4)));
     ike_->receive(octets.subspan(4), now);  // IKE after the non-ESP marker
@@ -264,7 +261,7 @@ bool Ikev2Dial::send_packet(std::span<const std::uint8_t> packet) {
   datagrams_.push_back(std::move(datagram));
   // Half the 32-bit sequence numbers used (no ESN): a new CHILD_SA long before they run out.
   if (sa.sent() == 0x80000000u) ike_->rekey_child_soon();
-  sent_since_keepalive_ = true;
+  keepalive_.sent();
   stats_.bytes_sent += packet.size();
   ++stats_.frames_sent;
   return true;
@@ -309,7 +306,7 @@ void Ikev2Dial::pump(TimePoint now) {
     ppp::LineBytes datagram(4 + message.size(), 0);
     std::copy(message.begin(), message.end(), datagram.begin() + 4);
     datagrams_.push_back(std::move(datagram));
-    sent_since_keepalive_ = true;
+    keepalive_.sent();
   }
   while (auto e = ike_->poll_event()) {
     std::visit(
@@ -339,15 +336,13 @@ void Ikev2Dial::pump(TimePoint now) {
         },
         *e);
   }
-  if (phase_ == Phase::Connected && !keepalive_due_) keepalive_due_ = now + kKeepalive;
+  if (phase_ == Phase::Connected) keepalive_.start(now);
 }
 
 void Ikev2Dial::on_timer(TimePoint now) {
   if (ike_) ike_->on_timer(now);
-  if (keepalive_due_ && now >= *keepalive_due_ && phase_ == Phase::Connected) {
-    if (!sent_since_keepalive_) datagrams_.push_back(ppp::LineBytes(1, 0xff));
-    sent_since_keepalive_ = false;
-    keepalive_due_ = now + kKeepalive;
+  if (phase_ == Phase::Connected && keepalive_.due(now) && keepalive_.take(now)) {
+    datagrams_.push_back(ppp::LineBytes(1, NatKeepalive::kOctet));
   }
   pump(now);
 }
@@ -355,9 +350,8 @@ void Ikev2Dial::on_timer(TimePoint now) {
 std::optional<TimePoint> Ikev2Dial::next_deadline() const {
   if (outputs_.released()) return std::nullopt;
   std::optional<TimePoint> best = ike_ ? ike_->next_deadline() : std::nullopt;
-  if (keepalive_due_ && phase_ == Phase::Connected && (!best || *keepalive_due_ < *best)) {
-    best = keepalive_due_;
-  }
+  auto keepalive = keepalive_.deadline();
+  if (keepalive && phase_ == Phase::Connected && (!best || *keepalive < *best)) best = keepalive;
   return best;
 }
 

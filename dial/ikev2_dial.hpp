@@ -10,6 +10,7 @@
 
 #include "dial/dial_machine.hpp"
 #include "dial/dial_outputs.hpp"
+#include "dial/nat_keepalive.hpp"
 #include "ike/initiator.hpp"
 
 namespace openras::dial {
@@ -81,8 +82,7 @@ class Ikev2Dial final : public DialMachine {
   std::deque<std::vector<std::uint8_t>> packets_in_;
   std::vector<ppp::LineBytes> spare_out_;
   std::vector<std::vector<std::uint8_t>> spare_in_;
-  std::optional<TimePoint> keepalive_due_;
-  bool sent_since_keepalive_ = false;
+  NatKeepalive keepalive_;
   ike::NetworkConfig config_;
   std::uint32_t server_ipv4_ = 0;
   ike::InitiatorConfig::Method method_ = ike::InitiatorConfig::Method::Eap;

@@ -14,11 +14,9 @@ using ike::wire::get16;
 using ike::wire::get32;
 using ike::wire::set16;
 
-constexpr std::uint16_t kIkeNatTPort = 4500;
 constexpr std::uint16_t kL2tpPort = 1701;
 constexpr std::uint8_t kUdp = 17;
 constexpr std::size_t kUdpHeader = 8;
-constexpr Duration kKeepalive = std::chrono::seconds(20);  // RFC 3948 4's default
 // The L2TP call's StopCCN/CDN get this long to go through ESP before the SAs are deleted.
 constexpr Duration kCloseLimit = std::chrono::seconds(3);
 // PPP's MRU under ESP: IP, UDP and ESP (8 + IV 16 + padding up to 17 + ICV 12) outside,
@@ -86,7 +84,7 @@ void IpsecCarrier::start(const PortInfo& info, TimePoint now) {
 
 void IpsecCarrier::feed_line(std::span<const std::uint8_t> octets, TimePoint now) {
   if (!ike_) return;
-  if (octets.size() == 1 && octets[0] == 0xff) return;  // a NAT-T keepalive
+  if (NatKeepalive::is_keepalive(octets)) return;
   if (octets.size() >= 4 && get32(octets.data()) == 0) {
     // After the non-ESP marker: IKE, for the ISAKMP SA its initiator cookie names.
     if (trace_) trace_("rx IKEv1 " + ike::v1::describe(octets.subspan(4)));
@@ -147,12 +145,12 @@ bool IpsecCarrier::poll_line(ppp::LineBytes& out) {
     if (trace_) trace_("tx IKEv1 " + ike::v1::describe(message));
     out.assign(4, 0);  // the non-ESP marker
     out.insert(out.end(), message.begin(), message.end());
-    sent_since_keepalive_ = true;
+    keepalive_.sent();
     return true;
   }
   if (keepalive_wanted_) {
     keepalive_wanted_ = false;
-    out.assign(1, 0xff);
+    out.assign(1, NatKeepalive::kOctet);
     return true;
   }
   // L2TP leaves only inside ESP: without an SA its datagrams wait in the engine.
@@ -160,7 +158,7 @@ bool IpsecCarrier::poll_line(ppp::LineBytes& out) {
     inner_datagram_.clear();
     if (!inner_->poll_line(inner_datagram_)) break;
     if (seal_l2tp(inner_datagram_, out)) {
-      sent_since_keepalive_ = true;
+      keepalive_.sent();
       return true;
     }
   }
@@ -173,11 +171,9 @@ void IpsecCarrier::on_timer(TimePoint now) {
   if (retiring_) retiring_->on_timer(now);
   if (inner_started_) inner_->on_timer(now);
   renew_phase1(now);
-  if (keepalive_due_ && now >= *keepalive_due_) {
+  if (keepalive_.due(now)) {
     // Nothing went out for a while: keep the server's NAT mapping of us warm.
-    keepalive_wanted_ = !sent_since_keepalive_ && !sas_.empty() && !ike_done_;
-    sent_since_keepalive_ = false;
-    keepalive_due_ = now + kKeepalive;
+    keepalive_wanted_ = keepalive_.take(now) && !sas_.empty() && !ike_done_;
   }
   if (closing_ && !ike_done_ && close_deadline_ && now >= *close_deadline_) {
     close_deadline_.reset();
@@ -197,7 +193,7 @@ std::optional<TimePoint> IpsecCarrier::next_deadline() const {
     take(renewal_time(*ike_));
   }
   if (inner_started_) take(inner_->next_deadline());
-  take(keepalive_due_);
+  take(keepalive_.deadline());
   if (closing_ && !ike_done_) take(close_deadline_);
   // Closed once the Deletes have gone out: come back at once to say so.
   if (closing_ && ike_done_ && !ike_->has_output()) take(TimePoint{});
@@ -252,7 +248,7 @@ void IpsecCarrier::take_events(TimePoint now) {
         retiring_->close(now);
         take_retiring_events(now);
       }
-      if (!keepalive_due_) keepalive_due_ = now + kKeepalive;
+      keepalive_.start(now);
       if (!inner_started_ && !closing_) {
         inner_started_ = true;
         inner_->start(info_, now);

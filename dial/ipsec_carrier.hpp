@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "dial/l2tp_carrier.hpp"
+#include "dial/nat_keepalive.hpp"
 #include "ike/ikev1_initiator.hpp"
 
 namespace openras::dial {
@@ -60,8 +61,7 @@ class IpsecCarrier final : public Carrier {
   bool closing_ = false;
   bool ike_done_ = false;  // Closed or Failed
   std::uint32_t ike_error_ = 0;
-  std::optional<TimePoint> keepalive_due_;
-  bool sent_since_keepalive_ = false;
+  NatKeepalive keepalive_;
   bool keepalive_wanted_ = false;
   std::optional<TimePoint> close_deadline_;  // the L2TP call gets this long to end
   ppp::LineBytes inner_datagram_;
